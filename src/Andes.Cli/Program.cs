@@ -1,1 +1,7 @@
-return 0;
+using System.CommandLine;
+using Andes.Cli.Commands;
+
+var root = new RootCommand("andes: run and build AndesVL vision-language models on ONNX Runtime, from .NET.");
+root.Subcommands.Add(MakeCheckpointCommand.Create());
+root.Subcommands.Add(ConvertCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Andes.GenAI.Models;
+
+/// <summary>
+/// A model folder's <c>genai_config.json</c> (the ONNX Runtime GenAI schema), read strictly: an unknown or invalid field
+/// is a <see cref="ModelConfigurationException"/> that names the field and the file.
+/// </summary>
+public sealed class GenAIConfig
+{
+    /// <summary>The file name inside a model folder.</summary>
+    public const string FileName = "genai_config.json";
+
+    /// <summary>The model: token ids, context length and its graphs.</summary>
+    [JsonPropertyName("model")] public GenAIModelConfig Model { get; set; } = new();
+
+    /// <summary>Default generation parameters.</summary>
+    [JsonPropertyName("search")] public GenAISearchConfig Search { get; set; } = new();
+
+    internal static readonly JsonSerializerOptions StrictJson = new()
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Reads and validates <c>genai_config.json</c> from a model folder or a file path.</summary>
+    /// <param name="path">The model folder or the file.</param>
+    /// <exception cref="ModelConfigurationException">Missing file, invalid JSON, an unknown field or an invalid value.</exception>
+    public static GenAIConfig Load(string path)
+    {
+        string file = Directory.Exists(path) ? Path.Combine(path, FileName) : path;
+        if (!File.Exists(file))
+        {
+            throw new ModelConfigurationException($"Model configuration not found: '{file}'.", file, null);
+        }
+
+        using FileStream stream = File.OpenRead(file);
+        return Parse(stream, file);
+    }
+
+    /// <summary>Parses and validates a configuration from a stream.</summary>
+    /// <param name="json">UTF-8 JSON.</param>
+    /// <param name="sourceName">The file name used in error messages.</param>
+    public static GenAIConfig Parse(Stream json, string sourceName)
+    {
+        GenAIConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<GenAIConfig>(json, StrictJson);
+        }
+        catch (JsonException ex)
+        {
+            string field = FieldFromPath(ex.Path);
+            string what = ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown field" : "invalid value";
+            string detail = ex.Message;
+            // System.Text.Json names the unmapped property in its message: 'The JSON property 'x' could not be mapped...'
+            int q1 = detail.IndexOf('\'');
+            int q2 = q1 >= 0 ? detail.IndexOf('\'', q1 + 1) : -1;
+            if (what == "unknown field" && q2 > q1)
+            {
+                string prop = detail.Substring(q1 + 1, q2 - q1 - 1);
+                field = field.Length == 0 ? prop : $"{field}.{prop}";
+            }
+
+            throw new ModelConfigurationException($"'{sourceName}': {what} '{field}' ({ex.Message})", sourceName, field, ex);
+        }
+
+        if (config is null)
+        {
+            throw new ModelConfigurationException($"'{sourceName}' is empty.", sourceName, null);
+        }
+
+        config.Validate(sourceName);
+        return config;
+    }
+
+    /// <summary>Writes this configuration as <c>genai_config.json</c> into a model folder.</summary>
+    /// <param name="directory">The model folder.</param>
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, StrictJson));
+    }
+
+    private static string FieldFromPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return string.Empty;
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+    }
+
+    private void Validate(string file)
+    {
+        GenAIModelConfig m = Model ?? throw Invalid(file, "model", "missing");
+        Require(m.ContextLength > 0, file, "model.context_length", m.ContextLength);
+        Require(m.VocabSize > 0, file, "model.vocab_size", m.VocabSize);
+        Require(m.EosTokenId is { Length: > 0 }, file, "model.eos_token_id", "missing");
+        GenAIDecoderConfig d = m.Decoder ?? throw Invalid(file, "model.decoder", "missing");
+        Require(!string.IsNullOrWhiteSpace(d.Filename), file, "model.decoder.filename", d.Filename ?? "null");
+        Require(d.NumHiddenLayers > 0, file, "model.decoder.num_hidden_layers", d.NumHiddenLayers);
+        Require(d.NumKeyValueHeads > 0, file, "model.decoder.num_key_value_heads", d.NumKeyValueHeads);
+        Require(d.NumAttentionHeads > 0 && d.NumAttentionHeads % d.NumKeyValueHeads == 0, file, "model.decoder.num_attention_heads", d.NumAttentionHeads);
+        Require(d.HeadSize > 0, file, "model.decoder.head_size", d.HeadSize);
+        if (m.Embedding is { } e)
+        {
+            Require(!string.IsNullOrWhiteSpace(e.Filename), file, "model.embedding.filename", e.Filename ?? "null");
+        }
+
+        if (m.Vision is { } v)
+        {
+            Require(!string.IsNullOrWhiteSpace(v.Filename), file, "model.vision.filename", v.Filename ?? "null");
+        }
+
+        GenAISearchConfig s = Search ?? throw Invalid(file, "search", "missing");
+        Require(s.MaxLength >= 0, file, "search.max_length", s.MaxLength);
+        Require(s.TopK >= 0, file, "search.top_k", s.TopK);
+        Require(s.TopP is >= 0 and <= 1, file, "search.top_p", s.TopP);
+        Require(s.Temperature >= 0, file, "search.temperature", s.Temperature);
+        Require(s.RepetitionPenalty > 0, file, "search.repetition_penalty", s.RepetitionPenalty);
+    }
+
+    private static void Require(bool ok, string file, string field, object value)
+    {
+        if (!ok)
+        {
+            throw Invalid(file, field, value);
+        }
+    }
+
+    private static ModelConfigurationException Invalid(string file, string field, object value)
+        => new($"'{file}': field '{field}' has an invalid value '{value}'.", file, field);
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Andes.GenAI.Models;
+
+/// <summary>The embedding graph's output names.</summary>
+public sealed class GenAIEmbeddingOutputs
+{
+    /// <summary>The input embeddings fed to the decoder.</summary>
+    [JsonPropertyName("inputs_embeds")] public string InputsEmbeds { get; set; } = "inputs_embeds";
+}

@@ -1,0 +1,183 @@
+using Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder.Onnx;
+
+namespace Andes.ModelBuilder.Architectures;
+
+/// <summary>
+/// Writes the Qwen3 decoder in the ONNX Runtime GenAI layout: <c>inputs_embeds</c> + <c>attention_mask</c> +
+/// <c>past_key_values.%d.key/value</c> in, <c>logits</c> (last position only) + <c>present.%d.key/value</c> out, on
+/// the fast CPU contrib operators (GroupQueryAttention with rotary inside, SkipSimplifiedLayerNormalization,
+/// MatMulNBits for quantised linears).
+/// </summary>
+internal sealed class Qwen3DecoderGraph
+{
+    public const string InputsEmbeds = "inputs_embeds";
+    public const string AttentionMask = "attention_mask";
+    public const string Logits = "logits";
+    public const string PastKeyFormat = "past_key_values.%d.key";
+    public const string PastValueFormat = "past_key_values.%d.value";
+    public const string PresentKeyFormat = "present.%d.key";
+    public const string PresentValueFormat = "present.%d.value";
+
+    private readonly Qwen3TextConfig _config;
+    private readonly ConversionContext _context;
+    private readonly LinearLayerWriter _linears;
+    private readonly int _contextLength;
+
+    public Qwen3DecoderGraph(Qwen3TextConfig config, ConversionContext context, int contextLength)
+    {
+        _config = config;
+        _context = context;
+        _contextLength = contextLength;
+        _linears = new LinearLayerWriter(context);
+    }
+
+    public static string Name(string format, int layer) => format.Replace("%d", layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    /// <summary>Writes the decoder into <paramref name="g"/>.</summary>
+    public void Build(OnnxGraphBuilder g)
+    {
+        Qwen3TextConfig c = _config;
+        int h = c.HiddenSize, heads = c.NumAttentionHeads, kvHeads = c.NumKeyValueHeads, d = c.HeadDim;
+        float eps = (float)c.RmsNormEps;
+
+        string x = g.Input(InputsEmbeds, OnnxDataType.Float, "batch_size", "sequence_length", h);
+        string mask = g.Input(AttentionMask, OnnxDataType.Int64, "batch_size", "total_sequence_length");
+        for (int i = 0; i < c.NumHiddenLayers; i++)
+        {
+            g.Input(Name(PastKeyFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "past_sequence_length", d);
+            g.Input(Name(PastValueFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "past_sequence_length", d);
+        }
+
+        g.Output(Logits, OnnxDataType.Float, "batch_size", 1, c.VocabSize);
+        for (int i = 0; i < c.NumHiddenLayers; i++)
+        {
+            g.Output(Name(PresentKeyFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "total_sequence_length", d);
+            g.Output(Name(PresentValueFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "total_sequence_length", d);
+        }
+
+        // GroupQueryAttention's bookkeeping, from the mask: seqlens_k = sum(mask) - 1, total = mask width.
+        string one = g.Initializer("const_one_i64", [1L]);
+        string axis1 = g.Initializer("const_axis1", [1L]);
+        string maskSum = g.Node("ReduceSum", [mask, axis1], "mask_sum", "", ("keepdims", 0));
+        string seqLensK = g.Node("Cast", [g.Node("Sub", [maskSum, one], "mask_sum_minus_one")], "seqlens_k", "", ("to", OnnxDataType.Int32));
+        string maskShape = g.Node("Shape", [mask], "mask_shape");
+        string scalarOne = g.Initializer("const_one_scalar", [1L], []);
+        string total = g.Node("Cast", [g.Node("Gather", [maskShape, scalarOne], "mask_width", "", ("axis", 0))], "total_sequence_length", "", ("to", OnnxDataType.Int32));
+
+        (float[] cos, float[] sin) = RotaryCaches(d, c.RopeTheta, _contextLength);
+        string cosCache = g.Initializer("rotary_cos_cache", cos, _contextLength, d / 2);
+        string sinCache = g.Initializer("rotary_sin_cache", sin, _contextLength, d / 2);
+
+        long[] qShape = [0, 0, heads, d];
+        long[] kShape = [0, 0, kvHeads, d];
+        string qHeadsShape = g.Initializer("const_q_heads_shape", qShape);
+        string kHeadsShape = g.Initializer("const_kv_heads_shape", kShape);
+        string qFlatShape = g.Initializer("const_q_flat_shape", [0L, 0L, (long)heads * d]);
+        string kFlatShape = g.Initializer("const_kv_flat_shape", [0L, 0L, (long)kvHeads * d]);
+
+        string residual = x;
+        string? pending = null; // the last sub-layer's output, not yet added to the residual
+        for (int i = 0; i < c.NumHiddenLayers; i++)
+        {
+            _context.CancellationToken.ThrowIfCancellationRequested();
+            string p = $"layers.{i}.";
+            string inNorm = NormWeight(g, Qwen3TensorNames.InputNorm(i), h);
+            string hidden;
+            if (pending is null)
+            {
+                hidden = g.Node("SimplifiedLayerNormalization", [residual, inNorm], p + "input_norm", "", ("axis", -1), ("epsilon", eps));
+            }
+            else
+            {
+                string[] outs = g.Node("SkipSimplifiedLayerNormalization", [pending, residual, inNorm], [p + "input_norm", "", "", p + "residual_attn"], "com.microsoft", ("epsilon", eps));
+                hidden = outs[0];
+                residual = outs[3];
+            }
+
+            string q = _linears.Emit(g, hidden, Qwen3TensorNames.QProj(i), heads * d, h, _context.Options.Precision, p + "q_proj");
+            string k = _linears.Emit(g, hidden, Qwen3TensorNames.KProj(i), kvHeads * d, h, _context.Options.Precision, p + "k_proj");
+            string v = _linears.Emit(g, hidden, Qwen3TensorNames.VProj(i), kvHeads * d, h, _context.Options.Precision, p + "v_proj");
+
+            q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, qHeadsShape, qFlatShape, p + "q_norm");
+            k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, kHeadsShape, kFlatShape, p + "k_norm");
+
+            string[] attn = g.Node(
+                "GroupQueryAttention",
+                [q, k, v, Name(PastKeyFormat, i), Name(PastValueFormat, i), seqLensK, total, cosCache, sinCache],
+                [p + "attn", Name(PresentKeyFormat, i), Name(PresentValueFormat, i)],
+                "com.microsoft",
+                ("num_heads", heads),
+                ("kv_num_heads", kvHeads),
+                ("scale", (float)(1.0 / Math.Sqrt(d))),
+                ("do_rotary", 1),
+                ("rotary_interleaved", 0),
+                ("local_window_size", -1));
+
+            string o = _linears.Emit(g, attn[0], Qwen3TensorNames.OProj(i), h, heads * d, _context.Options.Precision, p + "o_proj");
+
+            string postNorm = NormWeight(g, Qwen3TensorNames.PostAttentionNorm(i), h);
+            string[] post = g.Node("SkipSimplifiedLayerNormalization", [o, residual, postNorm], [p + "post_attention_norm", "", "", p + "residual_mlp"], "com.microsoft", ("epsilon", eps));
+            residual = post[3];
+
+            string gate = _linears.Emit(g, post[0], Qwen3TensorNames.GateProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "gate_proj");
+            string up = _linears.Emit(g, post[0], Qwen3TensorNames.UpProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "up_proj");
+            string silu = g.Node("Mul", [gate, g.Node("Sigmoid", [gate], p + "gate_sigmoid")], p + "gate_silu");
+            string act = g.Node("Mul", [silu, up], p + "mlp_act");
+            pending = _linears.Emit(g, act, Qwen3TensorNames.DownProj(i), h, c.IntermediateSize, _context.Options.Precision, p + "down_proj");
+        }
+
+        // Only the last position's logits: slice before the final norm and the lm_head.
+        string sliceStart = g.Initializer("const_minus_one", [-1L]);
+        string sliceEnd = g.Initializer("const_int64_max", [long.MaxValue]);
+        string lastPending = g.Node("Slice", [pending!, sliceStart, sliceEnd, axis1], "last_mlp_out");
+        string lastResidual = g.Node("Slice", [residual, sliceStart, sliceEnd, axis1], "last_residual");
+        string finalNorm = NormWeight(g, Qwen3TensorNames.FinalNorm, h);
+        string[] final = g.Node("SkipSimplifiedLayerNormalization", [lastPending, lastResidual, finalNorm], ["final_norm", "", "", ""], "com.microsoft", ("epsilon", eps));
+
+        string lmHeadName = c.TieWordEmbeddings || !_context.Source.Contains(Qwen3TensorNames.LmHead) ? Qwen3TensorNames.EmbedTokens : Qwen3TensorNames.LmHead;
+        _linears.Emit(g, final[0], lmHeadName, c.VocabSize, h, _context.Options.EffectiveLmHeadPrecision, Logits, recordAs: Qwen3TensorNames.LmHead);
+    }
+
+    /// <summary>Rotary caches for GroupQueryAttention: cos/sin of pos * theta^(-2j/d), shape [positions, d/2].</summary>
+    internal static (float[] Cos, float[] Sin) RotaryCaches(int headDim, double theta, int positions)
+    {
+        int half = headDim / 2;
+        var invFreq = new double[half];
+        for (int j = 0; j < half; j++)
+        {
+            invFreq[j] = Math.Pow(theta, -2.0 * j / headDim);
+        }
+
+        var cos = new float[(long)positions * half];
+        var sin = new float[(long)positions * half];
+        for (int pos = 0; pos < positions; pos++)
+        {
+            for (int j = 0; j < half; j++)
+            {
+                double angle = pos * invFreq[j];
+                cos[(pos * half) + j] = (float)Math.Cos(angle);
+                sin[(pos * half) + j] = (float)Math.Sin(angle);
+            }
+        }
+
+        return (cos, sin);
+    }
+
+    private string NormWeight(OnnxGraphBuilder g, string name, int size)
+    {
+        float[] w = _context.ReadAll(name, size);
+        g.Initializer(name, w, size);
+        _context.Record(new TensorConversionRecord(name, [size], WeightPrecision.Float32, (long)size * 4, 0, 0));
+        return name;
+    }
+
+    private string HeadNorm(OnnxGraphBuilder g, string x, string weightName, int headDim, float eps, string headsShape, string flatShape, string outName)
+    {
+        string w = NormWeight(g, weightName, headDim);
+        string perHead = g.Node("Reshape", [x, headsShape], outName + "_heads");
+        string normed = g.Node("SimplifiedLayerNormalization", [perHead, w], outName + "_normed", "", ("axis", -1), ("epsilon", eps));
+        return g.Node("Reshape", [normed, flatShape], outName);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Andes.ModelBuilder.SafeTensors;
+
+namespace Andes.ModelBuilder.Conversion;
+
+/// <summary>State shared by the graph writers during one conversion: the checkpoint, the options, the log.</summary>
+internal sealed class ConversionContext
+{
+    private readonly IProgress<ModelConversionProgress>? _progress;
+    private readonly List<TensorConversionRecord> _records = [];
+
+    public ConversionContext(ITensorSource source, ModelConversionOptions options, int tensorsTotal, IProgress<ModelConversionProgress>? progress, CancellationToken cancellationToken)
+    {
+        Source = source;
+        Options = options;
+        TensorsTotal = tensorsTotal;
+        _progress = progress;
+        CancellationToken = cancellationToken;
+    }
+
+    public ITensorSource Source { get; }
+
+    public ModelConversionOptions Options { get; }
+
+    public int TensorsTotal { get; }
+
+    public CancellationToken CancellationToken { get; }
+
+    public string Stage { get; set; } = string.Empty;
+
+    public IReadOnlyList<TensorConversionRecord> Records => _records;
+
+    public void Record(TensorConversionRecord record)
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        _records.Add(record);
+        _progress?.Report(new ModelConversionProgress(Stage, record.Name, _records.Count, TensorsTotal));
+        Debug.WriteLine($"{record.Name} {record.Precision} max {record.MaxAbsError:g3} mean {record.MeanAbsError:g3}");
+    }
+
+    /// <summary>Reads a whole tensor as float32, checking its shape.</summary>
+    public float[] ReadAll(string name, params long[] shape) => Source.ReadFloat32(name, shape);
+}

@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Andes.ModelBuilder.Onnx;
+
+namespace Andes.ModelBuilder.Conversion;
+
+/// <summary>
+/// Writes one PyTorch linear layer (weight W [N, K], y = x W^T) into a graph: a MatMul on the transposed float weight,
+/// or a MatMulNBits on block-quantised weights streamed row-chunk by row-chunk. The single place where linears are
+/// emitted, so LoRA inputs can be attached here.
+/// </summary>
+internal sealed partial class LinearLayerWriter
+{
+    private readonly ConversionContext _context;
+
+    public LinearLayerWriter(ConversionContext context) => _context = context;
+
+    /// <summary>Emits <paramref name="input"/> x W^T and returns the output name.</summary>
+    /// <param name="g">The graph.</param>
+    /// <param name="input">The activation [.., K].</param>
+    /// <param name="weightName">The checkpoint tensor W [N, K].</param>
+    /// <param name="outFeatures">N.</param>
+    /// <param name="inFeatures">K.</param>
+    /// <param name="precision">How to store W.</param>
+    /// <param name="outputName">The output's name.</param>
+    /// <param name="recordAs">The name to log the tensor under (e.g. lm_head when tied to the embedding).</param>
+    public string Emit(OnnxGraphBuilder g, string input, string weightName, int outFeatures, int inFeatures, WeightPrecision precision, string outputName, string? recordAs = null)
+    {
+        string logName = recordAs ?? weightName;
+        string initializerName = (recordAs ?? weightName).Replace(".weight", string.Empty, StringComparison.Ordinal);
+        return precision switch
+        {
+            WeightPrecision.Float32 => EmitFloat(g, input, weightName, outFeatures, inFeatures, outputName, logName, initializerName),
+            WeightPrecision.Int4 => EmitQuantized(g, input, weightName, outFeatures, inFeatures, 4, outputName, logName, initializerName),
+            WeightPrecision.Int8 => EmitQuantized(g, input, weightName, outFeatures, inFeatures, 8, outputName, logName, initializerName),
+            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, $"Linear '{weightName}' cannot be stored as {precision}."),
+        };
+    }
+
+    private string EmitFloat(OnnxGraphBuilder g, string input, string weightName, int n, int k, string outputName, string logName, string initializerName)
+    {
+        long count = (long)n * k;
+        float[] w = ArrayPool<float>.Shared.Rent(checked((int)count));
+        float[] t = ArrayPool<float>.Shared.Rent(checked((int)count));
+        try
+        {
+            _context.Source.ReadFloat32(weightName, new long[] { n, k }, w.AsSpan(0, (int)count));
+            Transpose(w.AsSpan(0, (int)count), t.AsSpan(0, (int)count), n, k);
+            string b = g.Initializer(initializerName + ".weight_t", t.AsSpan(0, (int)count), k, n);
+            _context.Record(new TensorConversionRecord(logName, [n, k], WeightPrecision.Float32, count * 4, 0, 0));
+            return g.Node("MatMul", [input, b], outputName);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(w);
+            ArrayPool<float>.Shared.Return(t);
+        }
+    }
+
+    /// <summary>Blocked transpose of a row-major [rows, cols] matrix into [cols, rows].</summary>
+    internal static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int rows, int cols)
+    {
+        const int Tile = 32;
+        for (int r0 = 0; r0 < rows; r0 += Tile)
+        {
+            int r1 = Math.Min(r0 + Tile, rows);
+            for (int c0 = 0; c0 < cols; c0 += Tile)
+            {
+                int c1 = Math.Min(c0 + Tile, cols);
+                for (int r = r0; r < r1; r++)
+                {
+                    int rowBase = r * cols;
+                    for (int c = c0; c < c1; c++)
+                    {
+                        destination[(c * rows) + r] = source[rowBase + c];
+                    }
+                }
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> Bytes(ReadOnlySpan<float> values) => MemoryMarshal.AsBytes(values);
+}

@@ -1,0 +1,75 @@
+namespace Andes.ModelBuilder.Conversion;
+
+/// <summary>
+/// Options of <see cref="ModelConverter"/>. The precision policy: <see cref="Precision"/> applies to every linear layer
+/// of the decoder (q/k/v/o, gate/up/down); the lm_head follows <see cref="LmHeadPrecision"/> (by default the same as
+/// the layers: it is the largest matrix and dominates decode time); the embedding table, read by a Gather, follows
+/// <see cref="EmbeddingPrecision"/> (float16 by default for quantised models: a Gather reads only the rows it needs, so
+/// 4-bit storage would save disk but not time); norms and the rotary caches stay float32.
+/// </summary>
+public sealed class ModelConversionOptions
+{
+    /// <summary>Precision of the decoder's linear layers. Default <see cref="WeightPrecision.Int4"/>.</summary>
+    public WeightPrecision Precision { get; set; } = WeightPrecision.Int4;
+
+    /// <summary>Precision of the lm_head; null means the same as <see cref="Precision"/>.</summary>
+    public WeightPrecision? LmHeadPrecision { get; set; }
+
+    /// <summary>Precision of the embedding table (<see cref="WeightPrecision.Float32"/> or <see cref="WeightPrecision.Float16"/>); null: float32 for a float32 model, float16 otherwise.</summary>
+    public WeightPrecision? EmbeddingPrecision { get; set; }
+
+    /// <summary>Quantisation block size along K (a power of two, 16 to 256). Default 32.</summary>
+    public int BlockSize { get; set; } = 32;
+
+    /// <summary>Symmetric quantisation (no zero points). Default true.</summary>
+    public bool Symmetric { get; set; } = true;
+
+    /// <summary>
+    /// MatMulNBits <c>accuracy_level</c>: 0 unset (float compute), 1 fp32, 2 fp16, 3 bf16, 4 int8 activations (fastest on
+    /// CPU, slightly less exact). Default 4.
+    /// </summary>
+    public int AccuracyLevel { get; set; } = 4;
+
+    /// <summary>Context length written to <c>genai_config.json</c> and the size of the rotary caches; null: the checkpoint's <c>max_position_embeddings</c>.</summary>
+    public int? ContextLength { get; set; }
+
+    /// <summary>Creates a copy.</summary>
+    public ModelConversionOptions Clone() => (ModelConversionOptions)MemberwiseClone();
+
+    internal WeightPrecision EffectiveLmHeadPrecision => LmHeadPrecision ?? Precision;
+
+    internal WeightPrecision EffectiveEmbeddingPrecision => EmbeddingPrecision ?? (Precision == WeightPrecision.Float32 ? WeightPrecision.Float32 : WeightPrecision.Float16);
+
+    internal void Validate()
+    {
+        if (Precision == WeightPrecision.Float16)
+        {
+            throw new ArgumentException("Precision Float16 is not supported for linear layers; use Float32, Int8 or Int4.", nameof(Precision));
+        }
+
+        if (EffectiveLmHeadPrecision == WeightPrecision.Float16)
+        {
+            throw new ArgumentException("LmHeadPrecision Float16 is not supported; use Float32, Int8 or Int4.", nameof(LmHeadPrecision));
+        }
+
+        if (EffectiveEmbeddingPrecision is not (WeightPrecision.Float32 or WeightPrecision.Float16))
+        {
+            throw new ArgumentException($"EmbeddingPrecision must be Float32 or Float16, not {EmbeddingPrecision}.", nameof(EmbeddingPrecision));
+        }
+
+        if (BlockSize < 16 || BlockSize > 256 || (BlockSize & (BlockSize - 1)) != 0)
+        {
+            throw new ArgumentException($"BlockSize must be a power of two from 16 to 256, not {BlockSize}.", nameof(BlockSize));
+        }
+
+        if (AccuracyLevel is < 0 or > 4)
+        {
+            throw new ArgumentException($"AccuracyLevel must be 0 to 4, not {AccuracyLevel}.", nameof(AccuracyLevel));
+        }
+
+        if (ContextLength is <= 0)
+        {
+            throw new ArgumentException($"ContextLength must be positive, not {ContextLength}.", nameof(ContextLength));
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Andes.GenAI.Models;
+using Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder.Onnx;
+using Andes.ModelBuilder.SafeTensors;
+using Andes.ModelBuilder.Tokenizers;
+
+namespace Andes.ModelBuilder.Conversion;
+
+/// <summary>
+/// Converts a Hugging Face AndesVL checkpoint (config.json + safetensors + tokenizer files) into an ONNX Runtime GenAI
+/// model folder: <c>embedding.onnx</c>, <c>decoder.onnx</c> (weights in external data files), <c>genai_config.json</c>,
+/// <c>tokenizer.json</c>, <c>tokenizer_config.json</c> and <c>andes_conversion.json</c> (the per-tensor log). Tensors are
+/// streamed one at a time, so peak memory stays near the largest single tensor.
+/// </summary>
+public static class ModelConverter
+{
+    /// <summary>The decoder graph's file name.</summary>
+    public const string DecoderFileName = "decoder.onnx";
+
+    /// <summary>The embedding graph's file name.</summary>
+    public const string EmbeddingFileName = "embedding.onnx";
+
+    /// <summary>The conversion log's file name (ours, outside the GenAI schema).</summary>
+    public const string ConversionLogFileName = "andes_conversion.json";
+
+    /// <summary>Converts <paramref name="checkpointDirectory"/> into a model folder at <paramref name="outputDirectory"/>.</summary>
+    /// <param name="checkpointDirectory">The Hugging Face checkpoint folder.</param>
+    /// <param name="outputDirectory">The model folder to write (created; existing model files are overwritten).</param>
+    /// <param name="options">Precision and quantisation options; null for the defaults (int4, block 32, symmetric).</param>
+    /// <param name="progress">Receives a report after each tensor.</param>
+    /// <param name="cancellationToken">Cancels between tensors.</param>
+    /// <returns>What was written, with per-tensor quantisation errors.</returns>
+    /// <exception cref="CheckpointException">The checkpoint is missing, corrupt, or lacks a tensor or has a wrong shape (named in the message).</exception>
+    public static ModelConversionResult Convert(
+        string checkpointDirectory,
+        string outputDirectory,
+        ModelConversionOptions? options = null,
+        IProgress<ModelConversionProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options = (options ?? new ModelConversionOptions()).Clone();
+        options.Validate();
+        var stopwatch = Stopwatch.StartNew();
+        AndesVLConfig config = AndesVLConfig.Load(checkpointDirectory);
+        Qwen3TextConfig text = config.TextConfig;
+        int contextLength = options.ContextLength ?? text.MaxPositionEmbeddings;
+
+        using ITensorSource source = SafeTensorsCheckpoint.Open(checkpointDirectory);
+        CheckLanguageModelTensors(source, text, checkpointDirectory);
+
+        Directory.CreateDirectory(outputDirectory);
+        int tensorsTotal = 1 + (text.NumHiddenLayers * Qwen3TensorNames.TensorsPerLayer) + 2;
+        var context = new ConversionContext(source, options, tensorsTotal, progress, cancellationToken);
+        string version = typeof(ModelConverter).Assembly.GetName().Version?.ToString() ?? "0";
+        var metadata = new Dictionary<string, string>
+        {
+            ["andes.source_model_type"] = config.ModelType,
+            ["andes.precision"] = options.Precision.ToString(),
+        };
+
+        context.Stage = "embedding";
+        using (var g = new OnnxGraphBuilder("andesvl_embedding", Path.Combine(outputDirectory, EmbeddingFileName + ".data")))
+        {
+            new EmbeddingGraph(text, context).Build(g);
+            g.Save(Path.Combine(outputDirectory, EmbeddingFileName), version, metadata);
+        }
+
+        context.Stage = "decoder";
+        using (var g = new OnnxGraphBuilder("andesvl_decoder", Path.Combine(outputDirectory, DecoderFileName + ".data")))
+        {
+            new Qwen3DecoderGraph(text, context, contextLength).Build(g);
+            g.Save(Path.Combine(outputDirectory, DecoderFileName), version, metadata);
+        }
+
+        context.Stage = "config";
+        GenerationDefaults defaults = GenerationDefaults.Load(checkpointDirectory, text);
+        CreateGenAIConfig(text, contextLength, defaults).Save(outputDirectory);
+        AndesTokenizerAssets.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
+        WriteConversionLog(outputDirectory, config, options, context.Records, version);
+
+        long bytes = Directory.EnumerateFiles(outputDirectory).Sum(f => new FileInfo(f).Length);
+        return new ModelConversionResult
+        {
+            OutputDirectory = Path.GetFullPath(outputDirectory),
+            Tensors = context.Records,
+            BytesWritten = bytes,
+            Elapsed = stopwatch.Elapsed,
+            PeakWorkingSetBytes = PeakWorkingSet(),
+        };
+    }
+
+    /// <summary>Builds the <c>genai_config.json</c> of a converted model.</summary>
+    internal static GenAIConfig CreateGenAIConfig(Qwen3TextConfig text, int contextLength, GenerationDefaults defaults) => new()
+    {
+        Model = new GenAIModelConfig
+        {
+            Type = "andesvl",
+            ContextLength = contextLength,
+            VocabSize = text.VocabSize,
+            BosTokenId = defaults.BosTokenId,
+            PadTokenId = defaults.PadTokenId,
+            EosTokenId = defaults.EosTokenIds,
+            ImageTokenId = 151654,
+            VisionStartTokenId = 151652,
+            VisionEndTokenId = 151653,
+            Embedding = new GenAIEmbeddingConfig
+            {
+                Filename = EmbeddingFileName,
+                Inputs = new GenAIEmbeddingInputs { InputIds = EmbeddingGraph.InputIds },
+                Outputs = new GenAIEmbeddingOutputs { InputsEmbeds = EmbeddingGraph.InputsEmbeds },
+            },
+            Decoder = new GenAIDecoderConfig
+            {
+                Filename = DecoderFileName,
+                SessionOptions = new GenAISessionOptions { LogId = "andes", ProviderOptions = [] },
+                HeadSize = text.HeadDim,
+                HiddenSize = text.HiddenSize,
+                NumAttentionHeads = text.NumAttentionHeads,
+                NumKeyValueHeads = text.NumKeyValueHeads,
+                NumHiddenLayers = text.NumHiddenLayers,
+                Inputs = new GenAIDecoderInputs
+                {
+                    InputsEmbeds = Qwen3DecoderGraph.InputsEmbeds,
+                    AttentionMask = Qwen3DecoderGraph.AttentionMask,
+                    PastKeyNames = Qwen3DecoderGraph.PastKeyFormat,
+                    PastValueNames = Qwen3DecoderGraph.PastValueFormat,
+                },
+                Outputs = new GenAIDecoderOutputs
+                {
+                    Logits = Qwen3DecoderGraph.Logits,
+                    PresentKeyNames = Qwen3DecoderGraph.PresentKeyFormat,
+                    PresentValueNames = Qwen3DecoderGraph.PresentValueFormat,
+                },
+            },
+        },
+        Search = new GenAISearchConfig
+        {
+            DoSample = defaults.DoSample,
+            Temperature = defaults.Temperature,
+            TopK = defaults.TopK,
+            TopP = defaults.TopP,
+            RepetitionPenalty = defaults.RepetitionPenalty,
+            MaxLength = contextLength,
+            PastPresentShareBuffer = true,
+        },
+    };
+
+    private static void CheckLanguageModelTensors(ITensorSource source, Qwen3TextConfig t, string checkpoint)
+    {
+        var expected = new List<(string Name, long[] Shape)>
+        {
+            (Qwen3TensorNames.EmbedTokens, [t.VocabSize, t.HiddenSize]),
+            (Qwen3TensorNames.FinalNorm, [t.HiddenSize]),
+        };
+        if (!t.TieWordEmbeddings)
+        {
+            expected.Add((Qwen3TensorNames.LmHead, [t.VocabSize, t.HiddenSize]));
+        }
+
+        for (int i = 0; i < t.NumHiddenLayers; i++)
+        {
+            expected.Add((Qwen3TensorNames.QProj(i), [t.NumAttentionHeads * t.HeadDim, t.HiddenSize]));
+            expected.Add((Qwen3TensorNames.KProj(i), [t.NumKeyValueHeads * t.HeadDim, t.HiddenSize]));
+            expected.Add((Qwen3TensorNames.VProj(i), [t.NumKeyValueHeads * t.HeadDim, t.HiddenSize]));
+            expected.Add((Qwen3TensorNames.OProj(i), [t.HiddenSize, t.NumAttentionHeads * t.HeadDim]));
+            expected.Add((Qwen3TensorNames.QNorm(i), [t.HeadDim]));
+            expected.Add((Qwen3TensorNames.KNorm(i), [t.HeadDim]));
+            expected.Add((Qwen3TensorNames.GateProj(i), [t.IntermediateSize, t.HiddenSize]));
+            expected.Add((Qwen3TensorNames.UpProj(i), [t.IntermediateSize, t.HiddenSize]));
+            expected.Add((Qwen3TensorNames.DownProj(i), [t.HiddenSize, t.IntermediateSize]));
+            expected.Add((Qwen3TensorNames.InputNorm(i), [t.HiddenSize]));
+            expected.Add((Qwen3TensorNames.PostAttentionNorm(i), [t.HiddenSize]));
+        }
+
+        var missing = expected.Where(e => !source.Contains(e.Name)).Select(e => e.Name).ToList();
+        if (missing.Count > 0)
+        {
+            string list = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : string.Empty);
+            throw new CheckpointException($"Checkpoint '{checkpoint}' lacks {missing.Count} language-model tensor(s): {list}.", checkpoint, missing[0]);
+        }
+
+        foreach ((string name, long[] shape) in expected)
+        {
+            TensorInfo info = source.GetInfo(name);
+            if (!info.Shape.SequenceEqual(shape))
+            {
+                throw new CheckpointException(
+                    $"Tensor '{name}' in '{info.FilePath}' has shape [{string.Join(", ", info.Shape)}]; config.json implies [{string.Join(", ", shape)}].",
+                    info.FilePath,
+                    name);
+            }
+        }
+    }
+
+    private static void WriteConversionLog(string outputDirectory, AndesVLConfig config, ModelConversionOptions options, IReadOnlyList<TensorConversionRecord> records, string version)
+    {
+        var tensors = new JsonArray();
+        foreach (TensorConversionRecord r in records)
+        {
+            tensors.Add(new JsonObject
+            {
+                ["name"] = r.Name,
+                ["shape"] = new JsonArray(r.Shape.Select(d => (JsonNode)d).ToArray()),
+                ["precision"] = r.Precision.ToString(),
+                ["bytes"] = r.BytesWritten,
+                ["max_abs_error"] = r.MaxAbsError,
+                ["mean_abs_error"] = r.MeanAbsError,
+            });
+        }
+
+        var log = new JsonObject
+        {
+            ["builder"] = $"Andes.ModelBuilder {version}",
+            ["source_model_type"] = config.ModelType,
+            ["precision"] = options.Precision.ToString(),
+            ["lm_head_precision"] = options.EffectiveLmHeadPrecision.ToString(),
+            ["embedding_precision"] = options.EffectiveEmbeddingPrecision.ToString(),
+            ["block_size"] = options.BlockSize,
+            ["symmetric"] = options.Symmetric,
+            ["accuracy_level"] = options.AccuracyLevel,
+            ["tensors"] = tensors,
+        };
+        File.WriteAllText(Path.Combine(outputDirectory, ConversionLogFileName), log.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static long PeakWorkingSet()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64;
+    }
+}
