@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Andes.ModelBuilder.Checkpoints;
 using Spectre.Console;
 
@@ -11,7 +12,7 @@ internal static class MakeCheckpointCommand
     {
         var shape = new Option<string>("--shape") { Description = "tiny, 0.6b, 1b, 2b or 4b.", DefaultValueFactory = _ => "tiny" };
         shape.AcceptOnlyFromAmong("tiny", "0.6b", "1b", "2b", "4b");
-        var seed = new Option<int>("--seed") { Description = "Random seed: the same seed writes identical files.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed: the same seed writes identical files.", DefaultValueFactory = _ => 0 };
         var output = new Option<DirectoryInfo>("--output") { Description = "The checkpoint folder to write.", Required = true };
         var command = new Command("make-checkpoint", "Write a seeded random AndesVL checkpoint (real tensor names, config and tokenizer) for tests and benchmarks.")
         {
@@ -20,8 +21,27 @@ internal static class MakeCheckpointCommand
         command.SetAction((parse, cancellationToken) =>
         {
             string dir = parse.GetValue(output)!.FullName;
-            CheckpointGenerator.Generate(CheckpointShape.Parse(parse.GetValue(shape)!), parse.GetValue(seed), dir);
-            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(dir)}[/]");
+            var stopwatch = Stopwatch.StartNew();
+            GeneratedCheckpoint? result = null;
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    ProgressTask task = ctx.AddTask("generating", maxValue: 1);
+                    var options = new CheckpointGeneratorOptions
+                    {
+                        Seed = parse.GetValue(seed),
+                        Progress = new SynchronousProgress<CheckpointGenerationProgress>(p =>
+                        {
+                            task.MaxValue = Math.Max(1, p.TotalBytes);
+                            task.Value = p.BytesWritten;
+                        }),
+                    };
+                    result = CheckpointGenerator.Generate(dir, CheckpointShape.Parse(parse.GetValue(shape)!), options, cancellationToken);
+                    task.Value = task.MaxValue;
+                });
+            AnsiConsole.MarkupLine(
+                $"wrote [green]{Markup.Escape(dir)}[/]: {result!.TensorCount} tensors, {result.TensorBytes / 1048576.0:F1} MiB in {stopwatch.Elapsed.TotalSeconds:F1} s");
             return Task.FromResult(0);
         });
         return command;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using Andes.ModelBuilder.Onnx;
 
 namespace Andes.ModelBuilder.Conversion;
@@ -78,6 +77,4 @@ internal sealed partial class LinearLayerWriter
             }
         }
     }
-
-    private static ReadOnlySpan<byte> Bytes(ReadOnlySpan<float> values) => MemoryMarshal.AsBytes(values);
 }

@@ -1,0 +1,111 @@
+using Andes.GenAI.Runtime;
+using Andes.GenAI.Tokenization;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Andes.GenAI.Models;
+
+/// <summary>
+/// An AndesVL model folder loaded for inference: its <c>genai_config.json</c>, tokenizer and ONNX Runtime sessions
+/// (embedding and decoder). Load once and share: it is safe for concurrent use by any number of generations, each of
+/// which keeps its own key/value cache.
+/// </summary>
+public sealed class AndesModel : IDisposable
+{
+    private readonly InferenceSession _decoder;
+    private readonly InferenceSession? _embedding;
+    private int _disposed;
+
+    private AndesModel(string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession decoder, InferenceSession? embedding, AndesModelOptions options)
+    {
+        Directory = directory;
+        Config = config;
+        Tokenizer = tokenizer;
+        _decoder = decoder;
+        _embedding = embedding;
+        Options = options;
+        Signature = DecoderSignature.Create(config, decoder, embedding, Path.Combine(directory, GenAIConfig.FileName));
+    }
+
+    /// <summary>The model folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>The folder's <c>genai_config.json</c>.</summary>
+    public GenAIConfig Config { get; }
+
+    /// <summary>The tokenizer (<c>tokenizer.json</c>).</summary>
+    public AndesTokenizer Tokenizer { get; }
+
+    /// <summary>The options the sessions were created with.</summary>
+    public AndesModelOptions Options { get; }
+
+    /// <summary>The maximum total tokens of a sequence (prompt + generated).</summary>
+    public int ContextLength => Config.Model.ContextLength;
+
+    internal InferenceSession Decoder => _decoder;
+
+    internal InferenceSession? Embedding => _embedding;
+
+    internal DecoderSignature Signature { get; }
+
+    /// <summary>Opens a model folder.</summary>
+    /// <param name="directory">The folder with <c>genai_config.json</c>, <c>tokenizer.json</c> and the ONNX graphs.</param>
+    /// <param name="options">Session options overriding the config's; null for the config's.</param>
+    /// <returns>The loaded model; dispose it to release the sessions.</returns>
+    /// <exception cref="ModelConfigurationException">The configuration is missing or invalid, or a graph's inputs do not match it.</exception>
+    /// <exception cref="ExecutionProviderNotAvailableException">A requested provider is missing and fall-back was not allowed.</exception>
+    public static AndesModel Load(string directory, AndesModelOptions? options = null)
+    {
+        options = options?.Clone() ?? new AndesModelOptions();
+        string configFile = Path.Combine(directory, GenAIConfig.FileName);
+        GenAIConfig config = GenAIConfig.Load(directory);
+        string tokenizerPath = Path.Combine(directory, "tokenizer.json");
+        if (!File.Exists(tokenizerPath))
+        {
+            throw new ModelConfigurationException($"Model folder '{directory}' has no tokenizer.json.", tokenizerPath, null);
+        }
+
+        AndesTokenizer tokenizer = AndesTokenizer.Create(tokenizerPath);
+        InferenceSession? embedding = null;
+        InferenceSession? decoder = null;
+        try
+        {
+            if (config.Model.Embedding is { } e)
+            {
+                embedding = OpenSession(directory, e.Filename, e.SessionOptions, options, configFile, "model.embedding");
+            }
+
+            decoder = OpenSession(directory, config.Model.Decoder.Filename, config.Model.Decoder.SessionOptions, options, configFile, "model.decoder");
+            return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options);
+        }
+        catch
+        {
+            embedding?.Dispose();
+            decoder?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Releases the ONNX Runtime sessions. Generations in flight must have finished.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _decoder.Dispose();
+            _embedding?.Dispose();
+        }
+    }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private static InferenceSession OpenSession(string directory, string fileName, GenAISessionOptions? sessionConfig, AndesModelOptions options, string configFile, string section)
+    {
+        string path = Path.Combine(directory, fileName);
+        if (!File.Exists(path))
+        {
+            throw new ModelConfigurationException($"'{configFile}': field '{section}.filename' names '{fileName}', which is not in '{directory}'.", configFile, section + ".filename");
+        }
+
+        using SessionOptions so = SessionOptionsFactory.Create(sessionConfig, options, configFile, section);
+        return new InferenceSession(path, so);
+    }
+}

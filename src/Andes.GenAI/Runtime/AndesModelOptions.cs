@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+
+namespace Andes.GenAI.Runtime;
+
+/// <summary>
+/// How an <see cref="Models.AndesModel"/> creates its ONNX Runtime sessions. Values set here override the
+/// <c>session_options</c> of <c>genai_config.json</c>; unset values keep the file's.
+/// </summary>
+public sealed class AndesModelOptions
+{
+    /// <summary>Threads inside an operator (null: the config's, else ONNX Runtime's default of one per core).</summary>
+    public int? IntraOpNumThreads { get; set; }
+
+    /// <summary>Threads across operators (null: the config's or ONNX Runtime's default).</summary>
+    public int? InterOpNumThreads { get; set; }
+
+    /// <summary>Graph optimisation level: <c>ORT_DISABLE_ALL</c>, <c>ORT_ENABLE_BASIC</c>, <c>ORT_ENABLE_EXTENDED</c> or <c>ORT_ENABLE_ALL</c> (null: the config's, else all).</summary>
+    public string? GraphOptimizationLevel { get; set; }
+
+    /// <summary>Execution providers in priority order (null: the config's <c>provider_options</c>; empty: CPU only).</summary>
+    public IList<ExecutionProvider>? ExecutionProviders { get; set; }
+
+    /// <summary>
+    /// When a requested provider is missing from the installed ONNX Runtime: false (default) throws
+    /// <see cref="ExecutionProviderNotAvailableException"/>; true logs a warning and continues without it (CPU).
+    /// </summary>
+    public bool AllowCpuFallback { get; set; }
+
+    /// <summary>Extra ONNX Runtime session config entries (key/value).</summary>
+    public IDictionary<string, string> SessionConfigEntries { get; } = new Dictionary<string, string>();
+
+    /// <summary>Receives warnings such as a provider fall-back (null: none).</summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>Creates a copy.</summary>
+    public AndesModelOptions Clone()
+    {
+        var copy = new AndesModelOptions
+        {
+            IntraOpNumThreads = IntraOpNumThreads,
+            InterOpNumThreads = InterOpNumThreads,
+            GraphOptimizationLevel = GraphOptimizationLevel,
+            ExecutionProviders = ExecutionProviders is null ? null : [.. ExecutionProviders],
+            AllowCpuFallback = AllowCpuFallback,
+            Logger = Logger,
+        };
+        foreach ((string key, string value) in SessionConfigEntries)
+        {
+            copy.SessionConfigEntries[key] = value;
+        }
+
+        return copy;
+    }
+}

@@ -1,0 +1,92 @@
+using Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder.Conversion;
+
+namespace Andes.Testing;
+
+/// <summary>
+/// The generated tiny AndesVL checkpoint and the model folders converted from it, made once per test run and shared by
+/// every test (and every test assembly: a file lock serialises the first creation across processes). The cache key is
+/// the model builder's assembly version id, so a changed builder makes fresh models.
+/// </summary>
+public static class TestModels
+{
+    /// <summary>The seed of the tiny checkpoint.</summary>
+    public const ulong TinySeed = 1234;
+
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        string key = typeof(ModelConverter).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..12];
+        string root = Environment.GetEnvironmentVariable("ANDES_TEST_MODELS") ?? Path.Combine(Path.GetTempPath(), "andes-test-models");
+        string dir = Path.Combine(root, key);
+        Directory.CreateDirectory(dir);
+        return dir;
+    });
+
+    private static readonly Lazy<string> TinyCheckpointPath = new(() => Ensure("tiny-checkpoint", dir =>
+        CheckpointGenerator.Generate(dir, CheckpointShape.Tiny, new CheckpointGeneratorOptions { Seed = TinySeed })));
+
+    private static readonly Lazy<string> TinyFp32Path = new(() => Ensure("tiny-fp32", dir =>
+        ModelConverter.Convert(TinyCheckpoint, dir, Fp32Options)));
+
+    private static readonly Lazy<string> TinyInt4Path = new(() => Ensure("tiny-int4", dir =>
+        ModelConverter.Convert(TinyCheckpoint, dir, Int4Options)));
+
+    /// <summary>The tiny checkpoint (Hugging Face layout).</summary>
+    public static string TinyCheckpoint => TinyCheckpointPath.Value;
+
+    /// <summary>The tiny checkpoint converted to float32.</summary>
+    public static string TinyFp32Model => TinyFp32Path.Value;
+
+    /// <summary>The tiny checkpoint converted to int4 (block 32, symmetric, accuracy level 0 so it is comparable to a float reference).</summary>
+    public static string TinyInt4Model => TinyInt4Path.Value;
+
+    /// <summary>The conversion options of <see cref="TinyFp32Model"/>.</summary>
+    public static ModelConversionOptions Fp32Options => new() { Precision = WeightPrecision.Float32, ContextLength = 4096 };
+
+    /// <summary>The conversion options of <see cref="TinyInt4Model"/>.</summary>
+    public static ModelConversionOptions Int4Options => new() { Precision = WeightPrecision.Int4, BlockSize = 32, Symmetric = true, AccuracyLevel = 0, EmbeddingPrecision = WeightPrecision.Float32, ContextLength = 4096 };
+
+    /// <summary>A fresh temporary folder, deleted when the returned object is disposed.</summary>
+    public static TemporaryDirectory CreateTemporaryDirectory() => new();
+
+    private static string Ensure(string name, Action<string> create)
+    {
+        string target = Path.Combine(Root.Value, name);
+        string done = target + ".done";
+        if (File.Exists(done))
+        {
+            return target;
+        }
+
+        using FileStream gate = AcquireLock(target + ".lock");
+        if (File.Exists(done))
+        {
+            return target;
+        }
+
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        create(target);
+        File.WriteAllText(done, DateTime.UtcNow.ToString("O"));
+        return target;
+    }
+
+    private static FileStream AcquireLock(string path)
+    {
+        DateTime deadline = DateTime.UtcNow.AddMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+}
