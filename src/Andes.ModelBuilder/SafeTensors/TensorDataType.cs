@@ -21,4 +21,16 @@ public enum TensorDataType
     UInt8,
     /// <summary>Boolean, one byte each (<c>BOOL</c>).</summary>
     Bool,
+    /// <summary>Signed 16-bit integer (<c>I16</c>).</summary>
+    Int16,
+    /// <summary>Unsigned 16-bit integer (<c>U16</c>).</summary>
+    UInt16,
+    /// <summary>Unsigned 32-bit integer (<c>U32</c>).</summary>
+    UInt32,
+    /// <summary>Unsigned 64-bit integer (<c>U64</c>).</summary>
+    UInt64,
+    /// <summary>8-bit float, 4 exponent and 3 mantissa bits, finite only (<c>F8_E4M3</c>, PyTorch <c>float8_e4m3fn</c>).</summary>
+    Float8E4M3,
+    /// <summary>8-bit float, 5 exponent and 2 mantissa bits (<c>F8_E5M2</c>): the upper byte of a float16.</summary>
+    Float8E5M2,
 }

@@ -1,0 +1,210 @@
+using System.Buffers;
+using System.Text.Json;
+using Andes.ModelBuilder.SafeTensors;
+
+namespace Andes.ModelBuilder.Checkpoints;
+
+/// <summary>
+/// Generates seeded random AndesVL checkpoints in the Hugging Face layout (<c>config.json</c> plus
+/// <c>model.safetensors</c>, or shards and <c>model.safetensors.index.json</c>) with the real tensor names, for tests
+/// and benchmarks. Weights are drawn and written chunk by chunk, so even the 4B shape needs only a few MB of memory.
+/// </summary>
+/// <remarks>
+/// Each tensor's values come from its own stream seeded by the global seed and the tensor's name: the same seed gives
+/// byte-identical files, and a tensor's values do not depend on which other tensors exist.
+/// <para>
+/// Initialisation keeps the random model well-behaved rather than mimicking trained statistics: weight matrices are
+/// N(0, 1/fan_in) (about 0.02 for the published shapes; larger for <c>tiny</c>, so its layers matter), norm weights
+/// are 1 with 0.1 noise, and the (tied) embedding has standard deviation 2.5/sqrt(hidden), which gives logits with a
+/// spread of a few units after the final norm.
+/// </para>
+/// <para>Only the language model's tensors are written so far; the vision tower and connector will be added as more specs.</para>
+/// </remarks>
+public static class CheckpointGenerator
+{
+    private const int ChunkElements = 1 << 18;
+    private const float LogitSpread = 2.5f;
+    private const float NormNoise = 0.1f;
+
+    /// <summary>Generates a checkpoint of a named shape into <paramref name="outputDirectory"/>.</summary>
+    /// <param name="outputDirectory">The folder (created if missing; earlier <c>config.json</c> and weight files are replaced).</param>
+    /// <param name="shape">The model shape.</param>
+    /// <param name="options">Seed, element type, shard size, progress and asset writers; null for defaults.</param>
+    /// <param name="cancellationToken">Stops the generation between chunks (partial weight files are deleted).</param>
+    /// <returns>What was written.</returns>
+    public static GeneratedCheckpoint Generate(string outputDirectory, CheckpointShape shape, CheckpointGeneratorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Generate(outputDirectory, shape.CreateConfig(), options, cancellationToken);
+    }
+
+    /// <summary>Generates a checkpoint for any configuration into <paramref name="outputDirectory"/>.</summary>
+    /// <param name="outputDirectory">The folder (created if missing; earlier <c>config.json</c> and weight files are replaced).</param>
+    /// <param name="config">The model configuration; not modified (the written copy gets <c>torch_dtype</c> from the options).</param>
+    /// <param name="options">Seed, element type, shard size, progress and asset writers; null for defaults.</param>
+    /// <param name="cancellationToken">Stops the generation between chunks (partial weight files are deleted).</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="ArgumentException">An element type other than BF16, F16 or F32, or an invalid configuration.</exception>
+    public static GeneratedCheckpoint Generate(string outputDirectory, AndesVLConfig config, CheckpointGeneratorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        ArgumentNullException.ThrowIfNull(config);
+        options ??= new CheckpointGeneratorOptions();
+        if (options.DataType is not (TensorDataType.BFloat16 or TensorDataType.Float16 or TensorDataType.Float32))
+        {
+            throw new ArgumentException($"Checkpoints are generated as BF16, F16 or F32, not {options.DataType}.", nameof(options));
+        }
+
+        AndesVLConfig written = Copy(config);
+        written.TorchDtype = options.DataType.ToTorchName();
+        written.TextConfig.TorchDtype = written.TorchDtype;
+        IReadOnlyList<CheckpointTensorSpec> specs = GetTensorSpecs(written);
+
+        string directory = Path.GetFullPath(outputDirectory);
+        Directory.CreateDirectory(directory);
+        DeleteEarlierWeights(directory);
+        written.Save(directory);
+
+        var files = new List<string> { "config.json" };
+        long totalBytes;
+        using (ShardedSafeTensorsWriter writer = ShardedSafeTensorsWriter.Create(
+            directory,
+            specs.Select(s => new TensorDeclaration(s.Name, options.DataType, s.Shape)),
+            new ShardedSafeTensorsWriterOptions { MaxShardSize = options.MaxShardSize }))
+        {
+            WriteWeights(writer, specs, options, cancellationToken);
+            writer.Complete();
+            files.AddRange(writer.FileNames);
+            if (writer.IndexFileName is not null)
+            {
+                files.Add(writer.IndexFileName);
+            }
+
+            totalBytes = writer.TotalBytes;
+        }
+
+        foreach (ICheckpointAssetWriter assets in options.AssetWriters)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            assets.WriteAssets(directory, written);
+        }
+
+        return new GeneratedCheckpoint(directory, written, files, specs.Count, totalBytes);
+    }
+
+    /// <summary>
+    /// The tensors a checkpoint of <paramref name="config"/> holds, in the order they are written, with their real
+    /// Hugging Face names and shapes and how their values are drawn.
+    /// </summary>
+    /// <param name="config">The model configuration.</param>
+    /// <exception cref="ArgumentException">A non-positive dimension in the configuration.</exception>
+    public static IReadOnlyList<CheckpointTensorSpec> GetTensorSpecs(AndesVLConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var specs = new List<CheckpointTensorSpec>();
+        AddLanguageModel(specs, config.TextConfig ?? throw new ArgumentException("The configuration has no text_config.", nameof(config)));
+
+        // The vision tower (AIMv2 under "vision_encoder.", or SigLIP2 when config.IsSigLip2) and the connector
+        // ("mlp.0", "mlp.2") join here as further specs built from config.VisionConfig.
+        return specs;
+    }
+
+    private static void AddLanguageModel(List<CheckpointTensorSpec> specs, Qwen3TextConfig t)
+    {
+        Positive(t.HiddenSize, "text_config.hidden_size");
+        Positive(t.IntermediateSize, "text_config.intermediate_size");
+        Positive(t.NumHiddenLayers, "text_config.num_hidden_layers");
+        Positive(t.NumAttentionHeads, "text_config.num_attention_heads");
+        Positive(t.NumKeyValueHeads, "text_config.num_key_value_heads");
+        Positive(t.HeadDim, "text_config.head_dim");
+        Positive(t.VocabSize, "text_config.vocab_size");
+
+        long h = t.HiddenSize;
+        long qDim = (long)t.NumAttentionHeads * t.HeadDim;
+        long kvDim = (long)t.NumKeyValueHeads * t.HeadDim;
+        long inter = t.IntermediateSize;
+        TensorInitializer embedding = TensorInitializer.Normal(LogitSpread / MathF.Sqrt(h));
+        TensorInitializer norm = TensorInitializer.NormWeight(NormNoise);
+
+        const string Model = "language_model.model.";
+        specs.Add(new($"{Model}embed_tokens.weight", [t.VocabSize, h], embedding));
+        for (int i = 0; i < t.NumHiddenLayers; i++)
+        {
+            string layer = $"{Model}layers.{i}.";
+            specs.Add(new($"{layer}input_layernorm.weight", [h], norm));
+            specs.Add(Linear($"{layer}self_attn.q_proj.weight", qDim, h));
+            specs.Add(Linear($"{layer}self_attn.k_proj.weight", kvDim, h));
+            specs.Add(Linear($"{layer}self_attn.v_proj.weight", kvDim, h));
+            specs.Add(new($"{layer}self_attn.q_norm.weight", [t.HeadDim], norm));
+            specs.Add(new($"{layer}self_attn.k_norm.weight", [t.HeadDim], norm));
+            specs.Add(Linear($"{layer}self_attn.o_proj.weight", h, qDim));
+            specs.Add(new($"{layer}post_attention_layernorm.weight", [h], norm));
+            specs.Add(Linear($"{layer}mlp.gate_proj.weight", inter, h));
+            specs.Add(Linear($"{layer}mlp.up_proj.weight", inter, h));
+            specs.Add(Linear($"{layer}mlp.down_proj.weight", h, inter));
+        }
+
+        specs.Add(new($"{Model}norm.weight", [h], norm));
+        if (!t.TieWordEmbeddings)
+        {
+            specs.Add(new("language_model.lm_head.weight", [t.VocabSize, h], embedding));
+        }
+    }
+
+    /// <summary>A PyTorch Linear weight [out, in] drawn from N(0, 1/in): unit-variance inputs give unit-variance outputs.</summary>
+    private static CheckpointTensorSpec Linear(string name, long outFeatures, long inFeatures) =>
+        new(name, [outFeatures, inFeatures], TensorInitializer.Normal(1 / MathF.Sqrt(inFeatures)));
+
+    private static void Positive(int value, string field)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentException($"Field '{field}' must be positive (got {value}).", "config");
+        }
+    }
+
+    private static void WriteWeights(ShardedSafeTensorsWriter writer, IReadOnlyList<CheckpointTensorSpec> specs, CheckpointGeneratorOptions options, CancellationToken cancellationToken)
+    {
+        float[] chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+        try
+        {
+            foreach (CheckpointTensorSpec spec in specs)
+            {
+                SeededNormalStream values = SeededNormalStream.ForTensor(options.Seed, spec.Name);
+                for (long remaining = spec.ElementCount; remaining > 0;)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int n = (int)Math.Min(ChunkElements, remaining);
+                    Span<float> span = chunk.AsSpan(0, n);
+                    values.Fill(span, spec.Initializer.Mean, spec.Initializer.StandardDeviation);
+                    writer.WriteFloat32(span);
+                    remaining -= n;
+                    options.Progress?.Report(new CheckpointGenerationProgress(writer.BytesWritten, writer.TotalBytes, spec.Name));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(chunk);
+        }
+    }
+
+    private static AndesVLConfig Copy(AndesVLConfig config) =>
+        JsonSerializer.Deserialize<AndesVLConfig>(JsonSerializer.SerializeToUtf8Bytes(config))
+        ?? throw new InvalidOperationException("The configuration could not be copied.");
+
+    /// <summary>Removes weights a previous generation left (other shard counts would otherwise linger).</summary>
+    private static void DeleteEarlierWeights(string directory)
+    {
+        foreach (string file in Directory.EnumerateFiles(directory, "model*.safetensors"))
+        {
+            string name = Path.GetFileName(file);
+            if (name == SafeTensorsCheckpoint.SingleFileName || System.Text.RegularExpressions.Regex.IsMatch(name, @"^model-\d{5}-of-\d{5}\.safetensors$"))
+            {
+                File.Delete(file);
+            }
+        }
+
+        File.Delete(Path.Combine(directory, SafeTensorsCheckpoint.IndexFileName));
+    }
+}
