@@ -1,0 +1,402 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.ML.Tokenizers;
+
+namespace Andes.GenAI.Tokenization;
+
+/// <summary>
+/// AndesVL's tokenizer (Qwen2 byte-level BPE with 26 added tokens), on Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>,
+/// giving the same ids as Hugging Face <c>tokenizers</c> for <c>encode(text, add_special_tokens=False)</c> and the same text
+/// as its <c>decode(ids, skip_special_tokens)</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Loaded from a Hugging Face <c>tokenizer.json</c> (<see cref="Create(string)"/>) or from GPT-2-style
+/// <c>vocab.json</c> + <c>merges.txt</c> files (<see cref="Create(string, string, AndesTokenizerOptions?)"/>).
+/// Added tokens are split off first (leftmost-longest), the text between them is NFC-normalised and split with the
+/// Qwen2 pattern over code points, and each piece is BPE-encoded at the byte level. No BOS/EOS is added.
+/// </para>
+/// <para>
+/// Thread safety: an instance is immutable after creation and safe for concurrent use from any number of threads
+/// (the underlying <see cref="BpeTokenizer"/> keeps an internally locked cache). A
+/// <see cref="StreamingDetokenizer"/> is per generation and not thread-safe.
+/// </para>
+/// </remarks>
+public sealed class AndesTokenizer
+{
+    private readonly BpeTokenizer _bpe;
+    private readonly string?[] _idToToken;
+    private readonly byte[] _tokenBytes;
+    private readonly int[] _tokenByteOffsets;
+    private readonly bool[] _isSpecial;
+    private readonly Dictionary<string, int> _addedTokenIds;
+    private readonly Lazy<Dictionary<string, int>> _tokenToId;
+
+    private AndesTokenizer(TokenizerData data)
+    {
+        string source = data.Source;
+        foreach (AddedToken token in data.AddedTokens)
+        {
+            if (token.LStrip || token.RStrip || token.SingleWord)
+            {
+                throw new NotSupportedException($"{source}: added token {token.Id} '{token.Content}' uses lstrip/rstrip/single_word, which is not supported.");
+            }
+        }
+
+        int maxId = -1;
+        foreach (KeyValuePair<string, int> entry in data.Vocabulary)
+        {
+            maxId = Math.Max(maxId, entry.Value);
+        }
+
+        foreach (AddedToken token in data.AddedTokens)
+        {
+            maxId = Math.Max(maxId, token.Id);
+        }
+
+        VocabularySize = maxId + 1;
+        _idToToken = new string?[VocabularySize];
+        foreach (KeyValuePair<string, int> entry in data.Vocabulary)
+        {
+            if (_idToToken[entry.Value] is not null)
+            {
+                throw new InvalidDataException($"{source}: vocabulary id {entry.Value} is used by both '{_idToToken[entry.Value]}' and '{entry.Key}'.");
+            }
+
+            _idToToken[entry.Value] = entry.Key;
+        }
+
+        _isSpecial = new bool[VocabularySize];
+        _addedTokenIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var addedById = new Dictionary<int, AddedToken>();
+        foreach (AddedToken token in data.AddedTokens)
+        {
+            if (!addedById.TryAdd(token.Id, token) || !_addedTokenIds.TryAdd(token.Content, token.Id))
+            {
+                throw new InvalidDataException($"{source}: added token {token.Id} '{token.Content}' is duplicated.");
+            }
+
+            _idToToken[token.Id] = token.Content;
+            _isSpecial[token.Id] = token.Special;
+        }
+
+        AddedTokens = [.. data.AddedTokens.OrderBy(t => t.Id)];
+        (_tokenBytes, _tokenByteOffsets) = BuildTokenBytes(_idToToken);
+        MaxTokenByteCount = 0;
+        for (int id = 0; id < VocabularySize; id++)
+        {
+            MaxTokenByteCount = Math.Max(MaxTokenByteCount, _tokenByteOffsets[id + 1] - _tokenByteOffsets[id]);
+        }
+
+        var matcher = new AddedTokenMatcher(AddedTokens);
+        var options = new BpeOptions(data.Vocabulary)
+        {
+            Merges = data.Merges,
+            ByteLevel = true,
+            PreTokenizer = new AddedTokenAwarePreTokenizer(matcher, data.SplitPattern),
+            Normalizer = data.NormalizeNfc ? new AddedTokenAwareNfcNormalizer(matcher) : null,
+            SpecialTokens = AddedTokens.Count == 0 ? null : _addedTokenIds,
+        };
+
+        try
+        {
+            _bpe = BpeTokenizer.Create(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"{source}: {e.Message}", e);
+        }
+
+        SplitPattern = data.SplitPattern;
+        NormalizesNfc = data.NormalizeNfc;
+        _tokenToId = new Lazy<Dictionary<string, int>>(BuildTokenToId, LazyThreadSafetyMode.ExecutionAndPublication);
+
+        EndOfTextId = AddedTokenId("<|endoftext|>");
+        EndOfTurnId = AddedTokenId("<|im_end|>");
+        StartOfTurnId = AddedTokenId("<|im_start|>");
+        ImageStartId = AddedTokenId("<img>");
+        ImageEndId = AddedTokenId("</img>");
+        ImagePadId = AddedTokenId("<|vision_pad|>");
+        ThinkStartId = AddedTokenId("<think>");
+        ThinkEndId = AddedTokenId("</think>");
+        ToolCallStartId = AddedTokenId("<tool_call>");
+        ToolCallEndId = AddedTokenId("</tool_call>");
+    }
+
+    /// <summary>Gets the underlying Microsoft.ML.Tokenizers tokenizer (a byte-level <see cref="BpeTokenizer"/> with the added-token-aware pre-tokenizer and normaliser); its encoding matches this instance.</summary>
+    public Tokenizer Tokenizer => _bpe;
+
+    /// <summary>
+    /// Gets the number of token ids (highest vocabulary or added-token id + 1; 151669 for AndesVL). The model's
+    /// embedding may have more rows (151936); ids without a token decode to nothing.
+    /// </summary>
+    public int VocabularySize { get; }
+
+    /// <summary>Gets the added tokens, by id.</summary>
+    public IReadOnlyList<AddedToken> AddedTokens { get; }
+
+    /// <summary>Gets the pre-tokenisation pattern.</summary>
+    public ByteLevelSplitPattern SplitPattern { get; }
+
+    /// <summary>Gets a value indicating whether text between added tokens is NFC-normalised.</summary>
+    public bool NormalizesNfc { get; }
+
+    /// <summary>Gets the largest number of UTF-8 bytes a single token decodes to.</summary>
+    public int MaxTokenByteCount { get; }
+
+    /// <summary>Gets the id of <c>&lt;|endoftext|&gt;</c> (151643; generation also stops on it), or -1 if absent.</summary>
+    public int EndOfTextId { get; }
+
+    /// <summary>Gets the id of <c>&lt;|im_end|&gt;</c> (151645; end of a turn, the eos token), or -1 if absent.</summary>
+    public int EndOfTurnId { get; }
+
+    /// <summary>Gets the id of <c>&lt;|im_start|&gt;</c> (151644; start of a turn), or -1 if absent.</summary>
+    public int StartOfTurnId { get; }
+
+    /// <summary>Gets the id of <c>&lt;img&gt;</c> (151652; starts an image), or -1 if absent.</summary>
+    public int ImageStartId { get; }
+
+    /// <summary>Gets the id of <c>&lt;/img&gt;</c> (151653; ends an image), or -1 if absent.</summary>
+    public int ImageEndId { get; }
+
+    /// <summary>Gets the id of <c>&lt;|vision_pad|&gt;</c> (151654; one per image embedding row), or -1 if absent.</summary>
+    public int ImagePadId { get; }
+
+    /// <summary>Gets the id of <c>&lt;think&gt;</c> (151667; not special), or -1 if absent.</summary>
+    public int ThinkStartId { get; }
+
+    /// <summary>Gets the id of <c>&lt;/think&gt;</c> (151668; not special), or -1 if absent.</summary>
+    public int ThinkEndId { get; }
+
+    /// <summary>Gets the id of <c>&lt;tool_call&gt;</c> (151657; not special), or -1 if absent.</summary>
+    public int ToolCallStartId { get; }
+
+    /// <summary>Gets the id of <c>&lt;/tool_call&gt;</c> (151658; not special), or -1 if absent.</summary>
+    public int ToolCallEndId { get; }
+
+    /// <summary>Loads a Hugging Face <c>tokenizer.json</c> (byte-level BPE: Qwen2 or GPT-2 pre-tokenizer, NFC or no normaliser).</summary>
+    /// <param name="tokenizerJsonPath">The path of <c>tokenizer.json</c>.</param>
+    /// <returns>The tokenizer.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed (the message names the file and field).</exception>
+    /// <exception cref="NotSupportedException">The file uses a model, normaliser or pre-tokenizer this class does not implement.</exception>
+    public static AndesTokenizer Create(string tokenizerJsonPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tokenizerJsonPath);
+        byte[] json = File.ReadAllBytes(tokenizerJsonPath);
+        return new AndesTokenizer(TokenizerFileReader.ReadTokenizerJson(json, tokenizerJsonPath));
+    }
+
+    /// <summary>Loads a Hugging Face <c>tokenizer.json</c> from a stream (read to the end, not disposed).</summary>
+    /// <param name="tokenizerJson">The stream.</param>
+    /// <returns>The tokenizer.</returns>
+    /// <exception cref="InvalidDataException">The content is malformed.</exception>
+    /// <exception cref="NotSupportedException">The content uses a feature this class does not implement.</exception>
+    public static AndesTokenizer Create(Stream tokenizerJson)
+    {
+        byte[] json = TokenizerFileReader.ReadAllBytes(tokenizerJson);
+        return new AndesTokenizer(TokenizerFileReader.ReadTokenizerJson(json, "tokenizer.json (stream)"));
+    }
+
+    /// <summary>
+    /// Builds a tokenizer from GPT-2-style byte-level BPE files: <c>vocab.json</c> (token to id) and <c>merges.txt</c>.
+    /// </summary>
+    /// <param name="vocabPath">The path of <c>vocab.json</c>.</param>
+    /// <param name="mergesPath">The path of <c>merges.txt</c>.</param>
+    /// <param name="options">Added tokens, split pattern and normalisation; defaults to Qwen2 + NFC with no added tokens.</param>
+    /// <returns>The tokenizer.</returns>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed.</exception>
+    public static AndesTokenizer Create(string vocabPath, string mergesPath, AndesTokenizerOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vocabPath);
+        ArgumentException.ThrowIfNullOrEmpty(mergesPath);
+        return Create(File.ReadAllBytes(vocabPath), vocabPath, File.ReadAllBytes(mergesPath), mergesPath, options);
+    }
+
+    /// <summary>Builds a tokenizer from GPT-2-style <c>vocab.json</c> and <c>merges.txt</c> streams (read to the end, not disposed).</summary>
+    /// <param name="vocab">The <c>vocab.json</c> stream.</param>
+    /// <param name="merges">The <c>merges.txt</c> stream.</param>
+    /// <param name="options">Added tokens, split pattern and normalisation; defaults to Qwen2 + NFC with no added tokens.</param>
+    /// <returns>The tokenizer.</returns>
+    /// <exception cref="InvalidDataException">A stream's content is malformed.</exception>
+    public static AndesTokenizer Create(Stream vocab, Stream merges, AndesTokenizerOptions? options = null)
+        => Create(TokenizerFileReader.ReadAllBytes(vocab), "vocab.json (stream)", TokenizerFileReader.ReadAllBytes(merges), "merges.txt (stream)", options);
+
+    private static AndesTokenizer Create(byte[] vocab, string vocabSource, byte[] merges, string mergesSource, AndesTokenizerOptions? options)
+    {
+        options ??= new AndesTokenizerOptions();
+        return new AndesTokenizer(new TokenizerData
+        {
+            Vocabulary = TokenizerFileReader.ReadVocabJson(vocab, vocabSource),
+            Merges = TokenizerFileReader.ReadMergesTxt(merges, mergesSource),
+            AddedTokens = [.. options.AddedTokens],
+            SplitPattern = options.SplitPattern,
+            NormalizeNfc = options.NormalizeNfc,
+            Source = $"{vocabSource} + {mergesSource}",
+        });
+    }
+
+    internal static AndesTokenizer Create(TokenizerData data) => new(data);
+
+    /// <summary>Encodes text to token ids, like Hugging Face <c>encode(text, add_special_tokens=False)</c>.</summary>
+    /// <param name="text">The text; added tokens in it (e.g. <c>&lt;|im_start|&gt;</c>) become their ids.</param>
+    /// <returns>The ids.</returns>
+    public int[] EncodeToIds(ReadOnlySpan<char> text)
+        => text.IsEmpty ? [] : [.. _bpe.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true)];
+
+    /// <summary>Encodes text to token ids, like Hugging Face <c>encode(text, add_special_tokens=False)</c>.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The ids.</returns>
+    public int[] EncodeToIds(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length == 0 ? [] : [.. _bpe.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true)];
+    }
+
+    /// <summary>Counts the tokens <paramref name="text"/> encodes to.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The token count.</returns>
+    public int CountTokens(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _bpe.CountTokens(text);
+
+    /// <summary>
+    /// Decodes ids to text, like Hugging Face <c>decode(ids, skip_special_tokens)</c>: the UTF-8 bytes of all tokens are
+    /// joined and decoded, invalid sequences becoming U+FFFD. Ids without a token are ignored.
+    /// </summary>
+    /// <param name="ids">The token ids.</param>
+    /// <param name="skipSpecialTokens">
+    /// Whether to drop added tokens marked special (<c>&lt;|im_end|&gt;</c>, <c>&lt;img&gt;</c>, ...); non-special added
+    /// tokens such as <c>&lt;think&gt;</c> and <c>&lt;tool_call&gt;</c> are always kept.
+    /// </param>
+    /// <returns>The text.</returns>
+    public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = false)
+    {
+        int byteCount = 0;
+        foreach (int id in ids)
+        {
+            byteCount += GetTokenBytes(id, skipSpecialTokens).Length;
+        }
+
+        if (byteCount == 0)
+        {
+            return string.Empty;
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent(byteCount);
+        try
+        {
+            int position = 0;
+            foreach (int id in ids)
+            {
+                ReadOnlySpan<byte> bytes = GetTokenBytes(id, skipSpecialTokens);
+                bytes.CopyTo(rented.AsSpan(position));
+                position += bytes.Length;
+            }
+
+            return Encoding.UTF8.GetString(rented, 0, byteCount);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Gets the UTF-8 bytes a token decodes to (empty for an id without a token).</summary>
+    /// <param name="id">The token id.</param>
+    /// <returns>The bytes; a view into the tokenizer's table, valid for its lifetime.</returns>
+    public ReadOnlySpan<byte> GetTokenBytes(int id)
+        => (uint)id < (uint)VocabularySize ? _tokenBytes.AsSpan(_tokenByteOffsets[id], _tokenByteOffsets[id + 1] - _tokenByteOffsets[id]) : [];
+
+    internal ReadOnlySpan<byte> GetTokenBytes(int id, bool skipSpecialTokens)
+        => skipSpecialTokens && IsSpecialToken(id) ? [] : GetTokenBytes(id);
+
+    /// <summary>Gets the token string of an id: the byte-level vocabulary entry (e.g. <c>"Ġhello"</c>) or the added token's content.</summary>
+    /// <param name="id">The token id.</param>
+    /// <returns>The token, or <see langword="null"/> if the id has none.</returns>
+    public string? IdToToken(int id) => (uint)id < (uint)VocabularySize ? _idToToken[id] : null;
+
+    /// <summary>Gets the id of a token string (a byte-level vocabulary entry or an added token's content).</summary>
+    /// <param name="token">The token.</param>
+    /// <returns>The id, or <see langword="null"/> if there is no such token.</returns>
+    public int? TokenToId(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return _tokenToId.Value.TryGetValue(token, out int id) ? id : null;
+    }
+
+    /// <summary>Gets a value indicating whether an id is an added token marked special (skipped by <c>skipSpecialTokens</c>).</summary>
+    /// <param name="id">The token id.</param>
+    /// <returns><see langword="true"/> for special added tokens.</returns>
+    public bool IsSpecialToken(int id) => (uint)id < (uint)VocabularySize && _isSpecial[id];
+
+    /// <summary>Creates a streaming detokenizer for one generation.</summary>
+    /// <param name="skipSpecialTokens">Whether special added tokens produce no text.</param>
+    /// <returns>A new detokenizer (not thread-safe).</returns>
+    public StreamingDetokenizer CreateStreamingDetokenizer(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
+
+    private int AddedTokenId(string content) => _addedTokenIds.TryGetValue(content, out int id) ? id : -1;
+
+    private Dictionary<string, int> BuildTokenToId()
+    {
+        var map = new Dictionary<string, int>(VocabularySize, StringComparer.Ordinal);
+        for (int id = 0; id < _idToToken.Length; id++)
+        {
+            if (_idToToken[id] is string token)
+            {
+                map.TryAdd(token, id);
+            }
+        }
+
+        foreach ((string content, int id) in _addedTokenIds)
+        {
+            map[content] = id;
+        }
+
+        return map;
+    }
+
+    // Each token's bytes as Hugging Face's ByteLevel decoder produces them: every character mapped back through the
+    // byte-level alphabet, or, if any character is outside it (e.g. a CJK added token), the token's own UTF-8.
+    private static (byte[] Bytes, int[] Offsets) BuildTokenBytes(string?[] tokens)
+    {
+        var offsets = new int[tokens.Length + 1];
+        long total = 0;
+        foreach (string? token in tokens)
+        {
+            total += token is null ? 0 : Encoding.UTF8.GetByteCount(token);
+        }
+
+        var bytes = new byte[total];
+        int position = 0;
+        for (int id = 0; id < tokens.Length; id++)
+        {
+            offsets[id] = position;
+            string? token = tokens[id];
+            if (token is null)
+            {
+                continue;
+            }
+
+            int start = position;
+            bool mapped = true;
+            foreach (char c in token)
+            {
+                if (!ByteLevelAlphabet.TryGetByte(c, out byte b))
+                {
+                    mapped = false;
+                    break;
+                }
+
+                bytes[position++] = b;
+            }
+
+            if (!mapped)
+            {
+                position = start + Encoding.UTF8.GetBytes(token, bytes.AsSpan(start));
+            }
+        }
+
+        offsets[tokens.Length] = position;
+        return (bytes, offsets);
+    }
+}

@@ -1,0 +1,30 @@
+namespace Andes.GenAI.Tokenization;
+
+/// <summary>
+/// Options for <see cref="AndesTokenizer.Create(string, string, AndesTokenizerOptions?)"/>, which builds a tokenizer
+/// from GPT-2-style <c>vocab.json</c> + <c>merges.txt</c> files (as carried by a Hugging Face AndesVL checkpoint).
+/// The defaults describe AndesVL/Qwen: the Qwen2 split pattern and NFC normalisation.
+/// </summary>
+public sealed class AndesTokenizerOptions
+{
+    /// <summary>Gets or sets the added tokens (ids usually follow the vocabulary). Default: none.</summary>
+    public IList<AddedToken> AddedTokens { get; set; } = [];
+
+    /// <summary>Gets or sets the pre-tokenisation pattern. Default: <see cref="ByteLevelSplitPattern.Qwen2"/>.</summary>
+    public ByteLevelSplitPattern SplitPattern { get; set; } = ByteLevelSplitPattern.Qwen2;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether text between added tokens is NFC-normalised before pre-tokenisation
+    /// (Qwen's <c>"normalizer": {"type": "NFC"}</c>). Default: <see langword="true"/>; GPT-2 uses <see langword="false"/>.
+    /// </summary>
+    public bool NormalizeNfc { get; set; } = true;
+
+    /// <summary>Creates a copy of these options (the added-token list is copied, the tokens are shared).</summary>
+    /// <returns>The copy.</returns>
+    public AndesTokenizerOptions Clone() => new()
+    {
+        AddedTokens = [.. AddedTokens],
+        SplitPattern = SplitPattern,
+        NormalizeNfc = NormalizeNfc,
+    };
+}
