@@ -58,24 +58,22 @@ internal sealed class Qwen3DecoderGraph
         }
 
         // GroupQueryAttention's bookkeeping, from the mask: seqlens_k = sum(mask) - 1, total = mask width.
-        string one = g.Initializer("const_one_i64", [1L]);
-        string axis1 = g.Initializer("const_axis1", [1L]);
+        string one = g.Vector("const_one_i64", 1);
+        string axis1 = g.Vector("const_axis1", 1);
         string maskSum = g.Node("ReduceSum", [mask, axis1], "mask_sum", "", ("keepdims", 0));
         string seqLensK = g.Node("Cast", [g.Node("Sub", [maskSum, one], "mask_sum_minus_one")], "seqlens_k", "", ("to", OnnxDataType.Int32));
         string maskShape = g.Node("Shape", [mask], "mask_shape");
-        string scalarOne = g.Initializer("const_one_scalar", [1L], []);
+        string scalarOne = g.Scalar("const_one_scalar", 1);
         string total = g.Node("Cast", [g.Node("Gather", [maskShape, scalarOne], "mask_width", "", ("axis", 0))], "total_sequence_length", "", ("to", OnnxDataType.Int32));
 
         (float[] cos, float[] sin) = RotaryCaches(d, c.RopeTheta, _contextLength);
         string cosCache = g.Initializer("rotary_cos_cache", cos, _contextLength, d / 2);
         string sinCache = g.Initializer("rotary_sin_cache", sin, _contextLength, d / 2);
 
-        long[] qShape = [0, 0, heads, d];
-        long[] kShape = [0, 0, kvHeads, d];
-        string qHeadsShape = g.Initializer("const_q_heads_shape", qShape);
-        string kHeadsShape = g.Initializer("const_kv_heads_shape", kShape);
-        string qFlatShape = g.Initializer("const_q_flat_shape", [0L, 0L, (long)heads * d]);
-        string kFlatShape = g.Initializer("const_kv_flat_shape", [0L, 0L, (long)kvHeads * d]);
+        string qHeadsShape = g.Vector("const_q_heads_shape", 0, 0, heads, d);
+        string kHeadsShape = g.Vector("const_kv_heads_shape", 0, 0, kvHeads, d);
+        string qFlatShape = g.Vector("const_q_flat_shape", 0, 0, (long)heads * d);
+        string kFlatShape = g.Vector("const_kv_flat_shape", 0, 0, (long)kvHeads * d);
 
         string residual = x;
         string? pending = null; // the last sub-layer's output, not yet added to the residual
@@ -129,8 +127,8 @@ internal sealed class Qwen3DecoderGraph
         }
 
         // Only the last position's logits: slice before the final norm and the lm_head.
-        string sliceStart = g.Initializer("const_minus_one", [-1L]);
-        string sliceEnd = g.Initializer("const_int64_max", [long.MaxValue]);
+        string sliceStart = g.Vector("const_minus_one", -1);
+        string sliceEnd = g.Vector("const_int64_max", long.MaxValue);
         string lastPending = g.Node("Slice", [pending!, sliceStart, sliceEnd, axis1], "last_mlp_out");
         string lastResidual = g.Node("Slice", [residual, sliceStart, sliceEnd, axis1], "last_residual");
         string finalNorm = NormWeight(g, Qwen3TensorNames.FinalNorm, h);

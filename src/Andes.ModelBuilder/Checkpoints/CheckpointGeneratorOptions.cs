@@ -17,8 +17,8 @@ public sealed class CheckpointGeneratorOptions
     /// <summary>Receives progress after each chunk of weights; null for none.</summary>
     public IProgress<CheckpointGenerationProgress>? Progress { get; set; }
 
-    /// <summary>Writers of extra files (tokenizer, generation config, ...), run in order after the weights.</summary>
-    public IList<ICheckpointAssetWriter> AssetWriters { get; set; } = [];
+    /// <summary>Writers of extra files, run in order after the weights. Default: AndesVL's tokenizer and generation files.</summary>
+    public IList<ICheckpointAssetWriter> AssetWriters { get; set; } = [Tokenizers.TokenizerCheckpointAssetWriter.Instance];
 
     /// <summary>Returns a copy of these options (the asset writer list is copied, not shared).</summary>
     public CheckpointGeneratorOptions Clone()

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Andes.ModelBuilder.Onnx;
+using Andes.ModelBuilder.SafeTensors;
 
 namespace Andes.ModelBuilder.Conversion;
 
@@ -43,7 +44,7 @@ internal sealed partial class LinearLayerWriter
         float[] t = ArrayPool<float>.Shared.Rent(checked((int)count));
         try
         {
-            _context.Source.ReadFloat32(weightName, new long[] { n, k }, w.AsSpan(0, (int)count));
+            TensorSourceExtensions.ReadFloat32(_context.Source, weightName, w.AsSpan(0, (int)count), [n, k]);
             Transpose(w.AsSpan(0, (int)count), t.AsSpan(0, (int)count), n, k);
             string b = g.Initializer(initializerName + ".weight_t", t.AsSpan(0, (int)count), k, n);
             _context.Record(new TensorConversionRecord(logName, [n, k], WeightPrecision.Float32, count * 4, 0, 0));

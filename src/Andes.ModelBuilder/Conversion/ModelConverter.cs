@@ -79,7 +79,7 @@ public static class ModelConverter
         context.Stage = "config";
         GenerationDefaults defaults = GenerationDefaults.Load(checkpointDirectory, text);
         CreateGenAIConfig(text, contextLength, defaults).Save(outputDirectory);
-        AndesTokenizerAssets.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
+        TokenizerJsonBuilder.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
         WriteConversionLog(outputDirectory, config, options, context.Records, version);
 
         long bytes = Directory.EnumerateFiles(outputDirectory).Sum(f => new FileInfo(f).Length);

@@ -61,9 +61,15 @@ internal sealed class OnnxGraphBuilder : IDisposable
     public string Initializer(string name, ReadOnlySpan<float> values, params long[] dims)
         => Initializer(name, OnnxDataType.Float, MemoryMarshal.AsBytes(values), dims);
 
-    /// <summary>Adds an int64 initializer.</summary>
-    public string Initializer(string name, ReadOnlySpan<long> values, params long[] dims)
+    /// <summary>Adds an int64 initializer of the given shape.</summary>
+    public string Initializer(string name, ReadOnlySpan<long> values, long[] dims)
         => Initializer(name, OnnxDataType.Int64, MemoryMarshal.AsBytes(values), dims);
+
+    /// <summary>Adds a 1-D int64 initializer (shapes, axes, slice bounds).</summary>
+    public string Vector(string name, params long[] values) => Initializer(name, values, [values.Length]);
+
+    /// <summary>Adds a scalar int64 initializer.</summary>
+    public string Scalar(string name, long value) => Initializer(name, [value], []);
 
     /// <summary>Adds an initializer from raw little-endian bytes.</summary>
     public string Initializer(string name, int dataType, ReadOnlySpan<byte> raw, params long[] dims)
