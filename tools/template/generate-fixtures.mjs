@@ -304,6 +304,25 @@ const cases = [
     ],
   },
   {
+    // C#: ChatTemplateOptions.Instructions = "Per-request instructions." plus a system message "You are an agent.".
+    name: "instructions_merged_with_system_and_tools",
+    tools: [noArgTool],
+    messages: [
+      { role: "system", content: "Per-request instructions.\n\nYou are an agent." },
+      { role: "user", content: "Go." },
+    ],
+  },
+  {
+    // C#: tool result given as an image, then text, inside one tool message.
+    name: "tool_result_with_image",
+    tools: [noArgTool],
+    messages: [
+      { role: "user", content: "What is on screen?" },
+      { role: "assistant", content: "", tool_calls: [{ id: "s1", type: "function", function: { name: "take_screenshot", arguments: {} } }] },
+      { role: "tool", tool_call_id: "s1", content: [{ type: "image" }, { type: "text", text: "\nscreenshot 1080x2400" }] },
+    ],
+  },
+  {
     name: "images_inline",
     messages: [
       {
