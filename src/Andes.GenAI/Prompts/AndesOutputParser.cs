@@ -27,7 +27,8 @@ namespace Andes.GenAI.Prompts;
 /// </list>
 /// <para>
 /// Tags are recognised only where they mean something: <c>&lt;think&gt;</c> and <c>&lt;tool_call&gt;</c> in text,
-/// <c>&lt;/think&gt;</c> in reasoning (tags inside reasoning are reasoning text), <c>&lt;/tool_call&gt;</c> (and a
+/// <c>&lt;/think&gt;</c> in reasoning (other tags inside reasoning are reasoning text, except a repeated
+/// <c>&lt;think&gt;</c> before any reasoning text, which is dropped), <c>&lt;/tool_call&gt;</c> (and a
 /// new <c>&lt;tool_call&gt;</c>, which ends an unterminated one) inside a call. A stray <c>&lt;/think&gt;</c> or
 /// <c>&lt;/tool_call&gt;</c> in text is dropped.
 /// </para>
@@ -232,12 +233,15 @@ public sealed class AndesOutputParser : IChatOutputParser
 
     private static readonly string[] TextTags = [ThinkOpen, CallOpen, ThinkClose, CallClose];
     private static readonly string[] ReasoningTags = [ThinkClose];
+    private static readonly string[] ReasoningStartTags = [ThinkClose, ThinkOpen];
     private static readonly string[] CallTags = [CallClose, CallOpen];
 
-    private static string[] TagsFor(Mode mode) => mode switch
+    private string[] TagsFor(Mode mode) => mode switch
     {
         Mode.Text => TextTags,
-        Mode.Reasoning => ReasoningTags,
+
+        // Before any reasoning text a (repeated) <think> is still recognised and dropped.
+        Mode.Reasoning => _dropLeadingNewlines ? ReasoningStartTags : ReasoningTags,
         _ => CallTags,
     };
 
@@ -258,6 +262,9 @@ public sealed class AndesOutputParser : IChatOutputParser
             case Mode.Text:
                 // A stray </think> or </tool_call>: a special token with no meaning here.
                 _dropLeadingNewlines = true;
+                break;
+            case Mode.Reasoning when tag.SequenceEqual(ThinkOpen):
+                // <think> again before any reasoning (e.g. after a prompt that already opened it): nothing to emit.
                 break;
             case Mode.Reasoning:
                 _heldNewlines = 0;

@@ -25,6 +25,8 @@ public class AndesOutputParserTests
         { "calls_only", false, WeatherCalls + "\n", ["C:get_weather {\"city\": \"Paris\"}", "C:get_weather {\"city\": \"上海\", \"unit\": \"celsius\"}"] },
         { "text_after_call", false, "<tool_call>\n{\"name\": \"f\", \"arguments\": {}}\n</tool_call>\n\nDone.", ["C:f {}", "T:Done."] },
         { "starts_in_reasoning", true, "I should greet.\n</think>\n\nHi there", ["R:I should greet.", "T:Hi there"] },
+        { "starts_in_reasoning_repeated_think", true, "<think>\nHi.\n</think>\n\nHello", ["R:Hi.", "T:Hello"] },
+        { "think_tag_after_reasoning_started", false, "<think>\nA <think> B\n</think>\n\nC", ["R:A <think> B", "T:C"] },
         { "starts_in_reasoning_unfinished", true, "\nStill thinking <tool_call> about it\n", ["R:Still thinking <tool_call> about it"] },
         { "literal_angle_brackets", false, "a < b, <thin k> <tool_ x<y</b> <think", ["T:a < b, <thin k> <tool_ x<y</b> <think"] },
         { "tags_inside_reasoning_are_text", false, "<think>\nMaybe <tool_call> or <think> here\n</think>\n\nOK", ["R:Maybe <tool_call> or <think> here", "T:OK"] },
