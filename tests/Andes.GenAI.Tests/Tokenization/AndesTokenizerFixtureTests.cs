@@ -43,7 +43,8 @@ public sealed class AndesTokenizerFixtureTests
     [Fact]
     public void UnderlyingMlTokenizerGivesTheSameIds()
     {
-        foreach (HfCase c in TokenizerTestAssets.Fixture.Cases.Take(300))
+        // The ML.Tokenizers pipeline (normaliser -> pre-tokenizer -> BPE) and our direct one agree everywhere.
+        foreach (HfCase c in TokenizerTestAssets.Fixture.Cases)
         {
             Assert.Equal(c.Ids, Tokenizer.Tokenizer.EncodeToIds(c.Text));
         }
