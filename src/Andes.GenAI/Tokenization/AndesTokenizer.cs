@@ -37,6 +37,7 @@ public sealed class AndesTokenizer
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _pieceCacheLookup;
     private const int MaxCachedPieces = 65_536;
     private const int MaxCachedPieceLength = 128;
+    private const int MaxTokenId = 16_777_215;
 
     private AndesTokenizer(TokenizerData data)
     {
@@ -58,6 +59,11 @@ public sealed class AndesTokenizer
         foreach (AddedToken token in data.AddedTokens)
         {
             maxId = Math.Max(maxId, token.Id);
+        }
+
+        if (maxId > MaxTokenId)
+        {
+            throw new InvalidDataException($"{source}: token id {maxId} is out of range (at most {MaxTokenId}).");
         }
 
         VocabularySize = maxId + 1;

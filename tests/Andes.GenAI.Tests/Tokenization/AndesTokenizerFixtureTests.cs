@@ -57,6 +57,9 @@ public sealed class AndesTokenizerFixtureTests
         {
             Assert.Equal(c.Ids, Tokenizer.EncodeToIds(c.Text.AsSpan()));
             Assert.Equal(c.Ids.Length, Tokenizer.CountTokens(c.Text));
+            var appended = new List<int> { -7 };
+            Tokenizer.EncodeToIds(c.Text, appended);
+            Assert.Equal([-7, .. c.Ids], appended);
         }
     }
 
