@@ -55,19 +55,33 @@ internal sealed class AddedTokenAwareNfcNormalizer : Normalizer
 
     private static void AppendNfc(StringBuilder builder, ReadOnlySpan<char> segment)
     {
-        if (segment.IsEmpty)
+        if (NormalizeSegment(segment) is string normalized)
         {
-            return;
+            builder.Append(normalized);
         }
-
-        if (!NeedsWork(segment))
+        else
         {
             builder.Append(segment);
-            return;
+        }
+    }
+
+    /// <summary>NFC-normalises text that holds no added token.</summary>
+    /// <param name="segment">The text.</param>
+    /// <returns>The normalised text, or <see langword="null"/> if <paramref name="segment"/> is already normalised.</returns>
+    internal static string? NormalizeSegment(ReadOnlySpan<char> segment)
+    {
+        if (!NeedsWork(segment))
+        {
+            return null;
         }
 
         string text = ReplaceLoneSurrogates(segment);
-        builder.Append(text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC));
+        if (text.IsNormalized(NormalizationForm.FormC))
+        {
+            return segment.SequenceEqual(text) ? null : text;
+        }
+
+        return text.Normalize(NormalizationForm.FormC);
     }
 
     private static string ReplaceLoneSurrogates(ReadOnlySpan<char> segment)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
@@ -17,8 +18,8 @@ namespace Andes.GenAI.Tokenization;
 /// Qwen2 pattern over code points, and each piece is BPE-encoded at the byte level. No BOS/EOS is added.
 /// </para>
 /// <para>
-/// Thread safety: an instance is immutable after creation and safe for concurrent use from any number of threads
-/// (the underlying <see cref="BpeTokenizer"/> keeps an internally locked cache). A
+/// Thread safety: an instance is immutable after creation (apart from a bounded, concurrent cache of encoded pieces)
+/// and safe for concurrent use from any number of threads; so is the underlying <see cref="BpeTokenizer"/>. A
 /// <see cref="StreamingDetokenizer"/> is per generation and not thread-safe.
 /// </para>
 /// </remarks>
@@ -31,6 +32,12 @@ public sealed class AndesTokenizer
     private readonly bool[] _isSpecial;
     private readonly Dictionary<string, int> _addedTokenIds;
     private readonly Lazy<Dictionary<string, int>> _tokenToId;
+    private readonly AddedTokenMatcher _addedTokenMatcher;
+    private readonly ConcurrentDictionary<string, int[]> _pieceCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _pieceCacheLookup;
+    private const int MaxCachedPieces = 65_536;
+    private const int MaxCachedPieceLength = 128;
+    private const int MaxTokenId = 16_777_215;
 
     private AndesTokenizer(TokenizerData data)
     {
@@ -52,6 +59,11 @@ public sealed class AndesTokenizer
         foreach (AddedToken token in data.AddedTokens)
         {
             maxId = Math.Max(maxId, token.Id);
+        }
+
+        if (maxId > MaxTokenId)
+        {
+            throw new InvalidDataException($"{source}: token id {maxId} is out of range (at most {MaxTokenId}).");
         }
 
         VocabularySize = maxId + 1;
@@ -89,6 +101,8 @@ public sealed class AndesTokenizer
         }
 
         var matcher = new AddedTokenMatcher(AddedTokens);
+        _addedTokenMatcher = matcher;
+        _pieceCacheLookup = _pieceCache.GetAlternateLookup<ReadOnlySpan<char>>();
         var options = new BpeOptions(data.Vocabulary)
         {
             Merges = data.Merges,
@@ -243,7 +257,16 @@ public sealed class AndesTokenizer
     /// <param name="text">The text; added tokens in it (e.g. <c>&lt;|im_start|&gt;</c>) become their ids.</param>
     /// <returns>The ids.</returns>
     public int[] EncodeToIds(ReadOnlySpan<char> text)
-        => text.IsEmpty ? [] : [.. _bpe.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true)];
+    {
+        if (text.IsEmpty)
+        {
+            return [];
+        }
+
+        var ids = new List<int>(text.Length / 3 + 4);
+        EncodeToIds(text, ids);
+        return [.. ids];
+    }
 
     /// <summary>Encodes text to token ids, like Hugging Face <c>encode(text, add_special_tokens=False)</c>.</summary>
     /// <param name="text">The text.</param>
@@ -251,13 +274,73 @@ public sealed class AndesTokenizer
     public int[] EncodeToIds(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length == 0 ? [] : [.. _bpe.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true)];
+        return EncodeToIds(text.AsSpan());
+    }
+
+    /// <summary>Encodes text and appends the ids to <paramref name="destination"/> (reuse the list to avoid allocations).</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="destination">The list the ids are appended to.</param>
+    public void EncodeToIds(ReadOnlySpan<char> text, List<int> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        int position = 0;
+        while (position < text.Length)
+        {
+            bool found = _addedTokenMatcher.TryFindNext(text, position, out int tokenIndex, out AddedToken? token);
+            ReadOnlySpan<char> segment = text[position..tokenIndex];
+            if (!segment.IsEmpty)
+            {
+                string? normalized = NormalizesNfc ? AddedTokenAwareNfcNormalizer.NormalizeSegment(segment) : null;
+                EncodeSegment(normalized is null ? segment : normalized.AsSpan(), destination);
+            }
+
+            if (!found)
+            {
+                break;
+            }
+
+            destination.Add(token!.Id);
+            position = tokenIndex + token.Content.Length;
+        }
     }
 
     /// <summary>Counts the tokens <paramref name="text"/> encodes to.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The token count.</returns>
-    public int CountTokens(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _bpe.CountTokens(text);
+    public int CountTokens(ReadOnlySpan<char> text)
+    {
+        var ids = new List<int>(text.Length / 3 + 4);
+        EncodeToIds(text, ids);
+        return ids.Count;
+    }
+
+    // Splits text without added tokens into pieces and BPE-encodes each, through a bounded cache of piece -> ids
+    // (Microsoft.ML.Tokenizers only caches pieces of at most 15 bytes, which leaves CJK runs uncached).
+    private void EncodeSegment(ReadOnlySpan<char> segment, List<int> destination)
+    {
+        int position = 0;
+        while (position < segment.Length)
+        {
+            int end = ByteLevelPieceSplitter.NextPieceEnd(segment, position, SplitPattern);
+            ReadOnlySpan<char> piece = segment[position..end];
+            if (piece.Length <= MaxCachedPieceLength && _pieceCacheLookup.TryGetValue(piece, out int[]? cached))
+            {
+                destination.AddRange(cached);
+            }
+            else
+            {
+                IReadOnlyList<int> ids = _bpe.EncodeToIds(piece, considerPreTokenization: false, considerNormalization: false);
+                if (piece.Length <= MaxCachedPieceLength && _pieceCache.Count < MaxCachedPieces)
+                {
+                    _pieceCache.TryAdd(piece.ToString(), [.. ids]);
+                }
+
+                destination.AddRange(ids);
+            }
+
+            position = end;
+        }
+    }
 
     /// <summary>
     /// Decodes ids to text, like Hugging Face <c>decode(ids, skip_special_tokens)</c>: the UTF-8 bytes of all tokens are
