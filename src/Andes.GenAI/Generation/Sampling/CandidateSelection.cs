@@ -170,17 +170,18 @@ internal static class CandidateSelection
             (keys[mid], keys[last]) = (keys[last], keys[mid]);
             ulong pivot = keys[last];
 
+            // Branch-free Lomuto: always swap, advance the boundary by the comparison result. Random keys make a
+            // branch unpredictable; this keeps the loop at a steady few cycles per key.
             int store = lo;
             double betterMass = 0;
             for (int i = lo; i < last; i++)
             {
                 ulong key = keys[i];
-                if (key < pivot)
-                {
-                    keys[i] = keys[store];
-                    keys[store++] = key;
-                    betterMass += CandidateKey.Score(key);
-                }
+                int better = key < pivot ? 1 : 0;
+                keys[i] = keys[store];
+                keys[store] = key;
+                store += better;
+                betterMass += CandidateKey.Score(key) * better;
             }
 
             keys[last] = keys[store];

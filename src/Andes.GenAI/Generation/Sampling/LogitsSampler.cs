@@ -31,11 +31,11 @@ namespace Andes.GenAI.Generation.Sampling;
 /// Costs over a vocabulary of V (151936 for Qwen3) with k = top-k and n = candidates:
 /// </para>
 /// <list type="bullet">
-/// <item><description>greedy: one vectorised arg-max, O(V);</description></item>
+/// <item><description>greedy: a vectorised max and a vectorised search for its first occurrence, O(V);</description></item>
 /// <item><description>penalties: O(distinct tokens), from counts kept incrementally by <see cref="Accept(int)"/>;</description></item>
 /// <item><description>top-k: one pass with a k-entry heap (SIMD blocks that cannot enter are skipped), then the k
 /// candidates are sorted (O(k log k)) and temperature, top-p and min-p work on those k only;</description></item>
-/// <item><description>no top-k: a vectorised softmax numerator over V, then top-p/min-p compact the candidates above a
+/// <item><description>no top-k: a fused vectorised softmax numerator and chunk sums over V (one pass), then top-p/min-p compact the candidates above a
 /// cutoff (for top-p, tokens below <c>(1-p) * sum / V</c> can never be in the nucleus) and a weighted quickselect finds
 /// the nucleus in expected O(n) without sorting; plain temperature sampling walks chunk sums, O(V).</description></item>
 /// </list>
@@ -186,18 +186,12 @@ public sealed class LogitsSampler : IDisposable
             processor.Process(logits, _history);
         }
 
-        if (_greedy)
-        {
-            int best = TensorPrimitives.IndexOfMax(logits);
-            CheckMaximum(logits, logits[best]);
-            return best;
-        }
-
+        // Max is a fast vector reduction and NaN-propagating (one check covers the whole vocabulary).
         float max = TensorPrimitives.Max(logits);
         CheckMaximum(logits, max);
-        if (max == float.PositiveInfinity)
+        if (_greedy || max == float.PositiveInfinity)
         {
-            return logits.IndexOf(max);
+            return SoftmaxKernels.IndexOfFirstEqual(logits, max);
         }
 
         return _topK > 0 ? SampleTopK(logits, max) : SampleFull(logits, max);
@@ -301,18 +295,7 @@ public sealed class LogitsSampler : IDisposable
     private int SampleFull(ReadOnlySpan<float> logits, float max)
     {
         Span<float> weights = _weights.AsSpan(0, _vocabSize);
-        TensorPrimitives.Subtract(logits, max, weights);
-        TensorPrimitives.Multiply(weights, _inverseTemperature, weights);
-        TensorPrimitives.Exp(weights, weights);
-
-        double total = 0;
-        for (int c = 0; c < _chunkSums.Length; c++)
-        {
-            int start = c * ChunkSize;
-            double chunk = TensorPrimitives.Sum(weights.Slice(start, Math.Min(ChunkSize, _vocabSize - start)));
-            _chunkSums[c] = chunk;
-            total += chunk;
-        }
+        double total = SoftmaxKernels.ExpScaled(logits, max, _inverseTemperature, weights, _chunkSums, ChunkSize);
 
         if (!_topPEnabled && _minP == 0f)
         {
