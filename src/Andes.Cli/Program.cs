@@ -2,6 +2,10 @@ using System.CommandLine;
 using Andes.Cli.Commands;
 
 var root = new RootCommand("andes: run and build AndesVL vision-language models on ONNX Runtime, from .NET.");
+root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(ChatCommand.Create());
+root.Subcommands.Add(GenerateCommand.Create());
+root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(MakeCheckpointCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 return await root.Parse(args).InvokeAsync();

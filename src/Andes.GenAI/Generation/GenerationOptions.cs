@@ -109,6 +109,22 @@ public sealed class GenerationOptions
     /// </summary>
     public bool IsGreedy => !DoSample || Temperature == 0f;
 
+    /// <summary>The generation defaults of a model folder: the <c>search</c> section of its <c>genai_config.json</c>.</summary>
+    /// <param name="search">The section.</param>
+    public static GenerationOptions FromSearch(Models.GenAISearchConfig search)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        return new GenerationOptions
+        {
+            DoSample = search.DoSample,
+            Temperature = search.Temperature,
+            TopK = search.TopK,
+            TopP = search.TopP is > 0 and <= 1 ? search.TopP : 1f,
+            RepetitionPenalty = search.RepetitionPenalty,
+            Seed = search.RandomSeed >= 0 ? search.RandomSeed : null,
+        };
+    }
+
     /// <summary>Creates a deep copy of these options (the stop lists are copied, not shared).</summary>
     /// <returns>A new <see cref="GenerationOptions"/> with the same values.</returns>
     public GenerationOptions Clone() => new()

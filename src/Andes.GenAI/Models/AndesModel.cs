@@ -85,6 +85,27 @@ public sealed class AndesModel : IDisposable
         }
     }
 
+    /// <summary>Tokenises a rendered chat prompt (added tokens such as <c>&lt;|im_start|&gt;</c> are recognised).</summary>
+    /// <param name="prompt">The rendered prompt.</param>
+    /// <returns>The token ids.</returns>
+    /// <exception cref="NotSupportedException">The prompt has images and this model has no vision graph.</exception>
+    public int[] EncodePrompt(Prompts.ChatPrompt prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var ids = new List<int>();
+        foreach (Prompts.ChatPromptSegment segment in prompt.Segments)
+        {
+            if (segment.IsImage)
+            {
+                throw new NotSupportedException($"Model '{Directory}' has no vision graph, so it cannot take image input.");
+            }
+
+            Tokenizer.EncodeToIds(segment.Text!, ids);
+        }
+
+        return [.. ids];
+    }
+
     /// <summary>Releases the ONNX Runtime sessions. Generations in flight must have finished.</summary>
     public void Dispose()
     {

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Andes.GenAI.Tokenization;
+
+namespace Andes.Cli.Commands;
+
+/// <summary><c>andes tokenize</c>: prints the token ids of a text.</summary>
+internal static class TokenizeCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "The model folder (its tokenizer.json is used).", Required = true };
+        var text = new Argument<string?>("text") { Description = "The text.", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Option<FileInfo?>("--file") { Description = "Read the text from a file (UTF-8)." };
+        var command = new Command("tokenize", "Print the token ids of a text, comma-separated.") { model, text, file };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(text) is null) == (result.GetValue(file) is null))
+            {
+                result.AddError("Give the text or --file, not both.");
+            }
+        });
+        command.SetAction((parse, _) =>
+        {
+            AndesTokenizer tokenizer = AndesTokenizer.Create(Path.Combine(parse.GetValue(model)!.FullName, "tokenizer.json"));
+            string input = parse.GetValue(text) ?? File.ReadAllText(parse.GetValue(file)!.FullName);
+            Console.Out.WriteLine(string.Join(",", tokenizer.EncodeToIds(input)));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Andes.GenAI.Chat;
+
+/// <summary>
+/// Keys of <c>ChatOptions.AdditionalProperties</c> that <see cref="AndesChatClient"/> reads, for settings
+/// <c>ChatOptions</c> has no property for.
+/// </summary>
+public static class AndesChatOptionKeys
+{
+    /// <summary><c>min_p</c> (float, 0..1): drop tokens whose probability is below min_p times the top token's.</summary>
+    public const string MinP = "min_p";
+
+    /// <summary><c>repetition_penalty</c> (float, &gt; 0; 1 is off): Hugging Face's penalty over prompt and output tokens.</summary>
+    public const string RepetitionPenalty = "repetition_penalty";
+
+    /// <summary><c>do_sample</c> (bool): sample (true) or decode greedily (false). Setting <c>Temperature</c> to 0 also means greedy.</summary>
+    public const string DoSample = "do_sample";
+
+    /// <summary><c>enable_thinking</c> (bool): the chat template's switch for Qwen3 hybrid thinking.</summary>
+    public const string EnableThinking = Prompts.ChatTemplateOptions.EnableThinkingPropertyName;
+}

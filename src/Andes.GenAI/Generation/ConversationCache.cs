@@ -1,0 +1,96 @@
+using Andes.GenAI.Models;
+
+namespace Andes.GenAI.Generation;
+
+/// <summary>
+/// Keeps the key/value caches of recently finished sequences so that a follow-up turn, whose prompt starts with the
+/// previous turn's tokens, reuses the cached keys/values of the common prefix instead of recomputing them. A cache is
+/// lent to one request at a time; concurrent requests get their own.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+internal sealed class ConversationCache : IDisposable
+{
+    private readonly AndesModel _model;
+    private readonly int _capacity;
+    private readonly LinkedList<Entry> _idle = new();
+    private readonly Lock _lock = new();
+    private bool _disposed;
+
+    public ConversationCache(AndesModel model, int capacity)
+    {
+        _model = model;
+        _capacity = Math.Max(0, capacity);
+    }
+
+    /// <summary>Takes the idle cache sharing the longest prefix with <paramref name="prompt"/>, or a new one.</summary>
+    public (SequenceRunner Runner, IReadOnlyList<int> CachedTokens) Rent(ReadOnlySpan<int> prompt)
+    {
+        lock (_lock)
+        {
+            LinkedListNode<Entry>? best = null;
+            int bestLength = 0;
+            for (LinkedListNode<Entry>? node = _idle.First; node is not null; node = node.Next)
+            {
+                int common = CommonPrefix(node.Value.Tokens, prompt);
+                if (common > bestLength)
+                {
+                    best = node;
+                    bestLength = common;
+                }
+            }
+
+            if (best is not null)
+            {
+                _idle.Remove(best);
+                return (best.Value.Runner, best.Value.Tokens);
+            }
+        }
+
+        return (new SequenceRunner(_model, Math.Min(_model.ContextLength, Math.Max(512, prompt.Length + 256))), []);
+    }
+
+    /// <summary>Gives back a cache holding the keys/values of <paramref name="tokens"/> (its first runner.Length tokens).</summary>
+    public void Return(SequenceRunner runner, IReadOnlyList<int> tokens)
+    {
+        int valid = Math.Min(runner.Length, tokens.Count);
+        int[] kept = tokens.Take(valid).ToArray();
+        runner.Rewind(valid);
+        SequenceRunner? evicted = null;
+        lock (_lock)
+        {
+            if (_disposed || _capacity == 0)
+            {
+                evicted = runner;
+            }
+            else
+            {
+                _idle.AddFirst(new Entry(runner, kept));
+                if (_idle.Count > _capacity)
+                {
+                    evicted = _idle.Last!.Value.Runner;
+                    _idle.RemoveLast();
+                }
+            }
+        }
+
+        evicted?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            foreach (Entry e in _idle)
+            {
+                e.Runner.Dispose();
+            }
+
+            _idle.Clear();
+        }
+    }
+
+    private static int CommonPrefix(int[] cached, ReadOnlySpan<int> prompt) => cached.AsSpan().CommonPrefixLength(prompt);
+
+    private sealed record Entry(SequenceRunner Runner, int[] Tokens);
+}

@@ -1,0 +1,209 @@
+using Andes.GenAI.Generation.Sampling;
+using Andes.GenAI.Generation.Stopping;
+using Andes.GenAI.Models;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Andes.GenAI.Generation;
+
+/// <summary>
+/// Generates the tokens of one sequence: append prompt tokens (one forward pass over them, filling the key/value
+/// cache), then call <see cref="GenerateNextToken"/> until <see cref="IsDone"/>. Each generated token costs one
+/// single-token decoder run; the cache is appended in place, never copied per token.
+/// </summary>
+/// <remarks>Not thread-safe: one generator per sequence. Many generators may share one <see cref="AndesModel"/> concurrently.</remarks>
+public sealed class Generator : IDisposable
+{
+    private readonly AndesModel _model;
+    private readonly GenerationOptions _options;
+    private readonly SequenceRunner _runner;
+    private readonly LogitsSampler _sampler;
+    private readonly HashSet<int> _stopTokens;
+    private readonly List<int> _tokens = [];
+    private readonly RunOptions _runOptions = new();
+    private readonly int _maxNewTokens;
+    private bool _logitsReady;
+    private bool _ownsRunner;
+
+    /// <summary>Creates a generator with a fresh key/value cache.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="options">Sampling and stopping options.</param>
+    /// <param name="processors">Extra logits processors applied before sampling (e.g. a grammar mask).</param>
+    public Generator(AndesModel model, GenerationOptions options, IEnumerable<ILogitsProcessor>? processors = null)
+        : this(model, options, null, processors)
+    {
+    }
+
+    internal Generator(AndesModel model, GenerationOptions options, SequenceRunner? runner, IEnumerable<ILogitsProcessor>? processors)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        model.ThrowIfDisposed();
+        options.Validate();
+        _model = model;
+        _options = options.Clone();
+        _maxNewTokens = _options.MaxNewTokens ?? int.MaxValue;
+        _ownsRunner = runner is null;
+        _runner = runner ?? new SequenceRunner(model, Math.Min(model.ContextLength, 512));
+        _sampler = new LogitsSampler(_options, model.Signature.VocabSize, processors);
+        _stopTokens = [.. model.Config.Model.EosTokenId, .. _options.StopTokenIds ?? []];
+    }
+
+    /// <summary>The tokens of the sequence so far (prompt and generated).</summary>
+    public IReadOnlyList<int> Tokens => _tokens;
+
+    /// <summary>Tokens appended with <see cref="AppendTokens"/>.</summary>
+    public int PromptTokenCount { get; private set; }
+
+    /// <summary>Tokens generated.</summary>
+    public int GeneratedTokenCount { get; private set; }
+
+    /// <summary>Prompt tokens whose keys/values came from a reused cache instead of being computed.</summary>
+    public int ReusedTokenCount { get; private set; }
+
+    /// <summary>Whether generation has finished (see <see cref="FinishReason"/>).</summary>
+    public bool IsDone => FinishReason is not null;
+
+    /// <summary>Why generation finished, or null while it goes on.</summary>
+    public FinishReason? FinishReason { get; private set; }
+
+    /// <summary>The model.</summary>
+    public AndesModel Model => _model;
+
+    /// <summary>The next-token logits (valid after <see cref="AppendTokens"/> and after each non-final token).</summary>
+    public ReadOnlySpan<float> GetLogits() => _logitsReady ? _runner.Logits : throw new InvalidOperationException("No logits yet: append tokens first.");
+
+    internal SequenceRunner Runner => _runner;
+
+    /// <summary>Appends prompt tokens and runs them through the model (one chunk).</summary>
+    /// <param name="tokens">The tokens.</param>
+    /// <exception cref="PromptTooLongException">The sequence would not fit the context (checked before any compute).</exception>
+    public void AppendTokens(ReadOnlySpan<int> tokens)
+    {
+        ThrowIfDone();
+        if (GeneratedTokenCount > 0)
+        {
+            throw new InvalidOperationException("Prompt tokens cannot be appended after generation started.");
+        }
+
+        if (tokens.IsEmpty)
+        {
+            return;
+        }
+
+        int total = _tokens.Count + tokens.Length;
+        if (total >= _model.ContextLength)
+        {
+            throw new PromptTooLongException(total, _model.ContextLength);
+        }
+
+        int vocab = _model.Signature.VocabSize;
+        foreach (int t in tokens)
+        {
+            if ((uint)t >= (uint)vocab)
+            {
+                throw new ArgumentOutOfRangeException(nameof(tokens), t, $"Token id {t} is outside the model's vocabulary (0..{vocab - 1}).");
+            }
+        }
+
+        // Keys/values already cached for a prefix of this sequence are reused (see ReuseCachedPrefix).
+        int cached = _runner.Length - _tokens.Count;
+        ReadOnlySpan<int> toRun = tokens;
+        if (cached > 0)
+        {
+            toRun = tokens[Math.Min(cached, tokens.Length - 1)..];
+        }
+
+        _tokens.AddRange(tokens);
+        _sampler.AddPromptTokens(tokens);
+        PromptTokenCount += tokens.Length;
+        _runner.Rewind(_tokens.Count - toRun.Length);
+        _runner.Forward(toRun, _runOptions);
+        _logitsReady = true;
+    }
+
+    /// <summary>Samples the next token from the current logits, appends it and, unless that ends the sequence, runs it.</summary>
+    /// <returns>The token.</returns>
+    public int GenerateNextToken()
+    {
+        ThrowIfDone();
+        if (!_logitsReady)
+        {
+            throw new InvalidOperationException("Append prompt tokens before generating.");
+        }
+
+        int token = _sampler.Sample(_runner.Logits);
+        _logitsReady = false;
+        _sampler.Accept(token);
+        _tokens.Add(token);
+        GeneratedTokenCount++;
+        if (_stopTokens.Contains(token))
+        {
+            FinishReason = Stopping.FinishReason.StopToken;
+        }
+        else if (GeneratedTokenCount >= _maxNewTokens)
+        {
+            FinishReason = Stopping.FinishReason.Length;
+        }
+        else if (_tokens.Count >= _model.ContextLength)
+        {
+            FinishReason = Stopping.FinishReason.ContextLimit;
+        }
+        else
+        {
+            _runner.Forward([token], _runOptions);
+            _logitsReady = true;
+        }
+
+        return token;
+    }
+
+    /// <summary>Ends generation early with the given reason (e.g. a stop sequence matched in the text).</summary>
+    /// <param name="reason">Why.</param>
+    public void Finish(FinishReason reason) => FinishReason ??= reason;
+
+    /// <summary>Releases the key/value cache and the sampler's buffers.</summary>
+    public void Dispose()
+    {
+        _sampler.Dispose();
+        _runOptions.Dispose();
+        if (_ownsRunner)
+        {
+            _runner.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Starts from a runner that already holds the keys/values of <paramref name="cachedTokens"/>: the longest common
+    /// prefix with the prompt appended next is not recomputed.
+    /// </summary>
+    internal void ReuseCachedPrefix(IReadOnlyList<int> cachedTokens, ReadOnlySpan<int> prompt)
+    {
+        int common = 0;
+        int limit = Math.Min(Math.Min(cachedTokens.Count, prompt.Length), _runner.Length);
+        while (common < limit && cachedTokens[common] == prompt[common])
+        {
+            common++;
+        }
+
+        _runner.Rewind(common);
+        ReusedTokenCount = Math.Min(common, Math.Max(0, prompt.Length - 1));
+    }
+
+    /// <summary>Transfers ownership of the runner (its cache) to the caller.</summary>
+    internal SequenceRunner DetachRunner()
+    {
+        _ownsRunner = false;
+        return _runner;
+    }
+
+    /// <summary>Requests that a running forward pass stop (ONNX Runtime's terminate flag).</summary>
+    internal void Terminate() => _runOptions.Terminate = true;
+
+    private void ThrowIfDone()
+    {
+        if (IsDone)
+        {
+            throw new InvalidOperationException($"Generation has finished ({FinishReason}).");
+        }
+    }
+}
