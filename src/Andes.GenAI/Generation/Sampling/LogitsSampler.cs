@@ -28,16 +28,20 @@ namespace Andes.GenAI.Generation.Sampling;
 /// <para>
 /// Pipeline per step (Hugging Face order): processors in list order -> repetition penalty -> presence/frequency
 /// penalties -> (greedy: arg-max, ties to the lowest id) or temperature -> top-k -> top-p -> min-p -> one draw.
-/// Costs over a vocabulary of V (151936 for Qwen3) with k = top-k and n = candidates:
+/// Costs over a vocabulary of V (151936 for Qwen3) with k = top-k:
 /// </para>
 /// <list type="bullet">
 /// <item><description>greedy: a vectorised max and a vectorised search for its first occurrence, O(V);</description></item>
 /// <item><description>penalties: O(distinct tokens), from counts kept incrementally by <see cref="Accept(int)"/>;</description></item>
 /// <item><description>top-k: one pass with a k-entry heap (SIMD blocks that cannot enter are skipped), then the k
 /// candidates are sorted (O(k log k)) and temperature, top-p and min-p work on those k only;</description></item>
-/// <item><description>no top-k: a fused vectorised softmax numerator and chunk sums over V (one pass), then top-p/min-p compact the candidates above a
-/// cutoff (for top-p, tokens below <c>(1-p) * sum / V</c> can never be in the nucleus) and a weighted quickselect finds
-/// the nucleus in expected O(n) without sorting; plain temperature sampling walks chunk sums, O(V).</description></item>
+/// <item><description>no top-k: one fused vectorised pass computes the softmax numerators and per-chunk sums;
+/// plain temperature sampling then skips chunks by their sums and walks one chunk. Top-p builds a mass histogram
+/// (sixteen bins per power of two, skipping SIMD blocks below a bound no nucleus token can fall under: weight
+/// <c>(1-p) * sum / V</c>), gathers only the tokens of the bin where the nucleus ends and runs a weighted quickselect
+/// on them (expected linear) to find the exact last nucleus token; the draw then tests membership in place
+/// (vectorised per-chunk sums of the kept prefix). Nothing is sorted and the nucleus, however large, is never
+/// gathered: a few O(V) passes plus O(boundary bin). Min-p uses the same in-place draw.</description></item>
 /// </list>
 /// <para>
 /// Ties are broken towards the lower token id everywhere (top-k boundary, nucleus boundary, arg-max), so results
