@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics;
 namespace Andes.GenAI.Generation.Sampling;
 
 /// <summary>
-/// Allocation-free selection kernels over <see cref="CandidateKey"/> arrays: top-k by a bounded heap, threshold
-/// compaction, and the weighted quickselect that finds a top-p nucleus without sorting the vocabulary.
+/// Allocation-free selection kernels over <see cref="CandidateKey"/> arrays: top-k by a bounded heap, range
+/// compaction, and the weighted quickselect that finds the end of a top-p nucleus without sorting.
 /// </summary>
 internal static class CandidateSelection
 {
@@ -75,14 +75,16 @@ internal static class CandidateSelection
     }
 
     /// <summary>
-    /// Writes the key of every weight &gt;= <paramref name="cutoff"/> to <paramref name="keys"/> (in token order) and
-    /// returns how many. O(V); blocks without any survivor are skipped a SIMD block at a time.
+    /// Writes the key of every weight in [<paramref name="lower"/>, <paramref name="upper"/>) to
+    /// <paramref name="keys"/> (in token order) and returns how many. O(V); blocks without any survivor are skipped a
+    /// SIMD block at a time.
     /// </summary>
     /// <param name="weights">Non-negative weights, no NaN.</param>
-    /// <param name="cutoff">The smallest weight kept.</param>
-    /// <param name="keys">Destination, length &gt;= weights.Length.</param>
+    /// <param name="lower">The smallest weight kept.</param>
+    /// <param name="upper">The exclusive upper bound (may be <see cref="float.PositiveInfinity"/>).</param>
+    /// <param name="keys">Destination, length &gt;= the number of survivors.</param>
     /// <returns>The number of keys written.</returns>
-    public static int Compact(ReadOnlySpan<float> weights, float cutoff, Span<ulong> keys)
+    public static int Compact(ReadOnlySpan<float> weights, float lower, float upper, Span<ulong> keys)
     {
         int n = weights.Length;
         int count = 0;
@@ -90,28 +92,33 @@ internal static class CandidateSelection
         ref float start = ref MemoryMarshal.GetReference(weights);
         if (Vector256.IsHardwareAccelerated)
         {
-            Vector256<float> limit = Vector256.Create(cutoff);
+            Vector256<float> low = Vector256.Create(lower);
+            Vector256<float> high = Vector256.Create(upper);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                uint mask = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref start, (nuint)i), limit).ExtractMostSignificantBits();
+                Vector256<float> block = Vector256.LoadUnsafe(ref start, (nuint)i);
+                uint mask = (Vector256.GreaterThanOrEqual(block, low) & Vector256.LessThan(block, high)).ExtractMostSignificantBits();
                 count = AppendMasked(weights, i, mask, keys, count);
             }
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            Vector128<float> limit = Vector128.Create(cutoff);
+            Vector128<float> low = Vector128.Create(lower);
+            Vector128<float> high = Vector128.Create(upper);
             for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
             {
-                uint mask = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref start, (nuint)i), limit).ExtractMostSignificantBits();
+                Vector128<float> block = Vector128.LoadUnsafe(ref start, (nuint)i);
+                uint mask = (Vector128.GreaterThanOrEqual(block, low) & Vector128.LessThan(block, high)).ExtractMostSignificantBits();
                 count = AppendMasked(weights, i, mask, keys, count);
             }
         }
 
         for (; i < n; i++)
         {
-            if (weights[i] >= cutoff)
+            float w = weights[i];
+            if (w >= lower && w < upper)
             {
-                keys[count++] = CandidateKey.Create(weights[i], i);
+                keys[count++] = CandidateKey.Create(w, i);
             }
         }
 
@@ -201,53 +208,6 @@ internal static class CandidateSelection
 
             lo = store + 1;
         }
-    }
-
-    /// <summary>
-    /// Draws one key by weight from <paramref name="keys"/> (scores are non-negative weights summing to
-    /// <paramref name="total"/>), given a uniform <paramref name="u"/> in [0, 1).
-    /// </summary>
-    /// <param name="keys">The candidates.</param>
-    /// <param name="total">Their weight sum (as computed by the caller, in double).</param>
-    /// <param name="u">A uniform draw in [0, 1).</param>
-    /// <returns>The chosen token id.</returns>
-    public static int Draw(ReadOnlySpan<ulong> keys, double total, double u)
-    {
-        double target = u * total;
-        double sum = 0;
-        for (int i = 0; i < keys.Length; i++)
-        {
-            sum += CandidateKey.Score(keys[i]);
-            if (target < sum)
-            {
-                return CandidateKey.Token(keys[i]);
-            }
-        }
-
-        // Rounding left the target at the very top: take the last candidate with any weight.
-        for (int i = keys.Length - 1; i > 0; i--)
-        {
-            if (CandidateKey.Score(keys[i]) > 0f)
-            {
-                return CandidateKey.Token(keys[i]);
-            }
-        }
-
-        return CandidateKey.Token(keys[0]);
-    }
-
-    /// <summary>Returns the weight sum of <paramref name="keys"/>, accumulated in double in key order.</summary>
-    /// <param name="keys">The candidates.</param>
-    /// <returns>The sum of their scores.</returns>
-    public static double SumScores(ReadOnlySpan<ulong> keys)
-    {
-        double sum = 0;
-        foreach (ulong key in keys)
-        {
-            sum += CandidateKey.Score(key);
-        }
-
-        return sum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

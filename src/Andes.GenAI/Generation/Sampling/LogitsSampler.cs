@@ -28,16 +28,20 @@ namespace Andes.GenAI.Generation.Sampling;
 /// <para>
 /// Pipeline per step (Hugging Face order): processors in list order -> repetition penalty -> presence/frequency
 /// penalties -> (greedy: arg-max, ties to the lowest id) or temperature -> top-k -> top-p -> min-p -> one draw.
-/// Costs over a vocabulary of V (151936 for Qwen3) with k = top-k and n = candidates:
+/// Costs over a vocabulary of V (151936 for Qwen3) with k = top-k:
 /// </para>
 /// <list type="bullet">
 /// <item><description>greedy: a vectorised max and a vectorised search for its first occurrence, O(V);</description></item>
 /// <item><description>penalties: O(distinct tokens), from counts kept incrementally by <see cref="Accept(int)"/>;</description></item>
 /// <item><description>top-k: one pass with a k-entry heap (SIMD blocks that cannot enter are skipped), then the k
 /// candidates are sorted (O(k log k)) and temperature, top-p and min-p work on those k only;</description></item>
-/// <item><description>no top-k: a fused vectorised softmax numerator and chunk sums over V (one pass), then top-p/min-p compact the candidates above a
-/// cutoff (for top-p, tokens below <c>(1-p) * sum / V</c> can never be in the nucleus) and a weighted quickselect finds
-/// the nucleus in expected O(n) without sorting; plain temperature sampling walks chunk sums, O(V).</description></item>
+/// <item><description>no top-k: one fused vectorised pass computes the softmax numerators and per-chunk sums;
+/// plain temperature sampling then skips chunks by their sums and walks one chunk. Top-p builds a mass histogram
+/// (sixteen bins per power of two, skipping SIMD blocks below a bound no nucleus token can fall under: weight
+/// <c>(1-p) * sum / V</c>), gathers only the tokens of the bin where the nucleus ends and runs a weighted quickselect
+/// on them (expected linear) to find the exact last nucleus token; the draw then tests membership in place
+/// (vectorised per-chunk sums of the kept prefix). Nothing is sorted and the nucleus, however large, is never
+/// gathered: a few O(V) passes plus O(boundary bin). Min-p uses the same in-place draw.</description></item>
 /// </list>
 /// <para>
 /// Ties are broken towards the lower token id everywhere (top-k boundary, nucleus boundary, arg-max), so results
@@ -60,6 +64,8 @@ public sealed class LogitsSampler : IDisposable
     private readonly float _minP;
     private readonly float _inverseTemperature;
     private readonly double[] _chunkSums;
+    private readonly double[] _prefixSums;
+    private readonly double[] _bins;
     private Xoshiro256StarStar _random;
 
     // Scratch (pooled): candidate keys (k or V), softmax numerators (k or V).
@@ -117,7 +123,11 @@ public sealed class LogitsSampler : IDisposable
         Seed = options.Seed ?? Random.Shared.NextInt64();
         _random = new Xoshiro256StarStar(unchecked((ulong)Seed));
         _history = new TokenHistory(vocabSize, expectedTokens);
-        _chunkSums = _greedy || _topK > 0 ? [] : new double[(vocabSize + ChunkSize - 1) / ChunkSize];
+        bool fullVocabulary = !_greedy && _topK == 0;
+        bool filtered = fullVocabulary && (_topPEnabled || _minP > 0f);
+        _chunkSums = fullVocabulary ? new double[(vocabSize + ChunkSize - 1) / ChunkSize] : [];
+        _prefixSums = filtered ? new double[_chunkSums.Length] : [];
+        _bins = filtered && _topPEnabled ? new double[WeightDistribution.BinCount] : [];
         if (!_greedy)
         {
             int scratch = _topK > 0 ? _topK : vocabSize;
@@ -296,71 +306,72 @@ public sealed class LogitsSampler : IDisposable
     {
         Span<float> weights = _weights.AsSpan(0, _vocabSize);
         double total = SoftmaxKernels.ExpScaled(logits, max, _inverseTemperature, weights, _chunkSums, ChunkSize);
-
         if (!_topPEnabled && _minP == 0f)
         {
-            return DrawFromChunks(weights, total, _random.NextDouble());
+            return WeightDistribution.Draw(weights, _chunkSums, ChunkSize, total, _random.NextDouble(), -1f, int.MaxValue);
         }
 
-        // Candidates: min-p keeps weights >= minP (the top weight is 1). Top-p's nucleus only holds weights
-        // >= (1-p) * total / V: a nucleus token below that would leave more than (1-p) of the mass in fewer than V
-        // tokens each lighter than it. The margin covers rounding in the sums.
-        float cutoff = _minP;
+        // The kept tokens are a best-first prefix; find its last member (thresholdWeight, thresholdToken).
+        // Min-p alone: every weight >= minP (the top weight is 1, so this is probability >= minP * top probability).
+        float thresholdWeight = _minP;
+        int thresholdToken = int.MaxValue;
         if (_topPEnabled)
         {
-            cutoff = Math.Max(cutoff, (float)((1.0 - _topP) * total / _vocabSize * 0.99));
+            (thresholdWeight, thresholdToken) = FindNucleusEnd(weights, total);
         }
 
-        Span<ulong> keys = _keys.AsSpan(0, _vocabSize);
-        int count = CandidateSelection.Compact(weights, cutoff, keys);
-        keys = keys[..count];
-        if (_topPEnabled)
-        {
-            // The nucleus relative to the whole distribution; intersected with min-p's set because both are
-            // best-first prefixes and the candidates already exclude what min-p removes.
-            keys = keys[..CandidateSelection.SelectNucleus(keys, _topP * total)];
-        }
-
-        return CandidateSelection.Draw(keys, CandidateSelection.SumScores(keys), _random.NextDouble());
+        double kept = WeightDistribution.PrefixChunkSums(weights, thresholdWeight, thresholdToken, _prefixSums, ChunkSize);
+        return WeightDistribution.Draw(weights, _prefixSums, ChunkSize, kept, _random.NextDouble(), thresholdWeight, thresholdToken);
     }
 
-    private int DrawFromChunks(ReadOnlySpan<float> weights, double total, double u)
+    /// <summary>
+    /// Finds the last token of the top-p nucleus (intersected with min-p) without sorting the vocabulary:
+    /// a mass histogram over bins sixteen to a power of two locates the bin where the cumulative mass (best first) reaches
+    /// <c>p * total</c>; only that bin's tokens are gathered, and a weighted quickselect finds the exact end among them.
+    /// </summary>
+    private (float Weight, int Token) FindNucleusEnd(ReadOnlySpan<float> weights, double total)
     {
-        double target = u * total;
-        double sum = 0;
-        for (int c = 0; c < _chunkSums.Length; c++)
+        // A nucleus token never weighs less than (1-p) * total / V: otherwise it and every lighter token (fewer than V,
+        // each lighter than it) would hold more than the (1-p) share the nucleus leaves out. The margin covers
+        // rounding. Min-p removes weights below minP; both bounds only skip work in the histogram pass.
+        float cutoff = Math.Max(_minP, (float)((1.0 - _topP) * total / _vocabSize * 0.99));
+
+        Span<double> bins = _bins;
+        bins.Clear();
+        WeightDistribution.AccumulateHistogram(weights, cutoff, bins);
+
+        double target = _topP * total;
+        double above = 0;
+        for (int bin = bins.Length - 1; bin >= 0; bin--)
         {
-            if (target >= sum + _chunkSums[c] && c < _chunkSums.Length - 1)
+            if (above + bins[bin] < target)
             {
-                sum += _chunkSums[c];
+                above += bins[bin];
                 continue;
             }
 
-            int start = c * ChunkSize;
-            int end = Math.Min(start + ChunkSize, _vocabSize);
-            int lastPositive = -1;
-            for (int i = start; i < end; i++)
+            // The nucleus ends inside this bin (it has mass, so members): every heavier bin is wholly inside.
+            float lower = Math.Max(WeightDistribution.BinLowerBound(bin), cutoff);
+            float upper = bin + 1 < WeightDistribution.BinCount ? WeightDistribution.BinLowerBound(bin + 1) : float.PositiveInfinity;
+            Span<ulong> keys = _keys.AsSpan(0, _vocabSize);
+            int count = CandidateSelection.Compact(weights, lower, upper, keys);
+            if (count == 0)
             {
-                float w = weights[i];
-                if (w > 0f)
-                {
-                    lastPositive = i;
-                    sum += w;
-                    if (target < sum)
-                    {
-                        return i;
-                    }
-                }
+                break; // unreachable: the bin's mass came from members
             }
 
-            if (lastPositive >= 0)
+            int kept = CandidateSelection.SelectNucleus(keys[..count], target - above);
+            ulong last = 0;
+            foreach (ulong key in keys[..kept])
             {
-                return lastPositive;
+                last = Math.Max(last, key);
             }
+
+            return (CandidateKey.Score(last), CandidateKey.Token(last));
         }
 
-        // Unreachable in practice (the maximum has weight 1); fall back to the arg-max.
-        return weights.IndexOf(1f);
+        // The candidates' mass fell short of the target (rounding): keep them all.
+        return (cutoff, int.MaxValue);
     }
 
     private static double SumInOrder(ReadOnlySpan<float> values)

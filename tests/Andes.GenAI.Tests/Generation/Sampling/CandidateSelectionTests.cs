@@ -54,15 +54,21 @@ public sealed class CandidateSelectionTests
     }
 
     [Fact]
-    public void Compact_KeepsEveryWeightAtOrAboveTheCutoff_InTokenOrder()
+    public void Compact_KeepsEveryWeightInTheRange_InTokenOrder()
     {
         var random = new Random(2);
         float[] weights = Enumerable.Range(0, 1037).Select(_ => (float)random.NextDouble()).ToArray();
         weights[5] = 0.5f;
+        weights[6] = 0.75f;
         var keys = new ulong[weights.Length];
-        int count = CandidateSelection.Compact(weights, 0.5f, keys);
-        int[] expected = Enumerable.Range(0, weights.Length).Where(i => weights[i] >= 0.5f).ToArray();
+        int count = CandidateSelection.Compact(weights, 0.5f, 0.75f, keys);
+        int[] expected = Enumerable.Range(0, weights.Length).Where(i => weights[i] >= 0.5f && weights[i] < 0.75f).ToArray();
+        Assert.Contains(5, expected);
+        Assert.DoesNotContain(6, expected);
         Assert.Equal(expected, keys.AsSpan(0, count).ToArray().Select(CandidateKey.Token).ToArray());
+
+        count = CandidateSelection.Compact(weights, 0.9f, float.PositiveInfinity, keys);
+        Assert.Equal(weights.Count(w => w >= 0.9f), count);
     }
 
     [Fact]
@@ -135,17 +141,6 @@ public sealed class CandidateSelectionTests
             Assert.Equal(expected, kept);
             Assert.Equal(order.Take(expected).Order().ToArray(), keys.Take(kept).Select(CandidateKey.Token).Order().ToArray());
         }
-    }
-
-    [Fact]
-    public void Draw_FollowsTheCumulativeWeights()
-    {
-        ulong[] keys = [CandidateKey.Create(1f, 7), CandidateKey.Create(3f, 2), CandidateKey.Create(0f, 9)];
-        Assert.Equal(7, CandidateSelection.Draw(keys, 4, 0.0));
-        Assert.Equal(7, CandidateSelection.Draw(keys, 4, 0.2499));
-        Assert.Equal(2, CandidateSelection.Draw(keys, 4, 0.25));
-        Assert.Equal(2, CandidateSelection.Draw(keys, 4, 0.9999));
-        Assert.Equal(2, CandidateSelection.Draw(keys, 4.5, 0.99)); // rounding overshoot: last positive weight
     }
 
     private static void Shuffle(Random random, ulong[] keys)

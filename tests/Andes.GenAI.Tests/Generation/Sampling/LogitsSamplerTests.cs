@@ -180,6 +180,27 @@ public sealed class LogitsSamplerTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(500)]
+    public void TopP_UniformLogits_KeepsTheLowestIds(int topK)
+    {
+        // Every token ties: the nucleus of mass 0.25 is exactly the 250 lowest ids (of the top-k when set).
+        var logits = new float[1000];
+        Array.Fill(logits, 3f);
+        using var sampler = new LogitsSampler(Sampling(topK: topK, topP: 0.25f, seed: 12), logits.Length);
+        int limit = topK == 0 ? 250 : 125;
+        var seen = new HashSet<int>();
+        for (int i = 0; i < 2000; i++)
+        {
+            int token = sampler.Sample(logits);
+            Assert.InRange(token, 0, limit - 1);
+            seen.Add(token);
+        }
+
+        Assert.True(seen.Count > limit * 0.9, $"only {seen.Count} distinct tokens drawn");
+    }
+
+    [Theory]
     [InlineData(0, 1f, 0.7f, 0f)] // plain temperature over the whole vocabulary
     [InlineData(0, 0.8f, 0.7f, 0f)] // top-p, full path
     [InlineData(5, 0.8f, 1.3f, 0f)] // top-p, top-k path
