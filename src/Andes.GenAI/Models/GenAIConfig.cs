@@ -63,7 +63,10 @@ public sealed class GenAIConfig
             if (what == "unknown field" && q2 > q1)
             {
                 string prop = detail.Substring(q1 + 1, q2 - q1 - 1);
-                field = field.Length == 0 ? prop : $"{field}.{prop}";
+                if (!field.EndsWith(prop, StringComparison.Ordinal))
+                {
+                    field = field.Length == 0 ? prop : $"{field}.{prop}";
+                }
             }
 
             throw new ModelConfigurationException($"'{sourceName}': {what} '{field}' ({ex.Message})", sourceName, field, ex);
