@@ -8,4 +8,5 @@ root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(MakeCheckpointCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Andes.GenAI.Generation.Sampling;
 using Andes.GenAI.Generation.Stopping;
 using Andes.GenAI.Models;
@@ -21,6 +22,7 @@ public sealed class Generator : IDisposable
     private readonly List<int> _tokens = [];
     private readonly RunOptions _runOptions = new();
     private readonly int _maxNewTokens;
+    private readonly long _runTicksAtStart;
     private bool _logitsReady;
     private bool _ownsRunner;
 
@@ -46,6 +48,7 @@ public sealed class Generator : IDisposable
         _runner = runner ?? new SequenceRunner(model, Math.Min(model.ContextLength, 512));
         _sampler = new LogitsSampler(_options, model.Signature.VocabSize, processors);
         _stopTokens = [.. model.Config.Model.EosTokenId, .. _options.StopTokenIds ?? []];
+        _runTicksAtStart = _runner.RunTicks;
     }
 
     /// <summary>The tokens of the sequence so far (prompt and generated).</summary>
@@ -68,6 +71,9 @@ public sealed class Generator : IDisposable
 
     /// <summary>The model.</summary>
     public AndesModel Model => _model;
+
+    /// <summary>Time spent inside ONNX Runtime's Run calls (embedding and decoder) for this sequence so far.</summary>
+    public TimeSpan ModelRunTime => Stopwatch.GetElapsedTime(0, _runner.RunTicks - _runTicksAtStart);
 
     /// <summary>The next-token logits (valid after <see cref="AppendTokens"/> and after each non-final token).</summary>
     public ReadOnlySpan<float> GetLogits() => _logitsReady ? _runner.Logits : throw new InvalidOperationException("No logits yet: append tokens first.");

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Diagnostics;
 using Andes.GenAI.Models;
 using Microsoft.ML.OnnxRuntime;
 
@@ -63,6 +63,9 @@ internal sealed class SequenceRunner : IDisposable
     /// <summary>The next-token logits after the last <see cref="Forward"/>.</summary>
     public Span<float> Logits => _logits;
 
+    /// <summary>Stopwatch ticks spent inside ONNX Runtime's Run (embedding and decoder) by this runner.</summary>
+    public long RunTicks { get; private set; }
+
     /// <summary>Bytes held by the key/value cache.</summary>
     public long CacheSizeInBytes => _cache.SizeInBytes;
 
@@ -111,7 +114,9 @@ internal sealed class SequenceRunner : IDisposable
                 embedsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _embeds.AsMemory(0, s * h), [1, s, h]);
                 _embeddingInputs[0] = idsValue;
                 _embeddingOutputs[0] = embedsValue;
+                long start = Stopwatch.GetTimestamp();
                 _model.Embedding!.Run(runOptions ?? DefaultRunOptions, _embeddingInputNames, _embeddingInputs, _embeddingOutputNames, _embeddingOutputs);
+                RunTicks += Stopwatch.GetTimestamp() - start;
                 _decoderInputs[0] = embedsValue;
             }
             else
@@ -129,7 +134,9 @@ internal sealed class SequenceRunner : IDisposable
                 _decoderOutputs[2 + (2 * i)] = _cache.Values[i];
             }
 
+            long decoderStart = Stopwatch.GetTimestamp();
             _model.Decoder.Run(runOptions ?? DefaultRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
+            RunTicks += Stopwatch.GetTimestamp() - decoderStart;
             _cache.Length = total;
         }
         finally
