@@ -1,0 +1,31 @@
+using System.Diagnostics;
+
+namespace Andes.Cli.Tests;
+
+/// <summary>Runs the built <c>andes</c> command as a child process and captures its output.</summary>
+internal static class CliRunner
+{
+    public static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "andes.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment["COLUMNS"] = "200";
+        using Process process = Process.Start(info)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"andes {string.Join(' ', args)} did not finish in 3 minutes.");
+        }
+
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
