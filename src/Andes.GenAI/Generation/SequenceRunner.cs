@@ -8,24 +8,38 @@ namespace Andes.GenAI.Generation;
 /// Runs one sequence through the embedding and decoder graphs, chunk by chunk, keeping its key/value cache. After each
 /// <see cref="Forward"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
 /// </summary>
-/// <remarks>Not thread-safe: one per sequence. Many runners may share one <see cref="AndesModel"/> concurrently.</remarks>
+/// <remarks>
+/// Handles the decoder layouts of the ONNX Runtime GenAI folder format: embeddings or token ids in, separate or combined
+/// (<c>past_%d</c>) key/value tensors, int32 or int64 ids and mask, optional position ids. GroupQueryAttention decoders
+/// with separate key/value tensors share one buffer as past and present (appended in place); other decoders chain each
+/// run's present outputs into the next run's pasts. Not thread-safe: one per sequence. Many runners may share one
+/// <see cref="AndesModel"/> concurrently.
+/// </remarks>
 internal sealed class SequenceRunner : IDisposable
 {
+    private static readonly RunOptions DefaultRunOptions = new();
+
     private readonly AndesModel _model;
     private readonly DecoderSignature _sig;
-    private readonly KeyValueCache _cache;
+    private readonly KeyValueCache? _shared;
+    private readonly ChainedKeyValueCache? _chained;
     private readonly float[] _logits;
     private readonly OrtValue _logitsValue;
     private readonly string[] _decoderInputNames;
     private readonly OrtValue[] _decoderInputs;
     private readonly string[] _decoderOutputNames;
     private readonly OrtValue[] _decoderOutputs;
+    private readonly int _firstPast;
     private readonly string[] _embeddingInputNames;
     private readonly string[] _embeddingOutputNames;
     private readonly OrtValue[] _embeddingInputs = new OrtValue[1];
     private readonly OrtValue[] _embeddingOutputs = new OrtValue[1];
-    private long[] _ids = [];
-    private long[] _mask = [];
+    private long[] _ids64 = [];
+    private int[] _ids32 = [];
+    private long[] _mask64 = [];
+    private int[] _mask32 = [];
+    private long[] _positions64 = [];
+    private int[] _positions32 = [];
     private float[] _embeds = [];
 
     public SequenceRunner(AndesModel model, int capacityHint)
@@ -33,32 +47,47 @@ internal sealed class SequenceRunner : IDisposable
         model.ThrowIfDisposed();
         _model = model;
         _sig = model.Signature;
-        _cache = new KeyValueCache(_sig.Layers, _sig.KvHeads, _sig.HeadSize, Math.Min(capacityHint, model.ContextLength), model.ContextLength);
         _logits = GC.AllocateArray<float>(_sig.VocabSize, pinned: true);
         _logitsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _logits.AsMemory(), [1, 1, _sig.VocabSize]);
 
-        int layers = _sig.Layers;
-        _decoderInputNames = new string[2 + (2 * layers)];
-        _decoderInputNames[0] = _sig.InputsEmbeds ?? _sig.InputIds!;
-        _decoderInputNames[1] = _sig.AttentionMask;
-        _decoderOutputNames = new string[1 + (2 * layers)];
-        _decoderOutputNames[0] = _sig.Logits;
-        for (int i = 0; i < layers; i++)
+        var inputs = new List<string> { _sig.InputsEmbeds ?? _sig.InputIds!, _sig.AttentionMask };
+        if (_sig.PositionIds is not null)
         {
-            _decoderInputNames[2 + (2 * i)] = _sig.PastKeys[i];
-            _decoderInputNames[3 + (2 * i)] = _sig.PastValues[i];
-            _decoderOutputNames[1 + (2 * i)] = _sig.PresentKeys[i];
-            _decoderOutputNames[2 + (2 * i)] = _sig.PresentValues[i];
+            inputs.Add(_sig.PositionIds);
         }
 
+        _firstPast = inputs.Count;
+        var outputs = new List<string> { _sig.Logits };
+        for (int i = 0; i < _sig.Layers; i++)
+        {
+            inputs.Add(_sig.PastKeys[i]);
+            outputs.Add(_sig.PresentKeys[i]);
+            if (!_sig.CombinedKeyValues)
+            {
+                inputs.Add(_sig.PastValues[i]);
+                outputs.Add(_sig.PresentValues[i]);
+            }
+        }
+
+        _decoderInputNames = [.. inputs];
+        _decoderOutputNames = [.. outputs];
         _decoderInputs = new OrtValue[_decoderInputNames.Length];
         _decoderOutputs = new OrtValue[_decoderOutputNames.Length];
         _embeddingInputNames = [_sig.EmbeddingInputIds];
         _embeddingOutputNames = [_sig.EmbeddingOutput];
+
+        if (_sig.SharesPastPresentBuffer)
+        {
+            _shared = new KeyValueCache(_sig.Layers, _sig.KvHeads, _sig.HeadSize, Math.Min(capacityHint, model.ContextLength), model.ContextLength);
+        }
+        else
+        {
+            _chained = new ChainedKeyValueCache(_decoderInputNames.Length - _firstPast, _sig.KvHeads, _sig.HeadSize, _sig.CombinedKeyValues);
+        }
     }
 
     /// <summary>Positions whose keys/values are cached.</summary>
-    public int Length => _cache.Length;
+    public int Length => _shared?.Length ?? _chained!.Length;
 
     /// <summary>The next-token logits after the last <see cref="Forward"/>.</summary>
     public Span<float> Logits => _logits;
@@ -67,14 +96,21 @@ internal sealed class SequenceRunner : IDisposable
     public long RunTicks { get; private set; }
 
     /// <summary>Bytes held by the key/value cache.</summary>
-    public long CacheSizeInBytes => _cache.SizeInBytes;
+    public long CacheSizeInBytes => _shared?.SizeInBytes ?? _chained!.SizeInBytes;
 
     /// <summary>Forgets cached positions from <paramref name="length"/> on (keeps a prefix for reuse).</summary>
     public void Rewind(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _cache.Length);
-        _cache.Length = length;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Length);
+        if (_shared is not null)
+        {
+            _shared.Length = length;
+        }
+        else
+        {
+            _chained!.Rewind(length);
+        }
     }
 
     /// <summary>Runs <paramref name="ids"/> (appended after the cached positions) and leaves the last position's logits.</summary>
@@ -87,35 +123,36 @@ internal sealed class SequenceRunner : IDisposable
             throw new ArgumentException("At least one token is needed.", nameof(ids));
         }
 
-        int total = _cache.Length + s;
+        int past = Length;
+        int total = past + s;
         if (total > _model.ContextLength)
         {
             throw new InvalidOperationException($"The sequence would reach {total} tokens; the model's context holds {_model.ContextLength}.");
         }
 
-        _cache.EnsureCapacity(total);
-        Grow(ref _ids, s);
-        Grow(ref _mask, _cache.Capacity);
-        for (int i = 0; i < s; i++)
-        {
-            _ids[i] = ids[i];
-        }
-
-        _mask.AsSpan(0, total).Fill(1);
-        using OrtValue idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _ids.AsMemory(0, s), [1, s]);
-        using OrtValue maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _mask.AsMemory(0, total), [1, total]);
+        runOptions ??= DefaultRunOptions;
+        _shared?.EnsureCapacity(total);
+        using OrtValue idsValue = _sig.Int32Ids ? Values.From(ref _ids32, ids, static v => v, [1, s]) : Values.From(ref _ids64, ids, static v => v, [1, s]);
+        using OrtValue maskValue = _sig.Int32Mask ? Values.Ones(ref _mask32, total) : Values.Ones(ref _mask64, total);
+        using OrtValue? positionsValue = _sig.PositionIds is null ? null
+            : _sig.Int32Positions ? Values.Range(ref _positions32, past, s) : Values.Range(ref _positions64, past, s);
         OrtValue? embedsValue = null;
+        IDisposableReadOnlyCollection<OrtValue>? results = null;
         try
         {
             if (_sig.InputsEmbeds is not null)
             {
                 int h = _sig.HiddenSize;
-                Grow(ref _embeds, s * h);
+                if (_embeds.Length < s * h)
+                {
+                    _embeds = GC.AllocateArray<float>(Math.Max(s * h, _embeds.Length * 2), pinned: true);
+                }
+
                 embedsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _embeds.AsMemory(0, s * h), [1, s, h]);
                 _embeddingInputs[0] = idsValue;
                 _embeddingOutputs[0] = embedsValue;
                 long start = Stopwatch.GetTimestamp();
-                _model.Embedding!.Run(runOptions ?? DefaultRunOptions, _embeddingInputNames, _embeddingInputs, _embeddingOutputNames, _embeddingOutputs);
+                _model.Embedding!.Run(runOptions, _embeddingInputNames, _embeddingInputs, _embeddingOutputNames, _embeddingOutputs);
                 RunTicks += Stopwatch.GetTimestamp() - start;
                 _decoderInputs[0] = embedsValue;
             }
@@ -125,22 +162,46 @@ internal sealed class SequenceRunner : IDisposable
             }
 
             _decoderInputs[1] = maskValue;
-            _decoderOutputs[0] = _logitsValue;
-            for (int i = 0; i < _sig.Layers; i++)
+            if (positionsValue is not null)
             {
-                _decoderInputs[2 + (2 * i)] = _cache.Keys[i];
-                _decoderInputs[3 + (2 * i)] = _cache.Values[i];
-                _decoderOutputs[1 + (2 * i)] = _cache.Keys[i];
-                _decoderOutputs[2 + (2 * i)] = _cache.Values[i];
+                _decoderInputs[2] = positionsValue;
             }
 
             long decoderStart = Stopwatch.GetTimestamp();
-            _model.Decoder.Run(runOptions ?? DefaultRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
-            RunTicks += Stopwatch.GetTimestamp() - decoderStart;
-            _cache.Length = total;
+            if (_shared is not null)
+            {
+                _decoderOutputs[0] = _logitsValue;
+                for (int i = 0; i < _sig.Layers; i++)
+                {
+                    _decoderInputs[_firstPast + (2 * i)] = _shared.Keys[i];
+                    _decoderInputs[_firstPast + (2 * i) + 1] = _shared.Values[i];
+                    _decoderOutputs[1 + (2 * i)] = _shared.Keys[i];
+                    _decoderOutputs[2 + (2 * i)] = _shared.Values[i];
+                }
+
+                _model.Decoder.Run(runOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
+                RunTicks += Stopwatch.GetTimestamp() - decoderStart;
+                _shared.Length = total;
+            }
+            else
+            {
+                IReadOnlyList<OrtValue> pasts = _chained!.Pasts;
+                for (int i = 0; i < pasts.Count; i++)
+                {
+                    _decoderInputs[_firstPast + i] = pasts[i];
+                }
+
+                results = _model.Decoder.Run(runOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
+                RunTicks += Stopwatch.GetTimestamp() - decoderStart;
+                ReadOnlySpan<float> logits = results[0].GetTensorDataAsSpan<float>();
+                logits[^_sig.VocabSize..].CopyTo(_logits);
+                _chained.Accept(results, 1, total);
+                results = null; // owned by the cache now
+            }
         }
         finally
         {
+            results?.Dispose();
             embedsValue?.Dispose();
             Array.Clear(_decoderInputs);
             Array.Clear(_decoderOutputs);
@@ -152,16 +213,67 @@ internal sealed class SequenceRunner : IDisposable
     public void Dispose()
     {
         _logitsValue.Dispose();
-        _cache.Dispose();
+        _shared?.Dispose();
+        _chained?.Dispose();
     }
 
-    private static readonly RunOptions DefaultRunOptions = new();
-
-    private static void Grow<T>(ref T[] buffer, int length)
+    /// <summary>Per-call input tensors over reused pinned buffers.</summary>
+    private static class Values
     {
-        if (buffer.Length < length)
+        public static OrtValue From<T>(ref T[] buffer, ReadOnlySpan<int> source, Func<int, T> convert, long[] shape)
+            where T : unmanaged
         {
-            buffer = GC.AllocateArray<T>(Math.Max(length, buffer.Length * 2), pinned: true);
+            Grow(ref buffer, source.Length);
+            for (int i = 0; i < source.Length; i++)
+            {
+                buffer[i] = convert(source[i]);
+            }
+
+            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, source.Length), shape);
+        }
+
+        public static OrtValue Ones(ref long[] buffer, int length)
+        {
+            Grow(ref buffer, length);
+            buffer.AsSpan(0, length).Fill(1);
+            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, length), [1, length]);
+        }
+
+        public static OrtValue Ones(ref int[] buffer, int length)
+        {
+            Grow(ref buffer, length);
+            buffer.AsSpan(0, length).Fill(1);
+            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, length), [1, length]);
+        }
+
+        public static OrtValue Range(ref long[] buffer, int start, int count)
+        {
+            Grow(ref buffer, count);
+            for (int i = 0; i < count; i++)
+            {
+                buffer[i] = start + i;
+            }
+
+            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), [1, count]);
+        }
+
+        public static OrtValue Range(ref int[] buffer, int start, int count)
+        {
+            Grow(ref buffer, count);
+            for (int i = 0; i < count; i++)
+            {
+                buffer[i] = start + i;
+            }
+
+            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), [1, count]);
+        }
+
+        private static void Grow<T>(ref T[] buffer, int length)
+        {
+            if (buffer.Length < length)
+            {
+                buffer = GC.AllocateArray<T>(Math.Max(length, buffer.Length * 2), pinned: true);
+            }
         }
     }
 }

@@ -34,6 +34,24 @@ internal sealed class DecoderSignature
 
     public required string[] PresentValues { get; init; }
 
+    /// <summary>The position ids input, when the decoder has one.</summary>
+    public required string? PositionIds { get; init; }
+
+    /// <summary>Whether key and value are stacked in one tensor per layer (<c>past_%d</c>): then <see cref="PastKeys"/>/<see cref="PresentKeys"/> hold those names and the value arrays are empty.</summary>
+    public required bool CombinedKeyValues { get; init; }
+
+    /// <summary>Whether one buffer may be bound as both past and present (GroupQueryAttention, separate KV).</summary>
+    public required bool SharesPastPresentBuffer { get; init; }
+
+    /// <summary>Whether the decoder's token ids (or the embedding graph's), mask and position ids are int32 (else int64).</summary>
+    public required bool Int32Ids { get; init; }
+
+    /// <summary>Whether the attention mask is int32 (else int64).</summary>
+    public required bool Int32Mask { get; init; }
+
+    /// <summary>Whether the position ids are int32 (else int64).</summary>
+    public required bool Int32Positions { get; init; }
+
     public required string EmbeddingInputIds { get; init; }
 
     public required string EmbeddingOutput { get; init; }
@@ -41,10 +59,20 @@ internal sealed class DecoderSignature
     public static DecoderSignature Create(GenAIConfig config, InferenceSession decoder, InferenceSession? embedding, string configFile)
     {
         GenAIDecoderConfig d = config.Model.Decoder;
-        string pastKey = d.Inputs.PastKeyNames ?? "past_key_values.%d.key";
+        bool combined = d.Inputs.PastNames is not null;
+        if (combined != (d.Outputs.PresentNames is not null))
+        {
+            throw new ModelConfigurationException(
+                $"'{configFile}': 'model.decoder.inputs.past_names' and 'model.decoder.outputs.present_names' must be given together.", configFile, "model.decoder.outputs.present_names");
+        }
+
+        string pastKey = d.Inputs.PastNames ?? d.Inputs.PastKeyNames ?? "past_key_values.%d.key";
         string pastValue = d.Inputs.PastValueNames ?? "past_key_values.%d.value";
-        string presentKey = d.Outputs.PresentKeyNames ?? "present.%d.key";
+        string presentKey = d.Outputs.PresentNames ?? d.Outputs.PresentKeyNames ?? "present.%d.key";
         string presentValue = d.Outputs.PresentValueNames ?? "present.%d.value";
+        string idsInput = embedding is null ? d.Inputs.InputIds ?? "input_ids" : config.Model.Embedding?.Inputs.InputIds ?? "input_ids";
+        InferenceSession idsSession = embedding ?? decoder;
+        string maskName = d.Inputs.AttentionMask ?? "attention_mask";
         var signature = new DecoderSignature
         {
             Layers = d.NumHiddenLayers,
@@ -57,9 +85,15 @@ internal sealed class DecoderSignature
             AttentionMask = d.Inputs.AttentionMask ?? "attention_mask",
             Logits = d.Outputs.Logits,
             PastKeys = Names(pastKey, d.NumHiddenLayers),
-            PastValues = Names(pastValue, d.NumHiddenLayers),
+            PastValues = combined ? [] : Names(pastValue, d.NumHiddenLayers),
             PresentKeys = Names(presentKey, d.NumHiddenLayers),
-            PresentValues = Names(presentValue, d.NumHiddenLayers),
+            PresentValues = combined ? [] : Names(presentValue, d.NumHiddenLayers),
+            PositionIds = d.Inputs.PositionIds,
+            CombinedKeyValues = combined,
+            SharesPastPresentBuffer = config.Search.PastPresentShareBuffer && !combined,
+            Int32Ids = IsInt32(idsSession.InputMetadata, idsInput),
+            Int32Mask = IsInt32(decoder.InputMetadata, maskName),
+            Int32Positions = d.Inputs.PositionIds is { } pos && IsInt32(decoder.InputMetadata, pos),
             EmbeddingInputIds = config.Model.Embedding?.Inputs.InputIds ?? "input_ids",
             EmbeddingOutput = config.Model.Embedding?.Outputs.InputsEmbeds ?? "inputs_embeds",
         };
@@ -67,12 +101,20 @@ internal sealed class DecoderSignature
         Check(decoder.InputMetadata, signature.InputsEmbeds ?? signature.InputIds!, "model.decoder.inputs." + (signature.InputsEmbeds is null ? "input_ids" : "inputs_embeds"), configFile, d.Filename);
         Check(decoder.InputMetadata, signature.AttentionMask, "model.decoder.inputs.attention_mask", configFile, d.Filename);
         Check(decoder.OutputMetadata, signature.Logits, "model.decoder.outputs.logits", configFile, d.Filename);
+        if (signature.PositionIds is { } positionIds)
+        {
+            Check(decoder.InputMetadata, positionIds, "model.decoder.inputs.position_ids", configFile, d.Filename);
+        }
+
         for (int i = 0; i < d.NumHiddenLayers; i++)
         {
-            Check(decoder.InputMetadata, signature.PastKeys[i], "model.decoder.inputs.past_key_names", configFile, d.Filename);
-            Check(decoder.InputMetadata, signature.PastValues[i], "model.decoder.inputs.past_value_names", configFile, d.Filename);
-            Check(decoder.OutputMetadata, signature.PresentKeys[i], "model.decoder.outputs.present_key_names", configFile, d.Filename);
-            Check(decoder.OutputMetadata, signature.PresentValues[i], "model.decoder.outputs.present_value_names", configFile, d.Filename);
+            Check(decoder.InputMetadata, signature.PastKeys[i], combined ? "model.decoder.inputs.past_names" : "model.decoder.inputs.past_key_names", configFile, d.Filename);
+            Check(decoder.OutputMetadata, signature.PresentKeys[i], combined ? "model.decoder.outputs.present_names" : "model.decoder.outputs.present_key_names", configFile, d.Filename);
+            if (!combined)
+            {
+                Check(decoder.InputMetadata, signature.PastValues[i], "model.decoder.inputs.past_value_names", configFile, d.Filename);
+                Check(decoder.OutputMetadata, signature.PresentValues[i], "model.decoder.outputs.present_value_names", configFile, d.Filename);
+            }
         }
 
         if (embedding is not null)
@@ -84,6 +126,9 @@ internal sealed class DecoderSignature
 
         return signature;
     }
+
+    private static bool IsInt32(IReadOnlyDictionary<string, NodeMetadata> metadata, string name) =>
+        metadata.TryGetValue(name, out NodeMetadata? m) && m.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int32;
 
     private static string[] Names(string format, int layers)
     {

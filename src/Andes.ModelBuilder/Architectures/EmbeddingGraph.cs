@@ -27,11 +27,16 @@ internal sealed class EmbeddingGraph
 
     public void Build(OnnxGraphBuilder g)
     {
+        string ids = g.Input(InputIds, OnnxDataType.Int64, "batch_size", "sequence_length");
+        g.Output(InputsEmbeds, OnnxDataType.Float, "batch_size", "sequence_length", _config.HiddenSize);
+        EmitLookup(g, ids, InputsEmbeds);
+    }
+
+    /// <summary>Writes the embedding table and the lookup of <paramref name="ids"/>; returns the embeddings [batch, seq, H].</summary>
+    public string EmitLookup(OnnxGraphBuilder g, string ids, string outputName)
+    {
         int vocab = _config.VocabSize, h = _config.HiddenSize;
         WeightPrecision precision = _context.Options.EffectiveEmbeddingPrecision;
-        string ids = g.Input(InputIds, OnnxDataType.Int64, "batch_size", "sequence_length");
-        g.Output(InputsEmbeds, OnnxDataType.Float, "batch_size", "sequence_length", h);
-
         int dataType = precision == WeightPrecision.Float16 ? OnnxDataType.Float16 : OnnxDataType.Float;
         string name = Qwen3TensorNames.EmbedTokens;
         _context.Source.GetInfo(name); // fails early, naming the tensor, when it is missing
@@ -77,12 +82,10 @@ internal sealed class EmbeddingGraph
         _context.Record(new TensorConversionRecord(name, [vocab, h], precision, bytes, maxErr, sumErr / ((double)vocab * h)));
         if (dataType == OnnxDataType.Float)
         {
-            g.Node("Gather", [table, ids], InputsEmbeds, "", ("axis", 0));
+            return g.Node("Gather", [table, ids], outputName, "", ("axis", 0));
         }
-        else
-        {
-            string gathered = g.Node("Gather", [table, ids], "embeds_f16", "", ("axis", 0));
-            g.Node("Cast", [gathered], InputsEmbeds, "", ("to", OnnxDataType.Float));
-        }
+
+        string gathered = g.Node("Gather", [table, ids], "embeds_f16", "", ("axis", 0));
+        return g.Node("Cast", [gathered], outputName, "", ("to", OnnxDataType.Float));
     }
 }

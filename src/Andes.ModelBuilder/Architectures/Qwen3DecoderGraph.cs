@@ -19,6 +19,10 @@ internal sealed class Qwen3DecoderGraph
     public const string PastValueFormat = "past_key_values.%d.value";
     public const string PresentKeyFormat = "present.%d.key";
     public const string PresentValueFormat = "present.%d.value";
+    public const string PastCombinedFormat = "past_%d";
+    public const string PresentCombinedFormat = "present_%d";
+    public const string InputIds = "input_ids";
+    public const string PositionIds = "position_ids";
 
     private readonly Qwen3TextConfig _config;
     private readonly ConversionContext _context;
@@ -39,42 +43,56 @@ internal sealed class Qwen3DecoderGraph
     public void Build(OnnxGraphBuilder g)
     {
         Qwen3TextConfig c = _config;
+        DecoderLayout layout = _context.Options.Layout;
         int h = c.HiddenSize, heads = c.NumAttentionHeads, kvHeads = c.NumKeyValueHeads, d = c.HeadDim;
         float eps = (float)c.RmsNormEps;
+        int idType = layout.Int32Inputs ? OnnxDataType.Int32 : OnnxDataType.Int64;
 
-        string x = g.Input(InputsEmbeds, OnnxDataType.Float, "batch_size", "sequence_length", h);
-        string mask = g.Input(AttentionMask, OnnxDataType.Int64, "batch_size", "total_sequence_length");
+        string x;
+        string? ids = null;
+        if (layout.TokenIdsInput)
+        {
+            ids = g.Input(InputIds, idType, "batch_size", "sequence_length");
+        }
+        else
+        {
+            x = g.Input(InputsEmbeds, OnnxDataType.Float, "batch_size", "sequence_length", h);
+        }
+
+        string mask = g.Input(AttentionMask, idType, "batch_size", "total_sequence_length");
+        string? positions = layout.PositionIds ? g.Input(PositionIds, idType, "batch_size", "sequence_length") : null;
         for (int i = 0; i < c.NumHiddenLayers; i++)
         {
-            g.Input(Name(PastKeyFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "past_sequence_length", d);
-            g.Input(Name(PastValueFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "past_sequence_length", d);
+            if (layout.CombinedKeyValues)
+            {
+                g.Input(Name(PastCombinedFormat, i), OnnxDataType.Float, 2, "batch_size", kvHeads, "past_sequence_length", d);
+            }
+            else
+            {
+                g.Input(Name(PastKeyFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "past_sequence_length", d);
+                g.Input(Name(PastValueFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "past_sequence_length", d);
+            }
         }
 
         g.Output(Logits, OnnxDataType.Float, "batch_size", 1, c.VocabSize);
         for (int i = 0; i < c.NumHiddenLayers; i++)
         {
-            g.Output(Name(PresentKeyFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "total_sequence_length", d);
-            g.Output(Name(PresentValueFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "total_sequence_length", d);
+            if (layout.CombinedKeyValues)
+            {
+                g.Output(Name(PresentCombinedFormat, i), OnnxDataType.Float, 2, "batch_size", kvHeads, "total_sequence_length", d);
+            }
+            else
+            {
+                g.Output(Name(PresentKeyFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "total_sequence_length", d);
+                g.Output(Name(PresentValueFormat, i), OnnxDataType.Float, "batch_size", kvHeads, "total_sequence_length", d);
+            }
         }
 
-        // GroupQueryAttention's bookkeeping, from the mask: seqlens_k = sum(mask) - 1, total = mask width.
-        string one = g.Vector("const_one_i64", 1);
-        string axis1 = g.Vector("const_axis1", 1);
-        string maskSum = g.Node("ReduceSum", [mask, axis1], "mask_sum", "", ("keepdims", 0));
-        string seqLensK = g.Node("Cast", [g.Node("Sub", [maskSum, one], "mask_sum_minus_one")], "seqlens_k", "", ("to", OnnxDataType.Int32));
-        string maskShape = g.Node("Shape", [mask], "mask_shape");
-        string scalarOne = g.Scalar("const_one_scalar", 1);
-        string total = g.Node("Cast", [g.Node("Gather", [maskShape, scalarOne], "mask_width", "", ("axis", 0))], "total_sequence_length", "", ("to", OnnxDataType.Int32));
+        x = ids is null ? InputsEmbeds : new EmbeddingGraph(c, _context).EmitLookup(g, ids, "embeds");
+        string mask64 = layout.Int32Inputs ? g.Node("Cast", [mask], "mask_i64", "", ("to", OnnxDataType.Int64)) : mask;
+        string? positions64 = positions is null ? null : layout.Int32Inputs ? g.Node("Cast", [positions], "position_ids_i64", "", ("to", OnnxDataType.Int64)) : positions;
 
-        (float[] cos, float[] sin) = RotaryCaches(d, c.RopeTheta, _contextLength);
-        string cosCache = g.Initializer("rotary_cos_cache", cos, _contextLength, d / 2);
-        string sinCache = g.Initializer("rotary_sin_cache", sin, _contextLength, d / 2);
-
-        string qHeadsShape = g.Vector("const_q_heads_shape", 0, 0, heads, d);
-        string kHeadsShape = g.Vector("const_kv_heads_shape", 0, 0, kvHeads, d);
-        string qFlatShape = g.Vector("const_q_flat_shape", 0, 0, (long)heads * d);
-        string kFlatShape = g.Vector("const_kv_flat_shape", 0, 0, (long)kvHeads * d);
-
+        var attention = new Qwen3Attention(g, c, mask64, positions64, _contextLength, layout);
         string residual = x;
         string? pending = null; // the last sub-layer's output, not yet added to the residual
         for (int i = 0; i < c.NumHiddenLayers; i++)
@@ -98,22 +116,11 @@ internal sealed class Qwen3DecoderGraph
             string k = _linears.Emit(g, hidden, Qwen3TensorNames.KProj(i), kvHeads * d, h, _context.Options.Precision, p + "k_proj");
             string v = _linears.Emit(g, hidden, Qwen3TensorNames.VProj(i), kvHeads * d, h, _context.Options.Precision, p + "v_proj");
 
-            q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, qHeadsShape, qFlatShape, p + "q_norm");
-            k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, kHeadsShape, kFlatShape, p + "k_norm");
+            q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, attention.QHeadsShape, attention.QFlatShape, p + "q_norm");
+            k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, attention.KvHeadsShape, attention.KvFlatShape, p + "k_norm");
 
-            string[] attn = g.Node(
-                "GroupQueryAttention",
-                [q, k, v, Name(PastKeyFormat, i), Name(PastValueFormat, i), seqLensK, total, cosCache, sinCache],
-                [p + "attn", Name(PresentKeyFormat, i), Name(PresentValueFormat, i)],
-                "com.microsoft",
-                ("num_heads", heads),
-                ("kv_num_heads", kvHeads),
-                ("scale", (float)(1.0 / Math.Sqrt(d))),
-                ("do_rotary", 1),
-                ("rotary_interleaved", 0),
-                ("local_window_size", -1));
-
-            string o = _linears.Emit(g, attn[0], Qwen3TensorNames.OProj(i), h, heads * d, _context.Options.Precision, p + "o_proj");
+            string attn = attention.Emit(i, q, k, v, p);
+            string o = _linears.Emit(g, attn, Qwen3TensorNames.OProj(i), h, heads * d, _context.Options.Precision, p + "o_proj");
 
             string postNorm = NormWeight(g, Qwen3TensorNames.PostAttentionNorm(i), h);
             string[] post = g.Node("SkipSimplifiedLayerNormalization", [o, residual, postNorm], [p + "post_attention_norm", "", "", p + "residual_mlp"], "com.microsoft", ("epsilon", eps));
@@ -129,8 +136,8 @@ internal sealed class Qwen3DecoderGraph
         // Only the last position's logits: slice before the final norm and the lm_head.
         string sliceStart = g.Vector("const_minus_one", -1);
         string sliceEnd = g.Vector("const_int64_max", long.MaxValue);
-        string lastPending = g.Node("Slice", [pending!, sliceStart, sliceEnd, axis1], "last_mlp_out");
-        string lastResidual = g.Node("Slice", [residual, sliceStart, sliceEnd, axis1], "last_residual");
+        string lastPending = g.Node("Slice", [pending!, sliceStart, sliceEnd, attention.Axis1], "last_mlp_out");
+        string lastResidual = g.Node("Slice", [residual, sliceStart, sliceEnd, attention.Axis1], "last_residual");
         string finalNorm = NormWeight(g, Qwen3TensorNames.FinalNorm, h);
         string[] final = g.Node("SkipSimplifiedLayerNormalization", [lastPending, lastResidual, finalNorm], ["final_norm", "", "", ""], "com.microsoft", ("epsilon", eps));
 

@@ -33,8 +33,16 @@ public sealed class ModelConversionOptions
     /// <summary>Context length written to <c>genai_config.json</c> and the size of the rotary caches; null: the checkpoint's <c>max_position_embeddings</c>.</summary>
     public int? ContextLength { get; set; }
 
+    /// <summary>The decoder's input/output layout (default: the fastest CPU layout).</summary>
+    public DecoderLayout Layout { get; set; } = new();
+
     /// <summary>Creates a copy.</summary>
-    public ModelConversionOptions Clone() => (ModelConversionOptions)MemberwiseClone();
+    public ModelConversionOptions Clone()
+    {
+        var copy = (ModelConversionOptions)MemberwiseClone();
+        copy.Layout = Layout.Clone();
+        return copy;
+    }
 
     internal WeightPrecision EffectiveLmHeadPrecision => LmHeadPrecision ?? Precision;
 

@@ -62,9 +62,11 @@ public static class ModelConverter
             ["andes.precision"] = options.Precision.ToString(),
         };
 
-        context.Stage = "embedding";
-        using (var g = new OnnxGraphBuilder("andesvl_embedding", Path.Combine(outputDirectory, EmbeddingFileName + ".data")))
+        DecoderLayout layout = options.Layout;
+        if (!layout.TokenIdsInput)
         {
+            context.Stage = "embedding";
+            using var g = new OnnxGraphBuilder("andesvl_embedding", Path.Combine(outputDirectory, EmbeddingFileName + ".data"));
             new EmbeddingGraph(text, context).Build(g);
             g.Save(Path.Combine(outputDirectory, EmbeddingFileName), version, metadata);
         }
@@ -78,7 +80,7 @@ public static class ModelConverter
 
         context.Stage = "config";
         GenerationDefaults defaults = GenerationDefaults.Load(checkpointDirectory, text);
-        CreateGenAIConfig(text, contextLength, defaults).Save(outputDirectory);
+        CreateGenAIConfig(text, contextLength, defaults, layout).Save(outputDirectory);
         TokenizerJsonBuilder.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
         WriteConversionLog(outputDirectory, config, options, context.Records, version);
 
@@ -94,7 +96,7 @@ public static class ModelConverter
     }
 
     /// <summary>Builds the <c>genai_config.json</c> of a converted model.</summary>
-    internal static GenAIConfig CreateGenAIConfig(Qwen3TextConfig text, int contextLength, GenerationDefaults defaults) => new()
+    internal static GenAIConfig CreateGenAIConfig(Qwen3TextConfig text, int contextLength, GenerationDefaults defaults, DecoderLayout layout) => new()
     {
         Model = new GenAIModelConfig
         {
@@ -107,7 +109,7 @@ public static class ModelConverter
             ImageTokenId = 151654,
             VisionStartTokenId = 151652,
             VisionEndTokenId = 151653,
-            Embedding = new GenAIEmbeddingConfig
+            Embedding = layout.TokenIdsInput ? null : new GenAIEmbeddingConfig
             {
                 Filename = EmbeddingFileName,
                 Inputs = new GenAIEmbeddingInputs { InputIds = EmbeddingGraph.InputIds },
@@ -124,16 +126,20 @@ public static class ModelConverter
                 NumHiddenLayers = text.NumHiddenLayers,
                 Inputs = new GenAIDecoderInputs
                 {
-                    InputsEmbeds = Qwen3DecoderGraph.InputsEmbeds,
+                    InputIds = layout.TokenIdsInput ? Qwen3DecoderGraph.InputIds : null,
+                    InputsEmbeds = layout.TokenIdsInput ? null : Qwen3DecoderGraph.InputsEmbeds,
                     AttentionMask = Qwen3DecoderGraph.AttentionMask,
-                    PastKeyNames = Qwen3DecoderGraph.PastKeyFormat,
-                    PastValueNames = Qwen3DecoderGraph.PastValueFormat,
+                    PositionIds = layout.PositionIds ? Qwen3DecoderGraph.PositionIds : null,
+                    PastKeyNames = layout.CombinedKeyValues ? null : Qwen3DecoderGraph.PastKeyFormat,
+                    PastValueNames = layout.CombinedKeyValues ? null : Qwen3DecoderGraph.PastValueFormat,
+                    PastNames = layout.CombinedKeyValues ? Qwen3DecoderGraph.PastCombinedFormat : null,
                 },
                 Outputs = new GenAIDecoderOutputs
                 {
                     Logits = Qwen3DecoderGraph.Logits,
-                    PresentKeyNames = Qwen3DecoderGraph.PresentKeyFormat,
-                    PresentValueNames = Qwen3DecoderGraph.PresentValueFormat,
+                    PresentKeyNames = layout.CombinedKeyValues ? null : Qwen3DecoderGraph.PresentKeyFormat,
+                    PresentValueNames = layout.CombinedKeyValues ? null : Qwen3DecoderGraph.PresentValueFormat,
+                    PresentNames = layout.CombinedKeyValues ? Qwen3DecoderGraph.PresentCombinedFormat : null,
                 },
             },
         },
@@ -145,7 +151,7 @@ public static class ModelConverter
             TopP = defaults.TopP,
             RepetitionPenalty = defaults.RepetitionPenalty,
             MaxLength = contextLength,
-            PastPresentShareBuffer = true,
+            PastPresentShareBuffer = layout.SharesPastPresentBuffer,
         },
     };
 
