@@ -1,6 +1,5 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Text;
+using Andes.GenAI.Generation.Sampling;
 
 namespace Andes.ModelBuilder.Checkpoints;
 
@@ -17,22 +16,15 @@ internal struct SeededNormalStream
     private const long SumMean = 262_140;
     private static readonly double SumStandardDeviation = Math.Sqrt(8.0 * ((65536.0 * 65536.0) - 1) / 12.0);
 
-    private ulong _s0, _s1, _s2, _s3;
+    private Xoshiro256StarStar _random;
 
-    private SeededNormalStream(ulong seed)
-    {
-        ulong x = seed;
-        _s0 = SplitMix64(ref x);
-        _s1 = SplitMix64(ref x);
-        _s2 = SplitMix64(ref x);
-        _s3 = SplitMix64(ref x);
-    }
+    private SeededNormalStream(ulong seed) => _random = new Xoshiro256StarStar(seed);
 
     /// <summary>The stream of tensor <paramref name="tensorName"/> under global seed <paramref name="seed"/>.</summary>
     public static SeededNormalStream ForTensor(ulong seed, string tensorName)
     {
         ulong x = seed;
-        ulong mixedSeed = SplitMix64(ref x);
+        ulong mixedSeed = Xoshiro256StarStar.SplitMix64(ref x);
         return new SeededNormalStream(mixedSeed ^ Fnv1a64(tensorName));
     }
 
@@ -59,11 +51,11 @@ internal struct SeededNormalStream
         }
 
         float scale = (float)(standardDeviation / SumStandardDeviation);
-        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        Xoshiro256StarStar random = _random; // a local copy the JIT keeps in registers
         for (int i = 0; i < destination.Length; i++)
         {
-            ulong a = Next(ref s0, ref s1, ref s2, ref s3);
-            ulong b = Next(ref s0, ref s1, ref s2, ref s3);
+            ulong a = random.NextUInt64();
+            ulong b = random.NextUInt64();
             const ulong Low16 = 0x0000_FFFF_0000_FFFFUL;
             ulong pairs = (a & Low16) + ((a >> 16) & Low16) + (b & Low16) + ((b >> 16) & Low16);
             long sum = (long)((pairs & 0xFFFF_FFFFUL) + (pairs >> 32));
@@ -72,31 +64,6 @@ internal struct SeededNormalStream
             destination[i] = mean + z;
         }
 
-        _s0 = s0;
-        _s1 = s1;
-        _s2 = s2;
-        _s3 = s3;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Next(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
-    {
-        ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
-        ulong t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = BitOperations.RotateLeft(s3, 45);
-        return result;
-    }
-
-    private static ulong SplitMix64(ref ulong state)
-    {
-        ulong z = state += 0x9E37_79B9_7F4A_7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EBUL;
-        return z ^ (z >> 31);
+        _random = random;
     }
 }
