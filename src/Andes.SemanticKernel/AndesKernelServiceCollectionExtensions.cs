@@ -71,9 +71,13 @@ public static class AndesKernelServiceCollectionExtensions
     /// </summary>
     internal static IServiceCollection AddKernelChatClient(this IServiceCollection services, string? serviceId, Func<IServiceProvider, IChatClient> createClient)
     {
-        services.AddKeyedSingleton<IChatClient>(serviceId, (provider, _) => BuildPipeline(createClient(provider), provider));
-        services.AddKeyedSingleton<IChatCompletionService>(serviceId, (provider, key) =>
-            CreateChatCompletionService(provider.GetRequiredKeyedService<IChatClient>(key), provider));
+        services.AddKeyedSingleton(serviceId, (provider, _) =>
+        {
+            IChatClient pipeline = BuildPipeline(createClient(provider), provider);
+            return new KernelChatServices(pipeline, CreateChatCompletionService(pipeline, provider));
+        });
+        services.AddKeyedSingleton<IChatClient>(serviceId, (provider, key) => provider.GetRequiredKeyedService<KernelChatServices>(key).ChatClient);
+        services.AddKeyedSingleton<IChatCompletionService>(serviceId, (provider, key) => provider.GetRequiredKeyedService<KernelChatServices>(key).ChatCompletionService);
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
@@ -27,6 +28,12 @@ namespace Andes.SemanticKernel;
 public sealed class AndesPromptExecutionSettings : PromptExecutionSettings
 {
     private const string Source = "PromptExecutionSettings.ExtensionData";
+
+    /// <summary>Reads other connectors' typed settings without the base properties (kept by reference instead).</summary>
+    private static readonly JsonSerializerOptions ForeignSettingsJson = new()
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { WithoutBaseProperties } },
+    };
 
     private float? _temperature;
     private float? _topP;
@@ -302,11 +309,27 @@ public sealed class AndesPromptExecutionSettings : PromptExecutionSettings
         }
 
         // Another connector's typed settings: its JSON form carries its typed properties under their JSON names.
-        JsonElement json = JsonSerializer.SerializeToElement(settings, settings.GetType());
-        return json.EnumerateObject()
-            .Where(p => p.Name is not ("service_id" or "model_id" or "function_choice_behavior"))
-            .Select(p => new KeyValuePair<string, object?>(p.Name, p.Value))
-            .ToList();
+        JsonElement json = JsonSerializer.SerializeToElement(settings, settings.GetType(), ForeignSettingsJson);
+        return [.. json.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, p.Value))];
+    }
+
+    private static void WithoutBaseProperties(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object || !typeof(PromptExecutionSettings).IsAssignableFrom(typeInfo.Type))
+        {
+            return;
+        }
+
+        for (int i = typeInfo.Properties.Count - 1; i >= 0; i--)
+        {
+            JsonPropertyInfo property = typeInfo.Properties[i];
+            if (!property.IsExtensionData
+                && property.AttributeProvider is System.Reflection.PropertyInfo { DeclaringType: { } declaring }
+                && declaring == typeof(PromptExecutionSettings))
+            {
+                typeInfo.Properties.RemoveAt(i);
+            }
+        }
     }
 
     private bool TrySetValue(string key, object? value)

@@ -68,6 +68,21 @@ public sealed class AndesKernelServiceCollectionExtensionsTests(TinyModelFixture
     }
 
     [Fact]
+    public async Task TheChatCompletionServiceStaysOnItsOwnPipelineWhenAnotherChatClientIsRegistered()
+    {
+        IKernelBuilder builder = Kernel.CreateBuilder();
+        var ours = new ScriptedChatClient(ScriptedChatClient.Text("ours"));
+        builder.Services.AddKernelChatClient(null, _ => ours);
+        builder.Services.AddSingleton<IChatClient>(new ScriptedChatClient(ScriptedChatClient.Text("theirs")));
+        Kernel kernel = builder.Build();
+
+        ChatMessageContent answer = await kernel.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync("Hi", kernel: kernel);
+
+        Assert.Equal("ours", answer.Content);
+        Assert.Single(ours.Requests);
+    }
+
+    [Fact]
     public async Task TheContainerDisposesAModelItLoadedButNotOneItWasGiven()
     {
         var services = new ServiceCollection();

@@ -213,12 +213,28 @@ public sealed class AndesPromptExecutionSettingsTests
     [Fact]
     public void FromExecutionSettingsReadsOtherConnectorsTypedSettings()
     {
-        AndesPromptExecutionSettings converted = AndesPromptExecutionSettings.FromExecutionSettings(
-            new OtherConnectorSettings { ServiceId = "other", Temperature = 0.7, MaxTokens = 12, Stop = ["##"] });
+        FunctionChoiceBehavior auto = FunctionChoiceBehavior.Auto();
+        var other = new OtherConnectorSettings
+        {
+            ServiceId = "other",
+            FunctionChoiceBehavior = auto,
+            Temperature = 0.7,
+            MaxTokens = 12,
+            Stop = ["##"],
+            ExtensionData = new Dictionary<string, object> { ["min_p"] = 0.2, ["custom"] = "x" },
+        };
+        other.Freeze();
+
+        AndesPromptExecutionSettings converted = AndesPromptExecutionSettings.FromExecutionSettings(other);
+
         Assert.Equal("other", converted.ServiceId);
+        Assert.Same(auto, converted.FunctionChoiceBehavior);
         Assert.Equal(0.7f, converted.Temperature);
         Assert.Equal(12, converted.MaxTokens);
         Assert.Equal(["##"], converted.StopSequences!);
+        Assert.Equal(0.2f, converted.MinP);
+        Assert.Equal(["custom"], converted.ExtensionData!.Keys);
+        Assert.False(converted.IsFrozen);
     }
 
     [Theory]
