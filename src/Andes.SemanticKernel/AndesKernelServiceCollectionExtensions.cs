@@ -1,0 +1,101 @@
+using Andes.GenAI.Chat;
+using Andes.GenAI.Models;
+using Andes.GenAI.Runtime;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+
+namespace Andes.SemanticKernel;
+
+/// <summary>
+/// Registers an Andes model for Semantic Kernel: an <see cref="IChatClient"/> and an <see cref="IChatCompletionService"/>
+/// over the same pipeline, keyed by the service id.
+/// </summary>
+/// <remarks>
+/// <para>The registered pipeline is Semantic Kernel's own kernel-function-invoking chat client over
+/// <see cref="AndesChatClient"/>: with <c>FunctionChoiceBehavior.Auto()</c> or <c>Required()</c> in the execution
+/// settings, the kernel's functions are offered as tools, the calls the model makes are invoked through the kernel, and
+/// the kernel's <see cref="IAutoFunctionInvocationFilter"/>s run around each call. Tool modes (none / auto / required) go
+/// through to <see cref="AndesChatClient"/> unchanged. Settings keys are mapped as <see cref="AndesPromptExecutionSettings"/>
+/// describes, for typed and plain <see cref="PromptExecutionSettings"/> alike.</para>
+/// <para>The model is loaded on first use and shared by the chat client and the chat completion service; the container
+/// disposes it. A null <c>serviceId</c> registers the default (unkeyed) services.</para>
+/// <para>Andes.GenAI's <c>AndesServiceCollectionExtensions.AddAndesChatClient</c> (namespace <c>Andes.GenAI.Chat</c>,
+/// a plain <see cref="IChatClient"/> without Semantic Kernel wiring) has the same name: a file that imports both
+/// namespaces must pass <c>serviceId</c> (or call through the class name) to pick this one.</para>
+/// </remarks>
+public static class AndesKernelServiceCollectionExtensions
+{
+    /// <summary>Registers an Andes model folder as a Semantic Kernel chat service.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="modelDirectory">The model folder (loaded on first use).</param>
+    /// <param name="configure">Adjusts the chat client options.</param>
+    /// <param name="modelOptions">Session options; null for the folder's.</param>
+    /// <param name="serviceId">The service id (the DI key); null for the default service.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddAndesChatClient(
+        this IServiceCollection services,
+        string modelDirectory,
+        Action<AndesChatClientOptions>? configure = null,
+        AndesModelOptions? modelOptions = null,
+        string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        AndesChatClientOptions options = Configure(configure);
+        return services.AddKernelChatClient(serviceId, _ => new AndesChatClient(modelDirectory, options, modelOptions));
+    }
+
+    /// <summary>Registers an already loaded Andes model as a Semantic Kernel chat service (the caller keeps ownership of the model).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="configure">Adjusts the chat client options.</param>
+    /// <param name="serviceId">The service id (the DI key); null for the default service.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddAndesChatClient(
+        this IServiceCollection services,
+        AndesModel model,
+        Action<AndesChatClientOptions>? configure = null,
+        string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(model);
+        AndesChatClientOptions options = Configure(configure);
+        return services.AddKernelChatClient(serviceId, _ => new AndesChatClient(model, options));
+    }
+
+    /// <summary>
+    /// Registers <paramref name="createClient"/>'s client behind the Semantic Kernel pipeline (kernel function
+    /// invocation, option normalisation) as a keyed <see cref="IChatClient"/> and <see cref="IChatCompletionService"/>.
+    /// </summary>
+    internal static IServiceCollection AddKernelChatClient(this IServiceCollection services, string? serviceId, Func<IServiceProvider, IChatClient> createClient)
+    {
+        services.AddKeyedSingleton(serviceId, (provider, _) =>
+        {
+            IChatClient pipeline = BuildPipeline(createClient(provider), provider);
+            return new KernelChatServices(pipeline, CreateChatCompletionService(pipeline, provider));
+        });
+        services.AddKeyedSingleton<IChatClient>(serviceId, (provider, key) => provider.GetRequiredKeyedService<KernelChatServices>(key).ChatClient);
+        services.AddKeyedSingleton<IChatCompletionService>(serviceId, (provider, key) => provider.GetRequiredKeyedService<KernelChatServices>(key).ChatCompletionService);
+        return services;
+    }
+
+#pragma warning disable SKEXP0001 // UseKernelFunctionInvocation and AsChatCompletionService are SK's IChatClient integration, marked experimental.
+    private static IChatClient BuildPipeline(IChatClient client, IServiceProvider provider) =>
+        client.AsBuilder()
+            .UseKernelFunctionInvocation()
+            .Use(inner => new AndesOptionsNormalizingChatClient(inner))
+            .Build(provider);
+
+    private static IChatCompletionService CreateChatCompletionService(IChatClient client, IServiceProvider provider) =>
+        client.AsChatCompletionService(provider);
+#pragma warning restore SKEXP0001
+
+    private static AndesChatClientOptions Configure(Action<AndesChatClientOptions>? configure)
+    {
+        var options = new AndesChatClientOptions();
+        configure?.Invoke(options);
+        return options;
+    }
+}
