@@ -27,7 +27,7 @@ public static class AndesKernelBuilderExtensions
         string? serviceId = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddAndesChatClient(modelDirectory, configure, modelOptions, serviceId);
+        builder.Services.AddAndesChatCompletion(modelDirectory, configure, modelOptions, serviceId);
         return builder;
     }
 
@@ -44,7 +44,7 @@ public static class AndesKernelBuilderExtensions
         string? serviceId = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddAndesChatClient(model, configure, serviceId);
+        builder.Services.AddAndesChatCompletion(model, configure, serviceId);
         return builder;
     }
 }

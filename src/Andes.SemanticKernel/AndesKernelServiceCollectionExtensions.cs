@@ -21,9 +21,8 @@ namespace Andes.SemanticKernel;
 /// describes, for typed and plain <see cref="PromptExecutionSettings"/> alike.</para>
 /// <para>The model is loaded on first use and shared by the chat client and the chat completion service; the container
 /// disposes it. A null <c>serviceId</c> registers the default (unkeyed) services.</para>
-/// <para>Andes.GenAI's <c>AndesServiceCollectionExtensions.AddAndesChatClient</c> (namespace <c>Andes.GenAI.Chat</c>,
-/// a plain <see cref="IChatClient"/> without Semantic Kernel wiring) has the same name: a file that imports both
-/// namespaces must pass <c>serviceId</c> (or call through the class name) to pick this one.</para>
+/// <para>Named <c>AddAndesChatCompletion</c> (Semantic Kernel's convention) so it never clashes with Andes.GenAI's
+/// <c>AddAndesChatClient</c>, the plain <see cref="IChatClient"/> registration without Semantic Kernel wiring.</para>
 /// </remarks>
 public static class AndesKernelServiceCollectionExtensions
 {
@@ -34,7 +33,7 @@ public static class AndesKernelServiceCollectionExtensions
     /// <param name="modelOptions">Session options; null for the folder's.</param>
     /// <param name="serviceId">The service id (the DI key); null for the default service.</param>
     /// <returns><paramref name="services"/>.</returns>
-    public static IServiceCollection AddAndesChatClient(
+    public static IServiceCollection AddAndesChatCompletion(
         this IServiceCollection services,
         string modelDirectory,
         Action<AndesChatClientOptions>? configure = null,
@@ -53,7 +52,7 @@ public static class AndesKernelServiceCollectionExtensions
     /// <param name="configure">Adjusts the chat client options.</param>
     /// <param name="serviceId">The service id (the DI key); null for the default service.</param>
     /// <returns><paramref name="services"/>.</returns>
-    public static IServiceCollection AddAndesChatClient(
+    public static IServiceCollection AddAndesChatCompletion(
         this IServiceCollection services,
         AndesModel model,
         Action<AndesChatClientOptions>? configure = null,

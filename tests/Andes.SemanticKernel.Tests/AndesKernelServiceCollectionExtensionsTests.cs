@@ -43,7 +43,7 @@ public sealed class AndesKernelServiceCollectionExtensionsTests(TinyModelFixture
     public void WithoutAServiceIdTheServicesAreTheDefaultOnes()
     {
         var services = new ServiceCollection();
-        services.AddAndesChatClient(fixture.Model, o => o.ModelId = "default", serviceId: null);
+        services.AddAndesChatCompletion(fixture.Model, o => o.ModelId = "default", serviceId: null);
         using ServiceProvider provider = services.BuildServiceProvider();
 
         Assert.Equal("default", provider.GetRequiredService<IChatClient>().GetService<ChatClientMetadata>()!.DefaultModelId);
@@ -86,8 +86,8 @@ public sealed class AndesKernelServiceCollectionExtensionsTests(TinyModelFixture
     public async Task TheContainerDisposesAModelItLoadedButNotOneItWasGiven()
     {
         var services = new ServiceCollection();
-        services.AddAndesChatClient(TestModels.TinyFp32Model, serviceId: "loaded");
-        services.AddAndesChatClient(fixture.Model, serviceId: "given");
+        services.AddAndesChatCompletion(TestModels.TinyFp32Model, serviceId: "loaded");
+        services.AddAndesChatCompletion(fixture.Model, serviceId: "given");
         ServiceProvider provider = services.BuildServiceProvider();
         IChatClient loaded = provider.GetRequiredKeyedService<IChatClient>("loaded");
         IChatClient given = provider.GetRequiredKeyedService<IChatClient>("given");
@@ -107,8 +107,8 @@ public sealed class AndesKernelServiceCollectionExtensionsTests(TinyModelFixture
     public void BadArgumentsAreRejected()
     {
         var services = new ServiceCollection();
-        Assert.Throws<ArgumentException>(() => services.AddAndesChatClient(modelDirectory: "", serviceId: "x"));
-        Assert.Throws<ArgumentNullException>(() => services.AddAndesChatClient(model: null!, serviceId: "x"));
+        Assert.Throws<ArgumentException>(() => services.AddAndesChatCompletion(modelDirectory: "", serviceId: "x"));
+        Assert.Throws<ArgumentNullException>(() => services.AddAndesChatCompletion(model: null!, serviceId: "x"));
         Assert.Throws<ArgumentNullException>(() => ((IKernelBuilder)null!).AddAndesChatClient(fixture.Model));
     }
 }
