@@ -156,7 +156,7 @@ internal static class PillowResampler
         }
     }
 
-    private static void ConvolveRowVector(ReadOnlySpan<int> lanes, ResampleCoefficients coefficients, Span<byte> row, bool swapRedBlue)
+    internal static void ConvolveRowVector(ReadOnlySpan<int> lanes, ResampleCoefficients coefficients, Span<byte> row, bool swapRedBlue)
     {
         ref int pixels = ref MemoryMarshal.GetReference(lanes);
         ref int bounds = ref MemoryMarshal.GetReference(coefficients.Bounds);
@@ -193,7 +193,7 @@ internal static class PillowResampler
         }
     }
 
-    private static void ConvolveRowScalar(ReadOnlySpan<int> lanes, ResampleCoefficients coefficients, Span<byte> row, bool swapRedBlue)
+    internal static void ConvolveRowScalar(ReadOnlySpan<int> lanes, ResampleCoefficients coefficients, Span<byte> row, bool swapRedBlue)
     {
         ReadOnlySpan<int> bounds = coefficients.Bounds;
         ReadOnlySpan<int> weights = coefficients.Weights;
