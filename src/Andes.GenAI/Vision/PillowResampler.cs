@@ -85,8 +85,9 @@ internal static class PillowResampler
     internal static void HorizontalPass(
         in PixelSource source, int firstRow, int rowCount, ResampleCoefficients coefficients, Span<byte> destination, int destinationStride)
     {
-        // One extra (zero) pixel so vector loads never leave the buffer.
+        // One extra (zero) pixel so the paired loads never leave the buffer.
         int[] widened = ArrayPool<int>.Shared.Rent(4 * (source.Width + 1));
+        int[]? pairs = Vector256.IsHardwareAccelerated ? ExpandPairs(coefficients) : null;
         try
         {
             Span<int> lanes = widened.AsSpan(0, 4 * (source.Width + 1));
@@ -95,7 +96,11 @@ internal static class PillowResampler
             {
                 WidenRow(source, firstRow + r, lanes);
                 Span<byte> row = destination.Slice(r * destinationStride, 3 * coefficients.OutSize);
-                if (Vector128.IsHardwareAccelerated)
+                if (pairs is not null)
+                {
+                    ConvolveRowPairs(lanes, coefficients, pairs, row, source.SwapRedBlue);
+                }
+                else if (Vector128.IsHardwareAccelerated)
                 {
                     ConvolveRowVector(lanes, coefficients, row, source.SwapRedBlue);
                 }
@@ -108,6 +113,77 @@ internal static class PillowResampler
         finally
         {
             ArrayPool<int>.Shared.Return(widened);
+            if (pairs is not null)
+            {
+                ArrayPool<int>.Shared.Return(pairs);
+            }
+        }
+    }
+
+    /// <summary>Taps per output pixel in the paired table: the kernel size rounded up to even.</summary>
+    private static int PairedTaps(ResampleCoefficients coefficients) => (coefficients.KernelSize + 1) & ~1;
+
+    /// <summary>
+    /// The weights laid out for <see cref="ConvolveRowPairs"/>: per output pixel and tap pair, eight ints
+    /// (tap 2j's weight four times, then tap 2j+1's), zero past the pixel's tap count. Rented; the caller returns it.
+    /// </summary>
+    internal static int[] ExpandPairs(ResampleCoefficients coefficients)
+    {
+        int taps = PairedTaps(coefficients);
+        int[] expanded = ArrayPool<int>.Shared.Rent(coefficients.OutSize * taps * 4);
+        ReadOnlySpan<int> bounds = coefficients.Bounds;
+        ReadOnlySpan<int> weights = coefficients.Weights;
+        for (int xx = 0; xx < coefficients.OutSize; xx++)
+        {
+            int count = bounds[(2 * xx) + 1];
+            Span<int> row = expanded.AsSpan(xx * taps * 4, taps * 4);
+            for (int t = 0; t < taps; t++)
+            {
+                row.Slice(4 * t, 4).Fill(t < count ? weights[(xx * coefficients.KernelSize) + t] : 0);
+            }
+        }
+
+        return expanded;
+    }
+
+    /// <summary>Two taps per 256-bit multiply: two adjacent widened pixels times their two weights.</summary>
+    internal static void ConvolveRowPairs(ReadOnlySpan<int> lanes, ResampleCoefficients coefficients, int[] pairs, Span<byte> row, bool swapRedBlue)
+    {
+        ref int pixels = ref MemoryMarshal.GetReference(lanes);
+        ref int bounds = ref MemoryMarshal.GetReference(coefficients.Bounds);
+        ref int weights = ref MemoryMarshal.GetArrayDataReference(pairs);
+        ref byte output = ref MemoryMarshal.GetReference(row);
+        int taps = PairedTaps(coefficients);
+        Vector128<int> max = Vector128.Create(255);
+        Vector256<int> start = Vector256.Create(Vector128.Create(Half), Vector128<int>.Zero);
+        for (int xx = 0; xx < coefficients.OutSize; xx++)
+        {
+            int xmin = Unsafe.Add(ref bounds, 2 * xx);
+            int count = Unsafe.Add(ref bounds, (2 * xx) + 1);
+            ref int k = ref Unsafe.Add(ref weights, xx * taps * 4);
+            ref int p = ref Unsafe.Add(ref pixels, 4 * xmin);
+            Vector256<int> acc0 = start, acc1 = Vector256<int>.Zero;
+            int t = 0;
+            for (; t + 4 <= count; t += 4)
+            {
+                acc0 += Vector256.LoadUnsafe(ref p, (nuint)(4 * t)) * Vector256.LoadUnsafe(ref k, (nuint)(4 * t));
+                acc1 += Vector256.LoadUnsafe(ref p, (nuint)(4 * (t + 2))) * Vector256.LoadUnsafe(ref k, (nuint)(4 * (t + 2)));
+            }
+
+            for (; t < count; t += 2)
+            {
+                // An odd last tap pairs with a zero weight (the pixel after it exists: row padding or the extra zero pixel).
+                acc0 += Vector256.LoadUnsafe(ref p, (nuint)(4 * t)) * Vector256.LoadUnsafe(ref k, (nuint)(4 * t));
+            }
+
+            Vector256<int> sum = acc0 + acc1;
+            Vector128<int> clipped = Vector128.Min(
+                Vector128.Max(Vector128.ShiftRightArithmetic(sum.GetLower() + sum.GetUpper(), ResampleCoefficients.PrecisionBits), Vector128<int>.Zero), max);
+            ref byte o = ref Unsafe.Add(ref output, 3 * xx);
+            byte c0 = (byte)clipped.GetElement(0), c1 = (byte)clipped.GetElement(1), c2 = (byte)clipped.GetElement(2);
+            o = swapRedBlue ? c2 : c0;
+            Unsafe.Add(ref o, 1) = c1;
+            Unsafe.Add(ref o, 2) = swapRedBlue ? c0 : c2;
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class PillowResamplerTests
     }
 
     [Fact]
-    public void Scalar_and_vector_horizontal_kernels_agree()
+    public void Scalar_vector_and_paired_horizontal_kernels_agree()
     {
         var random = new Random(3);
         foreach ((int inW, int outW) in new[] { (1, 3), (17, 5), (333, 101), (64, 64 * 3) })
@@ -57,10 +57,13 @@ public sealed class PillowResamplerTests
             }
 
             using ResampleCoefficients c = ResampleCoefficients.Compute(inW, outW, ImageResampleFilter.Bicubic);
-            byte[] scalar = new byte[3 * outW], vector = new byte[3 * outW];
+            byte[] scalar = new byte[3 * outW], vector = new byte[3 * outW], paired = new byte[3 * outW];
             PillowResampler.ConvolveRowScalar(lanes, c, scalar, swapRedBlue: true);
             PillowResampler.ConvolveRowVector(lanes, c, vector, swapRedBlue: true);
+            int[] pairs = PillowResampler.ExpandPairs(c);
+            PillowResampler.ConvolveRowPairs(lanes, c, pairs, paired, swapRedBlue: true);
             Assert.Equal(scalar, vector);
+            Assert.Equal(scalar, paired);
         }
     }
 
