@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO.Compression;
 using Andes.GenAI.Vision;
 using BenchmarkDotNet.Attributes;
@@ -11,9 +12,15 @@ namespace Andes.Benchmarks.Vision;
 /// The PNG is read from <c>ANDES_VISION_BENCH_PNG</c> (default /tmp/andes-vision-bench/screenshot_1920x1080.png, which
 /// bench_pillow.py writes); when it is missing a synthetic screenshot is encoded here instead.
 /// </summary>
+/// <remarks>
+/// On a shared machine wall time includes waiting for a core; after the runs the class also prints the CPU time per
+/// operation (thread CPU time on Linux, process CPU time elsewhere; median of 15), the counterpart of
+/// bench_pillow.py's CPU column.
+/// </remarks>
 [MemoryDiagnoser]
 public class ImagePreprocessingBenchmarks
 {
+    private static int s_cpuReported;
     private byte[] _png = null!;
     private byte[] _rgb = null!;
     private byte[] _bgra = null!;
@@ -43,6 +50,56 @@ public class ImagePreprocessingBenchmarks
         _processor = new ImageProcessor(ImageProcessorOptions.AimV2);
         _patches = new float[_processor.GetGeometry(_width, _height).ValueCount];
         Console.WriteLine($"// {path}: {_png.Length} bytes, {_width}x{_height} -> {_processor.GetGeometry(_width, _height)}");
+    }
+
+    /// <summary>Prints CPU time per operation once per process.</summary>
+    [GlobalCleanup]
+    public void ReportCpuTime()
+    {
+        if (Interlocked.Exchange(ref s_cpuReported, 1) != 0)
+        {
+            return;
+        }
+
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+        Console.WriteLine($"// CPU time per operation ({(OperatingSystem.IsLinux() ? "thread" : "process")} CPU, median of 15; load average {load}):");
+        foreach ((string name, Func<int> run) in new (string, Func<int>)[]
+        {
+            (nameof(Decode), Decode), (nameof(ResizeNormalizePatchify), ResizeNormalizePatchify),
+            (nameof(DecodeAndPreprocess), DecodeAndPreprocess), (nameof(ScreenCaptureBgra), ScreenCaptureBgra),
+        })
+        {
+            var samples = new double[15];
+            run();
+            for (int i = 0; i < samples.Length; i++)
+            {
+                double before = CpuMilliseconds();
+                run();
+                samples[i] = CpuMilliseconds() - before;
+            }
+
+            Array.Sort(samples);
+            Console.WriteLine($"//   {name,-24} CPU median {samples[7],8:F2} ms, min {samples[0],8:F2} ms");
+        }
+    }
+
+    private static double CpuMilliseconds()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, out TimeSpec now) == 0)
+        {
+            return (now.Seconds * 1000.0) + (now.Nanoseconds / 1e6);
+        }
+
+        return Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 
     /// <summary>PNG bytes to packed RGB (StbImageSharp, after the header and structure checks).</summary>

@@ -11,6 +11,8 @@ namespace Andes.GenAI.Vision;
 /// </summary>
 public static class ImageDecoder
 {
+    private static readonly ImageDecoderOptions DefaultOptions = new();
+
     /// <summary>Recognises the format and reads the claimed size without decoding.</summary>
     /// <param name="data">The encoded image (the first few hundred bytes suffice for PNG, GIF and BMP).</param>
     /// <param name="sourceName">A name for error messages.</param>
@@ -80,6 +82,4 @@ public static class ImageDecoder
         byte[] data = File.ReadAllBytes(path);
         return Decode(data, path, options);
     }
-
-    private static readonly ImageDecoderOptions DefaultOptions = new();
 }
