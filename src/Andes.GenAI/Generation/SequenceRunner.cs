@@ -6,7 +6,7 @@ namespace Andes.GenAI.Generation;
 
 /// <summary>
 /// Runs one sequence through the embedding and decoder graphs, chunk by chunk, keeping its key/value cache. After each
-/// <see cref="Forward"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
+/// <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?)"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
 /// </summary>
 /// <remarks>Not thread-safe: one per sequence. Many runners may share one <see cref="AndesModel"/> concurrently.</remarks>
 internal sealed class SequenceRunner : IDisposable
@@ -22,7 +22,8 @@ internal sealed class SequenceRunner : IDisposable
     private readonly OrtValue[] _decoderOutputs;
     private readonly string[] _embeddingInputNames;
     private readonly string[] _embeddingOutputNames;
-    private readonly OrtValue[] _embeddingInputs = new OrtValue[1];
+    private readonly OrtValue[] _embeddingInputs;
+    private readonly OrtValue? _noImageFeatures;
     private readonly OrtValue[] _embeddingOutputs = new OrtValue[1];
     private long[] _ids = [];
     private long[] _mask = [];
@@ -53,14 +54,20 @@ internal sealed class SequenceRunner : IDisposable
 
         _decoderInputs = new OrtValue[_decoderInputNames.Length];
         _decoderOutputs = new OrtValue[_decoderOutputNames.Length];
-        _embeddingInputNames = [_sig.EmbeddingInputIds];
+        _embeddingInputNames = _sig.EmbeddingImageFeatures is { } features ? [_sig.EmbeddingInputIds, features] : [_sig.EmbeddingInputIds];
+        _embeddingInputs = new OrtValue[_embeddingInputNames.Length];
         _embeddingOutputNames = [_sig.EmbeddingOutput];
+        if (_sig.EmbeddingImageFeatures is not null)
+        {
+            // A text-only chunk still feeds the input: an empty [0, H] tensor.
+            _noImageFeatures = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, [0, _sig.HiddenSize]);
+        }
     }
 
     /// <summary>Positions whose keys/values are cached.</summary>
     public int Length => _cache.Length;
 
-    /// <summary>The next-token logits after the last <see cref="Forward"/>.</summary>
+    /// <summary>The next-token logits after the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?)"/>.</summary>
     public Span<float> Logits => _logits;
 
     /// <summary>Bytes held by the key/value cache.</summary>
@@ -75,7 +82,15 @@ internal sealed class SequenceRunner : IDisposable
     }
 
     /// <summary>Runs <paramref name="ids"/> (appended after the cached positions) and leaves the last position's logits.</summary>
-    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null)
+    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null) => Forward(ids, default, runOptions);
+
+    /// <summary>
+    /// Runs <paramref name="ids"/> with image feature rows [T, H] (row-major) that the embedding graph writes, in order,
+    /// over the <c>&lt;|vision_pad|&gt;</c> positions of the chunk; empty for text only.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Features were given but the embedding graph takes none.</exception>
+    /// <exception cref="ArgumentException">The features are not whole rows of the hidden size.</exception>
+    public void Forward(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures, RunOptions? runOptions = null)
     {
         _model.ThrowIfDisposed();
         int s = ids.Length;
@@ -101,7 +116,18 @@ internal sealed class SequenceRunner : IDisposable
         _mask.AsSpan(0, total).Fill(1);
         using OrtValue idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _ids.AsMemory(0, s), [1, s]);
         using OrtValue maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _mask.AsMemory(0, total), [1, total]);
+        if (!imageFeatures.IsEmpty && _noImageFeatures is null)
+        {
+            throw new NotSupportedException("This model's embedding graph takes no image features.");
+        }
+
+        if (imageFeatures.Length % _sig.HiddenSize != 0)
+        {
+            throw new ArgumentException($"Image features of {imageFeatures.Length} values are not whole rows of {_sig.HiddenSize}.", nameof(imageFeatures));
+        }
+
         OrtValue? embedsValue = null;
+        OrtValue? featuresValue = null;
         try
         {
             if (_sig.InputsEmbeds is not null)
@@ -110,6 +136,17 @@ internal sealed class SequenceRunner : IDisposable
                 Grow(ref _embeds, s * h);
                 embedsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _embeds.AsMemory(0, s * h), [1, s, h]);
                 _embeddingInputs[0] = idsValue;
+                if (_noImageFeatures is not null)
+                {
+                    if (!imageFeatures.IsEmpty)
+                    {
+                        featuresValue = OrtValue.CreateTensorValueFromMemory(
+                            OrtMemoryInfo.DefaultInstance, System.Runtime.InteropServices.MemoryMarshal.AsMemory(imageFeatures), [imageFeatures.Length / h, h]);
+                    }
+
+                    _embeddingInputs[1] = featuresValue ?? _noImageFeatures;
+                }
+
                 _embeddingOutputs[0] = embedsValue;
                 _model.Embedding!.Run(runOptions ?? DefaultRunOptions, _embeddingInputNames, _embeddingInputs, _embeddingOutputNames, _embeddingOutputs);
                 _decoderInputs[0] = embedsValue;
@@ -135,15 +172,17 @@ internal sealed class SequenceRunner : IDisposable
         finally
         {
             embedsValue?.Dispose();
+            featuresValue?.Dispose();
             Array.Clear(_decoderInputs);
             Array.Clear(_decoderOutputs);
-            _embeddingInputs[0] = null!;
+            Array.Clear(_embeddingInputs);
             _embeddingOutputs[0] = null!;
         }
     }
 
     public void Dispose()
     {
+        _noImageFeatures?.Dispose();
         _logitsValue.Dispose();
         _cache.Dispose();
     }

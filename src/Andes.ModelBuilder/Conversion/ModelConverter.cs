@@ -13,8 +13,10 @@ namespace Andes.ModelBuilder.Conversion;
 /// <summary>
 /// Converts a Hugging Face AndesVL checkpoint (config.json + safetensors + tokenizer files) into an ONNX Runtime GenAI
 /// model folder: <c>embedding.onnx</c>, <c>decoder.onnx</c> (weights in external data files), <c>genai_config.json</c>,
-/// <c>tokenizer.json</c>, <c>tokenizer_config.json</c> and <c>andes_conversion.json</c> (the per-tensor log). Tensors are
-/// streamed one at a time, so peak memory stays near the largest single tensor.
+/// <c>tokenizer.json</c>, <c>tokenizer_config.json</c> and <c>andes_conversion.json</c> (the per-tensor log); when the
+/// checkpoint has a <c>vision_config</c>, also <c>vision.onnx</c> (the AIMv2 or SigLIP2 tower and the connector) and
+/// <c>processor_config.json</c>, and the embedding graph takes <c>image_features</c>. Tensors are streamed one at a
+/// time, so peak memory stays near the largest single tensor.
 /// </summary>
 public static class ModelConverter
 {
@@ -23,6 +25,12 @@ public static class ModelConverter
 
     /// <summary>The embedding graph's file name.</summary>
     public const string EmbeddingFileName = "embedding.onnx";
+
+    /// <summary>The vision graph's file name (written for checkpoints with a <c>vision_config</c>).</summary>
+    public const string VisionFileName = VisionGraphContract.FileName;
+
+    /// <summary>The image processor configuration's file name (written with the vision graph).</summary>
+    public const string ProcessorConfigFileName = ProcessorConfigWriter.FileName;
 
     /// <summary>The conversion log's file name (ours, outside the GenAI schema).</summary>
     public const string ConversionLogFileName = "andes_conversion.json";
@@ -52,8 +60,14 @@ public static class ModelConverter
         using ITensorSource source = SafeTensorsCheckpoint.Open(checkpointDirectory);
         CheckLanguageModelTensors(source, text, checkpointDirectory);
 
+        AndesVisionConfig? vision = config.VisionConfig;
         Directory.CreateDirectory(outputDirectory);
         int tensorsTotal = 1 + (text.NumHiddenLayers * Qwen3TensorNames.TensorsPerLayer) + 2;
+        if (vision is not null)
+        {
+            tensorsTotal += config.IsSigLip2 ? SigLip2VisionGraph.CountTensors(vision) : AimV2VisionGraph.CountTensors(vision);
+        }
+
         var context = new ConversionContext(source, options, tensorsTotal, progress, cancellationToken);
         string version = typeof(ModelConverter).Assembly.GetName().Version?.ToString() ?? "0";
         var metadata = new Dictionary<string, string>
@@ -65,8 +79,25 @@ public static class ModelConverter
         context.Stage = "embedding";
         using (var g = new OnnxGraphBuilder("andesvl_embedding", Path.Combine(outputDirectory, EmbeddingFileName + ".data")))
         {
-            new EmbeddingGraph(text, context).Build(g);
+            new EmbeddingGraph(text, context, withImageFeatures: vision is not null).Build(g);
             g.Save(Path.Combine(outputDirectory, EmbeddingFileName), version, metadata);
+        }
+
+        if (vision is not null)
+        {
+            context.Stage = "vision";
+            using var g = new OnnxGraphBuilder("andesvl_vision", Path.Combine(outputDirectory, VisionFileName + ".data"));
+            if (config.IsSigLip2)
+            {
+                new SigLip2VisionGraph(vision, text.HiddenSize, context).Build(g);
+            }
+            else
+            {
+                new AimV2VisionGraph(vision, text.HiddenSize, context).Build(g);
+            }
+
+            g.Save(Path.Combine(outputDirectory, VisionFileName), version, metadata);
+            ProcessorConfigWriter.Write(checkpointDirectory, outputDirectory, vision, config.IsSigLip2);
         }
 
         context.Stage = "decoder";
@@ -78,7 +109,7 @@ public static class ModelConverter
 
         context.Stage = "config";
         GenerationDefaults defaults = GenerationDefaults.Load(checkpointDirectory, text);
-        CreateGenAIConfig(text, contextLength, defaults).Save(outputDirectory);
+        CreateGenAIConfig(text, contextLength, defaults, vision).Save(outputDirectory);
         TokenizerJsonBuilder.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
         WriteConversionLog(outputDirectory, config, options, context.Records, version);
 
@@ -94,7 +125,7 @@ public static class ModelConverter
     }
 
     /// <summary>Builds the <c>genai_config.json</c> of a converted model.</summary>
-    internal static GenAIConfig CreateGenAIConfig(Qwen3TextConfig text, int contextLength, GenerationDefaults defaults) => new()
+    internal static GenAIConfig CreateGenAIConfig(Qwen3TextConfig text, int contextLength, GenerationDefaults defaults, AndesVisionConfig? vision = null) => new()
     {
         Model = new GenAIModelConfig
         {
@@ -104,14 +135,23 @@ public static class ModelConverter
             BosTokenId = defaults.BosTokenId,
             PadTokenId = defaults.PadTokenId,
             EosTokenId = defaults.EosTokenIds,
-            ImageTokenId = 151654,
+            ImageTokenId = EmbeddingGraph.ImageTokenId,
             VisionStartTokenId = 151652,
             VisionEndTokenId = 151653,
             Embedding = new GenAIEmbeddingConfig
             {
                 Filename = EmbeddingFileName,
-                Inputs = new GenAIEmbeddingInputs { InputIds = EmbeddingGraph.InputIds },
+                Inputs = new GenAIEmbeddingInputs { InputIds = EmbeddingGraph.InputIds, ImageFeatures = vision is null ? null : EmbeddingGraph.ImageFeatures },
                 Outputs = new GenAIEmbeddingOutputs { InputsEmbeds = EmbeddingGraph.InputsEmbeds },
+            },
+            Vision = vision is null ? null : new GenAIVisionConfig
+            {
+                Filename = VisionFileName,
+                ConfigFilename = ProcessorConfigFileName,
+                SpatialMergeSize = vision.HiddenStride,
+                PatchSize = vision.PatchSize,
+                Inputs = new GenAIVisionInputs { PixelValues = VisionGraphContract.PixelValues, ImageGridThw = VisionGraphContract.ImageGridThw },
+                Outputs = new GenAIVisionOutputs { ImageFeatures = VisionGraphContract.ImageFeatures },
             },
             Decoder = new GenAIDecoderConfig
             {
