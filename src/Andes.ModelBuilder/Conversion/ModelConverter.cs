@@ -59,6 +59,10 @@ public static class ModelConverter
 
         using ITensorSource source = SafeTensorsCheckpoint.Open(checkpointDirectory);
         CheckLanguageModelTensors(source, text, checkpointDirectory);
+        if (config.VisionConfig is not null)
+        {
+            CheckVisionTensors(source, config, checkpointDirectory);
+        }
 
         AndesVisionConfig? vision = config.VisionConfig;
         Directory.CreateDirectory(outputDirectory);
@@ -232,6 +236,39 @@ public static class ModelConverter
                     $"Tensor '{name}' in '{info.FilePath}' has shape [{string.Join(", ", info.Shape)}]; config.json implies [{string.Join(", ", shape)}].",
                     info.FilePath,
                     name);
+            }
+        }
+    }
+
+    /// <summary>Checks the tower's and connector's tensors (names and shapes as the generator writes them) before anything is written.</summary>
+    private static void CheckVisionTensors(ITensorSource source, AndesVLConfig config, string checkpoint)
+    {
+        List<CheckpointTensorSpec> expected;
+        try
+        {
+            expected = CheckpointGenerator.GetTensorSpecs(config).Where(s => !s.Name.StartsWith(Qwen3TensorNames.Prefix, StringComparison.Ordinal)).ToList();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CheckpointException($"Checkpoint '{checkpoint}': {ex.Message}", Path.Combine(checkpoint, "config.json"), innerException: ex);
+        }
+
+        var missing = expected.Where(e => !source.Contains(e.Name)).Select(e => e.Name).ToList();
+        if (missing.Count > 0)
+        {
+            string list = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : string.Empty);
+            throw new CheckpointException($"Checkpoint '{checkpoint}' has a vision_config but lacks {missing.Count} vision tensor(s): {list}.", checkpoint, missing[0]);
+        }
+
+        foreach (CheckpointTensorSpec spec in expected)
+        {
+            TensorInfo info = source.GetInfo(spec.Name);
+            if (!info.Shape.SequenceEqual(spec.Shape))
+            {
+                throw new CheckpointException(
+                    $"Tensor '{spec.Name}' in '{info.FilePath}' has shape [{string.Join(", ", info.Shape)}]; config.json implies [{string.Join(", ", spec.Shape)}].",
+                    info.FilePath,
+                    spec.Name);
             }
         }
     }
