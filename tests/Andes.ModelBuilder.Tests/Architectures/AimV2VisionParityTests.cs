@@ -1,4 +1,5 @@
 using Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder.Conversion;
 using Andes.ModelBuilder.Quantization;
 using Andes.ModelBuilder.SafeTensors;
 using Andes.Testing;
@@ -186,6 +187,30 @@ public sealed class AimV2VisionParityTests(ITestOutputHelper output)
         }
 
         Assert.True(minDistance > 0.2 * rms * Math.Sqrt(h), $"two image rows are nearly equal (distance {minDistance:G3})");
+    }
+
+    [Theory]
+    [InlineData("one_dim", true, true, true, false)]
+    [InlineData("two_dim", false, false, false, true)]
+    public void ConfigurationVariantsMatchTheReference(string interpolation, bool positions, bool qkvBias, bool useBias, bool disableRope)
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        AndesVLConfig config = CheckpointShape.Tiny.CreateConfig();
+        config.TextConfig.VocabSize = 4096; // the language model is not under test: keep the files small
+        AndesVisionConfig v = config.VisionConfig!;
+        (v.InterpolatePeMethod, v.PreserveOriginalPe, v.QkvBias, v.UseBias, v.DisableRope) = (interpolation, positions, qkvBias, useBias, disableRope);
+        string checkpoint = Path.Combine(temp.Path, "checkpoint"), model = Path.Combine(temp.Path, "model");
+        CheckpointGenerator.Generate(checkpoint, config, new CheckpointGeneratorOptions { Seed = 99 });
+        ModelConverter.Convert(checkpoint, model, new ModelConversionOptions { Precision = WeightPrecision.Float32, ContextLength = 256 });
+
+        (int, int)[] grids = [(4, 6), (2, 8)];
+        float[] patches = Patches(grids, seed: 6);
+        using SafeTensorsCheckpoint source = SafeTensorsCheckpoint.Open(checkpoint);
+        float[][] expected = new AimV2ReferenceModel(v, config.TextConfig.HiddenSize, ReferenceWeights.FromTensorSource(source)).Forward(patches, grids);
+        using var vision = new OnnxVisionHarness(model);
+        double diff = MaxDiff(expected, vision.Encode(patches, grids));
+        output.WriteLine($"{interpolation}, positions {positions}, biases {qkvBias}/{useBias}, rope off {disableRope}: max abs diff {diff:G3}");
+        Assert.True(diff <= 1e-4, $"variant features differ from the reference by {diff:G3} (> 1e-4).");
     }
 
     private static AimV2ReferenceModel Reference()
