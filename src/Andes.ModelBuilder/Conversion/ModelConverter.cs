@@ -116,6 +116,7 @@ public static class ModelConverter
         CreateGenAIConfig(text, contextLength, defaults, vision).Save(outputDirectory);
         TokenizerJsonBuilder.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
         WriteConversionLog(outputDirectory, config, options, context.Records, version);
+        context.EndStage();
 
         long bytes = Directory.EnumerateFiles(outputDirectory).Sum(f => new FileInfo(f).Length);
         return new ModelConversionResult
@@ -124,6 +125,7 @@ public static class ModelConverter
             Tensors = context.Records,
             BytesWritten = bytes,
             Elapsed = stopwatch.Elapsed,
+            StageElapsed = context.StageTimes,
             PeakWorkingSetBytes = PeakWorkingSet(),
         };
     }

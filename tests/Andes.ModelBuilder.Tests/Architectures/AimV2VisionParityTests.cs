@@ -201,7 +201,9 @@ public sealed class AimV2VisionParityTests(ITestOutputHelper output)
         (v.InterpolatePeMethod, v.PreserveOriginalPe, v.QkvBias, v.UseBias, v.DisableRope) = (interpolation, positions, qkvBias, useBias, disableRope);
         string checkpoint = Path.Combine(temp.Path, "checkpoint"), model = Path.Combine(temp.Path, "model");
         CheckpointGenerator.Generate(checkpoint, config, new CheckpointGeneratorOptions { Seed = 99 });
-        ModelConverter.Convert(checkpoint, model, new ModelConversionOptions { Precision = WeightPrecision.Float32, ContextLength = 256 });
+        ModelConversionProgress last = default;
+        ModelConverter.Convert(checkpoint, model, new ModelConversionOptions { Precision = WeightPrecision.Float32, ContextLength = 256 }, new Progress(p => last = p));
+        Assert.Equal(last.TensorsTotal, last.TensorsDone); // the progress total counts the vision tensors right
 
         (int, int)[] grids = [(4, 6), (2, 8)];
         float[] patches = Patches(grids, seed: 6);
@@ -250,4 +252,9 @@ public sealed class AimV2VisionParityTests(ITestOutputHelper output)
     }
 
     private static double Rms(float[][] rows) => Math.Sqrt(rows.SelectMany(r => r).Average(v => (double)v * v));
+
+    private sealed class Progress(Action<ModelConversionProgress> report) : IProgress<ModelConversionProgress>
+    {
+        public void Report(ModelConversionProgress value) => report(value);
+    }
 }

@@ -23,7 +23,10 @@ public sealed class SigLip2VisionParityTests(ITestOutputHelper output)
         string checkpoint = Path.Combine(temp.Path, "checkpoint"), model = Path.Combine(temp.Path, "model");
         CheckpointGenerator.Generate(checkpoint, config, new CheckpointGeneratorOptions { Seed = 21 });
         var options = new ModelConversionOptions { Precision = precision, AccuracyLevel = 0, BlockSize = 32, EmbeddingPrecision = WeightPrecision.Float32, ContextLength = 256 };
-        ModelConverter.Convert(checkpoint, model, options);
+        ModelConversionProgress last = default;
+        ModelConversionResult result = ModelConverter.Convert(checkpoint, model, options, new Progress(p => last = p));
+        Assert.Equal(last.TensorsTotal, last.TensorsDone); // the progress total counts the vision tensors right
+        Assert.Equal(["embedding", "vision", "decoder", "config"], result.StageElapsed.Select(s => s.Key));
         Assert.Equal(16, GenAIConfig.Load(model).Model.Vision!.PatchSize);
 
         (int, int)[] grids = [(4, 6), (2, 8)];
@@ -102,5 +105,10 @@ public sealed class SigLip2VisionParityTests(ITestOutputHelper output)
         (v.HiddenSize, v.IntermediateSize, v.NumHiddenLayers, v.NumAttentionHeads, v.ImageSize) = (64, 96, 2, 2, 64);
         tiny.VisionConfig = v;
         return tiny;
+    }
+
+    private sealed class Progress(Action<ModelConversionProgress> report) : IProgress<ModelConversionProgress>
+    {
+        public void Report(ModelConversionProgress value) => report(value);
     }
 }

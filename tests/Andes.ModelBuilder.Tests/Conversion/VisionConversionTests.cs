@@ -72,6 +72,7 @@ public sealed class VisionConversionTests
         ModelConversionResult result = ModelConverter.Convert(checkpoint, model, new ModelConversionOptions { Precision = WeightPrecision.Float32, ContextLength = 256 });
 
         Assert.Equal(25, result.Tensors.Count);
+        Assert.Equal(["embedding", "decoder", "config"], result.StageElapsed.Select(s => s.Key));
         Assert.False(File.Exists(Path.Combine(model, "vision.onnx")));
         Assert.False(File.Exists(Path.Combine(model, "processor_config.json")));
         GenAIConfig genai = GenAIConfig.Load(model);
