@@ -126,6 +126,21 @@ internal sealed class SequenceRunner : IDisposable
             throw new ArgumentException($"Image features of {imageFeatures.Length} values are not whole rows of {_sig.HiddenSize}.", nameof(imageFeatures));
         }
 
+        if (!imageFeatures.IsEmpty)
+        {
+            int pads = 0, padId = _model.Config.Model.ImageTokenId ?? DefaultImageTokenId;
+            foreach (int id in ids)
+            {
+                pads += id == padId ? 1 : 0;
+            }
+
+            if (pads != imageFeatures.Length / _sig.HiddenSize)
+            {
+                throw new ArgumentException(
+                    $"{imageFeatures.Length / _sig.HiddenSize} image feature rows were given for {pads} image placeholder tokens ({padId}) in the chunk.", nameof(imageFeatures));
+            }
+        }
+
         OrtValue? embedsValue = null;
         OrtValue? featuresValue = null;
         try
@@ -186,6 +201,8 @@ internal sealed class SequenceRunner : IDisposable
         _logitsValue.Dispose();
         _cache.Dispose();
     }
+
+    private const int DefaultImageTokenId = 151654;
 
     private static readonly RunOptions DefaultRunOptions = new();
 

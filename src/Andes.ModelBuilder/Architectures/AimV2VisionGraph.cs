@@ -38,7 +38,7 @@ internal sealed class AimV2VisionGraph
     public void Build(OnnxGraphBuilder g)
     {
         AndesVisionConfig c = _config;
-        VisionTowerChecks.Validate(c, _context.Source);
+        VisionTowerChecks.Validate(c);
         int hv = c.HiddenSize, heads = c.NumAttentionHeads, headDim = hv / heads, p = c.PatchSize, pixels = c.NumChannels * p * p;
         int merge = c.HiddenStride;
         float eps = (float)c.RmsNormEps;

@@ -9,9 +9,9 @@ namespace Andes.ModelBuilder.Architectures;
 /// as the model spec describes it: patch linear + bias over the flattened patch, plus the square position table
 /// sampled bicubically at each patch centre (grid_sample, a = -0.75, align_corners false, border padding: the same
 /// numbers as <see cref="PositionEmbeddingInterpolation.EmitBicubic"/>), then pre-LayerNorm blocks with biased q/k/v/out
-/// projections, the 2-D rotary embedding, attention within each image, an MLP fc2(gelu_tanh(fc1 x)) (SigLIP's
-/// <c>gelu_pytorch_tanh</c>), the post LayerNorm and the connector. LayerNorm epsilon is
-/// <c>vision_config.rms_norm_eps</c> (1e-6 for SigLIP2).
+/// projections, the 2-D rotary embedding, attention within each image, an MLP fc2(act(fc1 x)) with SigLIP's
+/// <c>gelu_pytorch_tanh</c> (or the exact GELU when <c>hidden_act</c> is <c>gelu</c>), the post LayerNorm and the
+/// connector. LayerNorm epsilon is <c>vision_config.layer_norm_eps</c>, 1e-6 when absent.
 /// </summary>
 /// <remarks>Not confirmed against a published AndesVL-0.6B checkpoint (none is at hand): names and details follow the spec.</remarks>
 internal sealed class SigLip2VisionGraph
@@ -35,9 +35,15 @@ internal sealed class SigLip2VisionGraph
     public void Build(OnnxGraphBuilder g)
     {
         AndesVisionConfig c = _config;
-        VisionTowerChecks.Validate(c, _context.Source);
+        VisionTowerChecks.Validate(c);
         int hv = c.HiddenSize, heads = c.NumAttentionHeads, headDim = hv / heads, pixels = c.NumChannels * c.PatchSize * c.PatchSize;
-        float eps = (float)c.RmsNormEps;
+        float eps = (float)LayerNormEpsilon(c);
+        bool exactGelu = string.Equals(c.HiddenAct, "gelu", StringComparison.Ordinal);
+        if (c.HiddenAct is not (null or "gelu" or "gelu_pytorch_tanh" or "gelu_new"))
+        {
+            throw new Andes.ModelBuilder.SafeTensors.CheckpointException($"config.json field 'vision_config.hidden_act' = {c.HiddenAct}: expected gelu_pytorch_tanh or gelu.");
+        }
+
         WeightPrecision precision = _context.Options.Precision;
 
         string input = g.Input(VisionGraphContract.PixelValues, OnnxDataType.Float, "num_patches", pixels);
@@ -71,7 +77,7 @@ internal sealed class SigLip2VisionGraph
 
             h = LayerNorm(g, x, i, 2, eps, l + "layer_norm2");
             string fc1 = Linear(g, h, SigLip2TensorNames.Mlp(i, "fc1", "weight"), SigLip2TensorNames.Mlp(i, "fc1", "bias"), c.IntermediateSize, hv, precision, l + "fc1");
-            string act = g.Node("FastGelu", [fc1], l + "gelu", "com.microsoft");
+            string act = g.Node(exactGelu ? "Gelu" : "FastGelu", [fc1], l + "gelu", "com.microsoft");
             string fc2 = Linear(g, act, SigLip2TensorNames.Mlp(i, "fc2", "weight"), SigLip2TensorNames.Mlp(i, "fc2", "bias"), hv, c.IntermediateSize, precision, l + "fc2");
             x = g.Node("Add", [x, fc2], l + "residual_mlp");
         }
@@ -85,6 +91,9 @@ internal sealed class SigLip2VisionGraph
             ("epsilon", eps));
         VisionConnectorGraph.Emit(g, _context, _linears, final, hv, c.HiddenStride, _textHidden);
     }
+
+    /// <summary>SigLIP2's LayerNorm epsilon: <c>layer_norm_eps</c>, 1e-6 when the config does not give it.</summary>
+    public static double LayerNormEpsilon(AndesVisionConfig c) => c.LayerNormEps ?? 1e-6;
 
     private string Exact(OnnxGraphBuilder g, string name, int size) => ExactTensorWriter.Write(_context, g, name, [size]);
 

@@ -6,7 +6,7 @@ namespace Andes.ModelBuilder.Architectures;
 /// <summary>The <c>vision_config</c> values the vision graphs support, checked before anything is written.</summary>
 internal static class VisionTowerChecks
 {
-    public static void Validate(AndesVisionConfig c, ITensorSource source)
+    public static void Validate(AndesVisionConfig c)
     {
         if (c.FullAttBlockIndexes is { Length: > 0 } blocks)
         {

@@ -44,10 +44,13 @@ public sealed class SequenceRunnerImageFeatureTests(TinyModelFixture fixture) : 
     }
 
     [Fact]
-    public void FeaturesThatAreNotWholeRowsAreRejected()
+    public void FeaturesThatAreNotWholeRowsOrDoNotMatchThePlaceholdersAreRejected()
     {
         using var runner = new SequenceRunner(fixture.Model, 16);
         var ex = Assert.Throws<ArgumentException>(() => runner.Forward([Pad], new float[fixture.Model.Signature.HiddenSize + 1]));
         Assert.Contains("whole rows", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<ArgumentException>(() => runner.Forward([Pad, Pad, 5], new float[fixture.Model.Signature.HiddenSize]));
+        Assert.Contains("1 image feature rows were given for 2 image placeholder tokens", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, runner.Length);
     }
 }

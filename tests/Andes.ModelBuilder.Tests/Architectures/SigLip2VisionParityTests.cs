@@ -14,12 +14,18 @@ namespace Andes.ModelBuilder.Tests.Architectures;
 public sealed class SigLip2VisionParityTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(WeightPrecision.Float32, 1e-4)]
-    [InlineData(WeightPrecision.Int4, 1e-3)]
-    public void FeaturesOfTwoImagesMatchTheReference(WeightPrecision precision, double tolerance)
+    [InlineData(WeightPrecision.Float32, 1e-4, null, null)]
+    [InlineData(WeightPrecision.Int4, 1e-3, null, null)]
+    [InlineData(WeightPrecision.Float32, 1e-4, "gelu", 1e-3)] // config variants: exact GELU, another LayerNorm epsilon
+    public void FeaturesOfTwoImagesMatchTheReference(WeightPrecision precision, double tolerance, string? activation, double? layerNormEps)
     {
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
         AndesVLConfig config = TinySigLip2();
+        if (activation is not null)
+        {
+            (config.VisionConfig!.HiddenAct, config.VisionConfig.LayerNormEps) = (activation, layerNormEps);
+        }
+
         string checkpoint = Path.Combine(temp.Path, "checkpoint"), model = Path.Combine(temp.Path, "model");
         CheckpointGenerator.Generate(checkpoint, config, new CheckpointGeneratorOptions { Seed = 21 });
         var options = new ModelConversionOptions { Precision = precision, AccuracyLevel = 0, BlockSize = 32, EmbeddingPrecision = WeightPrecision.Float32, ContextLength = 256 };

@@ -74,6 +74,8 @@ public sealed class SigLip2ReferenceModel
         int hv = c.HiddenSize, heads = c.NumAttentionHeads, d = hv / heads, merge = c.HiddenStride;
         int pixels = c.NumChannels * c.PatchSize * c.PatchSize;
         int side = c.ImageSize / c.PatchSize;
+        double eps = c.LayerNormEps ?? 1e-6;
+        Func<double, double> act = c.HiddenAct == "gelu" ? VisionReferenceMath.Gelu : VisionReferenceMath.GeluTanh;
         int n = grids.Sum(g => g.Rows * g.Cols);
         var positions = new (int Row, int Col)[n];
         var segments = new (int Start, int Count)[grids.Count];
@@ -117,7 +119,7 @@ public sealed class SigLip2ReferenceModel
             var v = new float[n][];
             for (int p = 0; p < n; p++)
             {
-                float[] h = VisionReferenceMath.LayerNorm(x[p], _weights[l + "layer_norm1.weight"], _weights[l + "layer_norm1.bias"], c.RmsNormEps);
+                float[] h = VisionReferenceMath.LayerNorm(x[p], _weights[l + "layer_norm1.weight"], _weights[l + "layer_norm1.bias"], eps);
                 q[p] = Linear(l + "self_attn.q_proj", h);
                 k[p] = Linear(l + "self_attn.k_proj", h);
                 v[p] = Linear(l + "self_attn.v_proj", h);
@@ -149,11 +151,11 @@ public sealed class SigLip2ReferenceModel
 
             for (int p = 0; p < n; p++)
             {
-                float[] h = VisionReferenceMath.LayerNorm(x[p], _weights[l + "layer_norm2.weight"], _weights[l + "layer_norm2.bias"], c.RmsNormEps);
+                float[] h = VisionReferenceMath.LayerNorm(x[p], _weights[l + "layer_norm2.weight"], _weights[l + "layer_norm2.bias"], eps);
                 float[] hidden = Linear(l + "mlp.fc1", h);
                 for (int i = 0; i < hidden.Length; i++)
                 {
-                    hidden[i] = (float)VisionReferenceMath.GeluTanh(hidden[i]);
+                    hidden[i] = (float)act(hidden[i]);
                 }
 
                 Accumulate(x[p], Linear(l + "mlp.fc2", hidden));
@@ -167,7 +169,7 @@ public sealed class SigLip2ReferenceModel
             var row = new float[group * hv];
             for (int j = 0; j < group; j++)
             {
-                VisionReferenceMath.LayerNorm(x[(t * group) + j], _weights[Model + "post_layernorm.weight"], _weights[Model + "post_layernorm.bias"], c.RmsNormEps).CopyTo(row, j * hv);
+                VisionReferenceMath.LayerNorm(x[(t * group) + j], _weights[Model + "post_layernorm.weight"], _weights[Model + "post_layernorm.bias"], eps).CopyTo(row, j * hv);
             }
 
             float[] hidden = Linear("mlp.0", row);
