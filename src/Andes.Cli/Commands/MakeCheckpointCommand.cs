@@ -42,6 +42,10 @@ internal static class MakeCheckpointCommand
                 });
             AnsiConsole.MarkupLine(
                 $"wrote [green]{Markup.Escape(dir)}[/]: {result!.TensorCount} tensors, {result.TensorBytes / 1048576.0:F1} MiB in {stopwatch.Elapsed.TotalSeconds:F1} s");
+            IReadOnlyList<CheckpointTensorSpec> specs = CheckpointGenerator.GetTensorSpecs(result.Config);
+            double Millions(string prefix) => specs.Where(s => s.Name.StartsWith(prefix, StringComparison.Ordinal)).Sum(s => s.ElementCount) / 1e6;
+            AnsiConsole.MarkupLine(
+                $"parameters: language model {Millions("language_model."):F1} M, vision tower {Millions("vision_encoder."):F1} M, connector {Millions("mlp."):F1} M");
             return Task.FromResult(0);
         });
         return command;

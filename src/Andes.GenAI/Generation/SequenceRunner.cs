@@ -6,13 +6,14 @@ namespace Andes.GenAI.Generation;
 
 /// <summary>
 /// Runs one sequence through the embedding and decoder graphs, chunk by chunk, keeping its key/value cache. After each
-/// <see cref="Forward"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
+/// <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?)"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
 /// </summary>
 /// <remarks>
 /// Handles the decoder layouts of the ONNX Runtime GenAI folder format: embeddings or token ids in, separate or combined
 /// (<c>past_%d</c>) key/value tensors, int32 or int64 ids and mask, optional position ids. GroupQueryAttention decoders
 /// with separate key/value tensors share one buffer as past and present (appended in place); other decoders chain each
-/// run's present outputs into the next run's pasts. Not thread-safe: one per sequence. Many runners may share one
+/// run's present outputs into the next run's pasts. Image feature rows, when given, are written by the embedding graph
+/// over the chunk's <c>&lt;|vision_pad|&gt;</c> positions. Not thread-safe: one per sequence. Many runners may share one
 /// <see cref="AndesModel"/> concurrently.
 /// </remarks>
 internal sealed class SequenceRunner : IDisposable
@@ -32,7 +33,8 @@ internal sealed class SequenceRunner : IDisposable
     private readonly int _firstPast;
     private readonly string[] _embeddingInputNames;
     private readonly string[] _embeddingOutputNames;
-    private readonly OrtValue[] _embeddingInputs = new OrtValue[1];
+    private readonly OrtValue[] _embeddingInputs;
+    private readonly OrtValue? _noImageFeatures;
     private readonly OrtValue[] _embeddingOutputs = new OrtValue[1];
     private long[] _ids64 = [];
     private int[] _ids32 = [];
@@ -73,8 +75,14 @@ internal sealed class SequenceRunner : IDisposable
         _decoderOutputNames = [.. outputs];
         _decoderInputs = new OrtValue[_decoderInputNames.Length];
         _decoderOutputs = new OrtValue[_decoderOutputNames.Length];
-        _embeddingInputNames = [_sig.EmbeddingInputIds];
+        _embeddingInputNames = _sig.EmbeddingImageFeatures is { } features ? [_sig.EmbeddingInputIds, features] : [_sig.EmbeddingInputIds];
+        _embeddingInputs = new OrtValue[_embeddingInputNames.Length];
         _embeddingOutputNames = [_sig.EmbeddingOutput];
+        if (_sig.EmbeddingImageFeatures is not null)
+        {
+            // A text-only chunk still feeds the input: an empty [0, H] tensor.
+            _noImageFeatures = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, [0, _sig.HiddenSize]);
+        }
 
         if (_sig.SharesPastPresentBuffer)
         {
@@ -89,7 +97,7 @@ internal sealed class SequenceRunner : IDisposable
     /// <summary>Positions whose keys/values are cached.</summary>
     public int Length => _shared?.Length ?? _chained!.Length;
 
-    /// <summary>The next-token logits after the last <see cref="Forward"/>.</summary>
+    /// <summary>The next-token logits after the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?)"/>.</summary>
     public Span<float> Logits => _logits;
 
     /// <summary>Stopwatch ticks spent inside ONNX Runtime's Run (embedding and decoder) by this runner.</summary>
@@ -114,7 +122,15 @@ internal sealed class SequenceRunner : IDisposable
     }
 
     /// <summary>Runs <paramref name="ids"/> (appended after the cached positions) and leaves the last position's logits.</summary>
-    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null)
+    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null) => Forward(ids, default, runOptions);
+
+    /// <summary>
+    /// Runs <paramref name="ids"/> with image feature rows [T, H] (row-major) that the embedding graph writes, in order,
+    /// over the <c>&lt;|vision_pad|&gt;</c> positions of the chunk; empty for text only.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Features were given but the embedding graph takes none.</exception>
+    /// <exception cref="ArgumentException">The features are not whole rows of the hidden size, or do not match the placeholders.</exception>
+    public void Forward(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures, RunOptions? runOptions = null)
     {
         _model.ThrowIfDisposed();
         int s = ids.Length;
@@ -130,6 +146,7 @@ internal sealed class SequenceRunner : IDisposable
             throw new InvalidOperationException($"The sequence would reach {total} tokens; the model's context holds {_model.ContextLength}.");
         }
 
+        CheckImageFeatures(ids, imageFeatures);
         runOptions ??= DefaultRunOptions;
         _shared?.EnsureCapacity(total);
         using OrtValue idsValue = _sig.Int32Ids ? Values.From(ref _ids32, ids, static v => v, [1, s]) : Values.From(ref _ids64, ids, static v => v, [1, s]);
@@ -137,6 +154,7 @@ internal sealed class SequenceRunner : IDisposable
         using OrtValue? positionsValue = _sig.PositionIds is null ? null
             : _sig.Int32Positions ? Values.Range(ref _positions32, past, s) : Values.Range(ref _positions64, past, s);
         OrtValue? embedsValue = null;
+        OrtValue? featuresValue = null;
         IDisposableReadOnlyCollection<OrtValue>? results = null;
         try
         {
@@ -150,6 +168,17 @@ internal sealed class SequenceRunner : IDisposable
 
                 embedsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _embeds.AsMemory(0, s * h), [1, s, h]);
                 _embeddingInputs[0] = idsValue;
+                if (_noImageFeatures is not null)
+                {
+                    if (!imageFeatures.IsEmpty)
+                    {
+                        featuresValue = OrtValue.CreateTensorValueFromMemory(
+                            OrtMemoryInfo.DefaultInstance, System.Runtime.InteropServices.MemoryMarshal.AsMemory(imageFeatures), [imageFeatures.Length / h, h]);
+                    }
+
+                    _embeddingInputs[1] = featuresValue ?? _noImageFeatures;
+                }
+
                 _embeddingOutputs[0] = embedsValue;
                 long start = Stopwatch.GetTimestamp();
                 _model.Embedding!.Run(runOptions, _embeddingInputNames, _embeddingInputs, _embeddingOutputNames, _embeddingOutputs);
@@ -203,19 +232,53 @@ internal sealed class SequenceRunner : IDisposable
         {
             results?.Dispose();
             embedsValue?.Dispose();
+            featuresValue?.Dispose();
             Array.Clear(_decoderInputs);
             Array.Clear(_decoderOutputs);
-            _embeddingInputs[0] = null!;
+            Array.Clear(_embeddingInputs);
             _embeddingOutputs[0] = null!;
         }
     }
 
     public void Dispose()
     {
+        _noImageFeatures?.Dispose();
         _logitsValue.Dispose();
         _shared?.Dispose();
         _chained?.Dispose();
     }
+
+    private void CheckImageFeatures(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures)
+    {
+        if (imageFeatures.IsEmpty)
+        {
+            return;
+        }
+
+        if (_noImageFeatures is null)
+        {
+            throw new NotSupportedException("This model's embedding graph takes no image features.");
+        }
+
+        if (imageFeatures.Length % _sig.HiddenSize != 0)
+        {
+            throw new ArgumentException($"Image features of {imageFeatures.Length} values are not whole rows of {_sig.HiddenSize}.", nameof(imageFeatures));
+        }
+
+        int pads = 0, padId = _model.Config.Model.ImageTokenId ?? DefaultImageTokenId;
+        foreach (int id in ids)
+        {
+            pads += id == padId ? 1 : 0;
+        }
+
+        if (pads != imageFeatures.Length / _sig.HiddenSize)
+        {
+            throw new ArgumentException(
+                $"{imageFeatures.Length / _sig.HiddenSize} image feature rows were given for {pads} image placeholder tokens ({padId}) in the chunk.", nameof(imageFeatures));
+        }
+    }
+
+    private const int DefaultImageTokenId = 151654;
 
     /// <summary>Per-call input tensors over reused pinned buffers.</summary>
     private static class Values

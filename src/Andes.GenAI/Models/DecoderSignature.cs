@@ -56,6 +56,9 @@ internal sealed class DecoderSignature
 
     public required string EmbeddingOutput { get; init; }
 
+    /// <summary>The embedding graph's image-features input, or null when it takes token ids only.</summary>
+    public string? EmbeddingImageFeatures { get; private set; }
+
     public static DecoderSignature Create(GenAIConfig config, InferenceSession decoder, InferenceSession? embedding, string configFile)
     {
         GenAIDecoderConfig d = config.Model.Decoder;
@@ -122,6 +125,17 @@ internal sealed class DecoderSignature
             string file = config.Model.Embedding!.Filename;
             Check(embedding.InputMetadata, signature.EmbeddingInputIds, "model.embedding.inputs.input_ids", configFile, file);
             Check(embedding.OutputMetadata, signature.EmbeddingOutput, "model.embedding.outputs.inputs_embeds", configFile, file);
+            string? features = config.Model.Embedding.Inputs.ImageFeatures;
+            if (features is not null)
+            {
+                Check(embedding.InputMetadata, features, "model.embedding.inputs.image_features", configFile, file);
+            }
+            else if (embedding.InputMetadata.ContainsKey("image_features"))
+            {
+                features = "image_features";
+            }
+
+            signature.EmbeddingImageFeatures = features;
         }
 
         return signature;

@@ -32,6 +32,12 @@ public sealed class AndesVisionConfig
     /// <summary>RMSNorm epsilon.</summary>
     [JsonPropertyName("rms_norm_eps")] public double RmsNormEps { get; set; } = 1e-5;
 
+    /// <summary>LayerNorm epsilon of a SigLIP2 tower (absent from AIMv2 configs; SigLIP2's default is 1e-6).</summary>
+    [JsonPropertyName("layer_norm_eps")] public double? LayerNormEps { get; set; }
+
+    /// <summary>The MLP activation of a SigLIP2 tower (<c>gelu_pytorch_tanh</c> when absent; AIMv2 uses SwiGLU).</summary>
+    [JsonPropertyName("hidden_act")] public string? HiddenAct { get; set; }
+
     /// <summary>Whether qkv has a bias.</summary>
     [JsonPropertyName("qkv_bias")] public bool QkvBias { get; set; }
 

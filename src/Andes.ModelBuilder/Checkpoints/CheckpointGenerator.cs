@@ -22,7 +22,14 @@ namespace Andes.ModelBuilder.Checkpoints;
 /// token (measured on <c>tiny</c> and <c>1b</c> with a reference forward pass); with 0.02 everywhere the tiny model's
 /// layers are too weak and it repeats its input.
 /// </para>
-/// <para>Only the language model's tensors are written so far; the vision tower and connector will be added as more specs.</para>
+/// <para>
+/// The vision tower (AIMv2 under <c>vision_encoder.</c>, or SigLIP2 under <c>vision_encoder.vision_model.</c> for a
+/// SigLIP2 model type) and the connector (<c>mlp.0</c>, <c>mlp.2</c>) follow the same rules: the patch projection has
+/// gain 1 over the 3*p*p pixels of a patch, the absolute position table standard deviation 0.5 (so it visibly moves
+/// each patch, and a wrong interpolation shows), block linears gains 2 (read) and 1 (write), norm weights 1 with 0.1
+/// noise, biases 0.1. The connector's first linear has gain 1 and its second a gain that gives image rows about the
+/// spread of the token embeddings (2/sqrt(hidden)), so image and text rows weigh alike in the decoder.
+/// </para>
 /// </remarks>
 public static class CheckpointGenerator
 {
@@ -31,6 +38,8 @@ public static class CheckpointGenerator
     private const float ReadGain = 2f;
     private const float WriteGain = 1f;
     private const float NormNoise = 0.1f;
+    private const float PositionSpread = 0.5f;
+    private const float VisionBiasSpread = 0.1f;
 
     /// <summary>Generates a checkpoint of a named shape into <paramref name="outputDirectory"/>.</summary>
     /// <param name="outputDirectory">The folder (created if missing; earlier <c>config.json</c> and weight files are replaced).</param>
@@ -108,11 +117,134 @@ public static class CheckpointGenerator
     {
         ArgumentNullException.ThrowIfNull(config);
         var specs = new List<CheckpointTensorSpec>();
-        AddLanguageModel(specs, config.TextConfig ?? throw new ArgumentException("The configuration has no text_config.", nameof(config)));
+        Qwen3TextConfig text = config.TextConfig ?? throw new ArgumentException("The configuration has no text_config.", nameof(config));
+        AddLanguageModel(specs, text);
+        if (config.VisionConfig is { } vision)
+        {
+            if (config.IsSigLip2)
+            {
+                AddSigLip2(specs, vision);
+            }
+            else
+            {
+                AddAimV2(specs, vision);
+            }
 
-        // The vision tower (AIMv2 under "vision_encoder.", or SigLIP2 when config.IsSigLip2) and the connector
-        // ("mlp.0", "mlp.2") join here as further specs built from config.VisionConfig.
+            AddConnector(specs, vision, text.HiddenSize);
+        }
+
         return specs;
+    }
+
+    private static void CheckVision(AndesVisionConfig v)
+    {
+        Positive(v.HiddenSize, "vision_config.hidden_size");
+        Positive(v.IntermediateSize, "vision_config.intermediate_size");
+        Positive(v.NumHiddenLayers, "vision_config.num_hidden_layers");
+        Positive(v.NumAttentionHeads, "vision_config.num_attention_heads");
+        Positive(v.NumChannels, "vision_config.num_channels");
+        Positive(v.PatchSize, "vision_config.patch_size");
+        Positive(v.ImageSize, "vision_config.image_size");
+        Positive(v.HiddenStride, "vision_config.hidden_stride");
+        if (v.HiddenSize % v.NumAttentionHeads != 0)
+        {
+            throw new ArgumentException(
+                $"Field 'vision_config.hidden_size' ({v.HiddenSize}) must be a multiple of 'vision_config.num_attention_heads' ({v.NumAttentionHeads}).", "config");
+        }
+    }
+
+    private static void AddAimV2(List<CheckpointTensorSpec> specs, AndesVisionConfig v)
+    {
+        CheckVision(v);
+        long hv = v.HiddenSize, inter = v.IntermediateSize, p = v.PatchSize, grid = v.ImageSize / v.PatchSize;
+        TensorInitializer norm = TensorInitializer.NormWeight(NormNoise);
+        TensorInitializer bias = TensorInitializer.Normal(VisionBiasSpread);
+        const string Pre = "vision_encoder.preprocessor.";
+        specs.Add(new($"{Pre}patchifier.proj.weight", [hv, v.NumChannels, p, p], TensorInitializer.Normal(1f / MathF.Sqrt(v.NumChannels * p * p))));
+        specs.Add(new($"{Pre}patchifier.proj.bias", [hv], bias));
+        specs.Add(new($"{Pre}patchifier.norm.weight", [hv], norm));
+        if (v.PreserveOriginalPe)
+        {
+            specs.Add(new($"{Pre}pos_embed", [1, grid * grid, hv], TensorInitializer.Normal(PositionSpread)));
+        }
+
+        for (int i = 0; i < v.NumHiddenLayers; i++)
+        {
+            string block = $"vision_encoder.trunk.blocks.{i}.";
+            specs.Add(Linear($"{block}attn.qkv.weight", 3 * hv, hv, ReadGain));
+            if (v.QkvBias)
+            {
+                specs.Add(new($"{block}attn.qkv.bias", [3 * hv], bias));
+            }
+
+            specs.Add(Linear($"{block}attn.proj.weight", hv, hv, WriteGain));
+            if (v.UseBias)
+            {
+                specs.Add(new($"{block}attn.proj.bias", [hv], bias));
+            }
+
+            specs.Add(new($"{block}norm_1.weight", [hv], norm));
+            specs.Add(Linear($"{block}mlp.fc1.weight", inter, hv, ReadGain));
+            specs.Add(Linear($"{block}mlp.fc2.weight", hv, inter, WriteGain));
+            specs.Add(Linear($"{block}mlp.fc3.weight", inter, hv, ReadGain));
+            if (v.UseBias)
+            {
+                specs.Add(new($"{block}mlp.fc1.bias", [inter], bias));
+                specs.Add(new($"{block}mlp.fc2.bias", [hv], bias));
+                specs.Add(new($"{block}mlp.fc3.bias", [inter], bias));
+            }
+
+            specs.Add(new($"{block}norm_2.weight", [hv], norm));
+        }
+
+        specs.Add(new("vision_encoder.trunk.post_trunk_norm.weight", [hv], norm));
+    }
+
+    private static void AddSigLip2(List<CheckpointTensorSpec> specs, AndesVisionConfig v)
+    {
+        CheckVision(v);
+        long hv = v.HiddenSize, inter = v.IntermediateSize, pixels = (long)v.NumChannels * v.PatchSize * v.PatchSize, grid = v.ImageSize / v.PatchSize;
+        TensorInitializer norm = TensorInitializer.NormWeight(NormNoise);
+        TensorInitializer bias = TensorInitializer.Normal(VisionBiasSpread);
+        const string Model = "vision_encoder.vision_model.";
+        specs.Add(Linear($"{Model}embeddings.proj.weight", hv, pixels, 1f));
+        specs.Add(new($"{Model}embeddings.proj.bias", [hv], bias));
+        specs.Add(new($"{Model}embeddings.pos_embed.weight", [grid * grid, hv], TensorInitializer.Normal(PositionSpread)));
+        for (int i = 0; i < v.NumHiddenLayers; i++)
+        {
+            string layer = $"{Model}encoder.layers.{i}.";
+            specs.Add(new($"{layer}layer_norm1.weight", [hv], norm));
+            specs.Add(new($"{layer}layer_norm1.bias", [hv], bias));
+            foreach (string proj in new[] { "q", "k", "v" })
+            {
+                specs.Add(Linear($"{layer}self_attn.{proj}_proj.weight", hv, hv, ReadGain));
+                specs.Add(new($"{layer}self_attn.{proj}_proj.bias", [hv], bias));
+            }
+
+            specs.Add(Linear($"{layer}self_attn.out_proj.weight", hv, hv, WriteGain));
+            specs.Add(new($"{layer}self_attn.out_proj.bias", [hv], bias));
+            specs.Add(new($"{layer}layer_norm2.weight", [hv], norm));
+            specs.Add(new($"{layer}layer_norm2.bias", [hv], bias));
+            specs.Add(Linear($"{layer}mlp.fc1.weight", inter, hv, ReadGain));
+            specs.Add(new($"{layer}mlp.fc1.bias", [inter], bias));
+            specs.Add(Linear($"{layer}mlp.fc2.weight", hv, inter, WriteGain));
+            specs.Add(new($"{layer}mlp.fc2.bias", [hv], bias));
+        }
+
+        specs.Add(new($"{Model}post_layernorm.weight", [hv], norm));
+        specs.Add(new($"{Model}post_layernorm.bias", [hv], bias));
+    }
+
+    private static void AddConnector(List<CheckpointTensorSpec> specs, AndesVisionConfig v, int textHidden)
+    {
+        long merged = (long)v.HiddenSize * v.HiddenStride * v.HiddenStride;
+        specs.Add(Linear("mlp.0.weight", merged, merged, 1f));
+        specs.Add(new("mlp.0.bias", [merged], TensorInitializer.Normal(VisionBiasSpread)));
+
+        // GELU of unit-variance inputs has an RMS of about 0.65: this gain gives rows of about 2/sqrt(hidden).
+        float embeddingSpread = LogitSpread / MathF.Sqrt(textHidden);
+        specs.Add(Linear("mlp.2.weight", textHidden, merged, embeddingSpread / 0.65f));
+        specs.Add(new("mlp.2.bias", [textHidden], TensorInitializer.Normal(0.1f * embeddingSpread)));
     }
 
     private static void AddLanguageModel(List<CheckpointTensorSpec> specs, Qwen3TextConfig t)

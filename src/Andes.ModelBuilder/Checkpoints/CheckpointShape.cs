@@ -154,6 +154,8 @@ public sealed class CheckpointShape
         PatchSize = 16,
         ImageSize = 256,
         RmsNormEps = 1e-6,
+        LayerNormEps = 1e-6,
+        HiddenAct = "gelu_pytorch_tanh",
         QkvBias = true,
         UseBias = true,
         HiddenStride = 2,

@@ -26,7 +26,34 @@ internal sealed class ConversionContext
 
     public CancellationToken CancellationToken { get; }
 
-    public string Stage { get; set; } = string.Empty;
+    private readonly List<KeyValuePair<string, TimeSpan>> _stageTimes = [];
+    private readonly Stopwatch _stageClock = new();
+    private string _stage = string.Empty;
+
+    /// <summary>The stage being written; setting it closes the previous stage's timing.</summary>
+    public string Stage
+    {
+        get => _stage;
+        set
+        {
+            EndStage();
+            _stage = value;
+            _stageClock.Restart();
+        }
+    }
+
+    /// <summary>Wall-clock time of each finished stage.</summary>
+    public IReadOnlyList<KeyValuePair<string, TimeSpan>> StageTimes => _stageTimes;
+
+    /// <summary>Closes the current stage's timing.</summary>
+    public void EndStage()
+    {
+        if (_stage.Length > 0 && _stageClock.IsRunning)
+        {
+            _stageTimes.Add(new(_stage, _stageClock.Elapsed));
+            _stageClock.Reset();
+        }
+    }
 
     public IReadOnlyList<TensorConversionRecord> Records => _records;
 

@@ -10,7 +10,10 @@ public sealed class DecoderLayout
     /// <summary>The default layout: <c>inputs_embeds</c>, separate KV, int64, no position ids, contrib attention.</summary>
     public static DecoderLayout Default => new();
 
-    /// <summary>The decoder takes <c>input_ids</c> (and embeds them itself) instead of <c>inputs_embeds</c>; no embedding graph is written.</summary>
+    /// <summary>
+    /// The decoder takes <c>input_ids</c> (and embeds them itself) instead of <c>inputs_embeds</c>; no embedding graph is
+    /// written, and so no vision graph either (the model is text-only).
+    /// </summary>
     public bool TokenIdsInput { get; set; }
 
     /// <summary>One KV tensor per layer, <c>past_%d</c> / <c>present_%d</c> shaped [2, batch, kv_heads, length, head_size] (key then value).</summary>

@@ -15,6 +15,9 @@ public sealed class ModelConversionResult
     /// <summary>Wall-clock time of the conversion.</summary>
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>Wall-clock time per stage (<c>embedding</c>, <c>vision</c> when the checkpoint has one, <c>decoder</c>, <c>config</c>), in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, TimeSpan>> StageElapsed { get; init; } = [];
+
     /// <summary>The process's peak working set at the end of the conversion, in bytes (0 where the platform does not report it).</summary>
     public required long PeakWorkingSetBytes { get; init; }
 }

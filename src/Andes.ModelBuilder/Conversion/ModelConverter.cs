@@ -13,8 +13,10 @@ namespace Andes.ModelBuilder.Conversion;
 /// <summary>
 /// Converts a Hugging Face AndesVL checkpoint (config.json + safetensors + tokenizer files) into an ONNX Runtime GenAI
 /// model folder: <c>embedding.onnx</c>, <c>decoder.onnx</c> (weights in external data files), <c>genai_config.json</c>,
-/// <c>tokenizer.json</c>, <c>tokenizer_config.json</c> and <c>andes_conversion.json</c> (the per-tensor log). Tensors are
-/// streamed one at a time, so peak memory stays near the largest single tensor.
+/// <c>tokenizer.json</c>, <c>tokenizer_config.json</c> and <c>andes_conversion.json</c> (the per-tensor log); when the
+/// checkpoint has a <c>vision_config</c>, also <c>vision.onnx</c> (the AIMv2 or SigLIP2 tower and the connector) and
+/// <c>processor_config.json</c>, and the embedding graph takes <c>image_features</c>. Tensors are streamed one at a
+/// time, so peak memory stays near the largest single tensor.
 /// </summary>
 public static class ModelConverter
 {
@@ -23,6 +25,12 @@ public static class ModelConverter
 
     /// <summary>The embedding graph's file name.</summary>
     public const string EmbeddingFileName = "embedding.onnx";
+
+    /// <summary>The vision graph's file name (written for checkpoints with a <c>vision_config</c>).</summary>
+    public const string VisionFileName = VisionGraphContract.FileName;
+
+    /// <summary>The image processor configuration's file name (written with the vision graph).</summary>
+    public const string ProcessorConfigFileName = ProcessorConfigWriter.FileName;
 
     /// <summary>The conversion log's file name (ours, outside the GenAI schema).</summary>
     public const string ConversionLogFileName = "andes_conversion.json";
@@ -51,9 +59,20 @@ public static class ModelConverter
 
         using ITensorSource source = SafeTensorsCheckpoint.Open(checkpointDirectory);
         CheckLanguageModelTensors(source, text, checkpointDirectory);
+        if (config.VisionConfig is not null && !options.Layout.TokenIdsInput)
+        {
+            CheckVisionTensors(source, config, checkpointDirectory);
+        }
 
+        // A decoder that takes token ids has no embedding graph to scatter image features into: text-only.
+        AndesVisionConfig? vision = options.Layout.TokenIdsInput ? null : config.VisionConfig;
         Directory.CreateDirectory(outputDirectory);
         int tensorsTotal = 1 + (text.NumHiddenLayers * Qwen3TensorNames.TensorsPerLayer) + 2;
+        if (vision is not null)
+        {
+            tensorsTotal += config.IsSigLip2 ? SigLip2VisionGraph.CountTensors(vision) : AimV2VisionGraph.CountTensors(vision);
+        }
+
         var context = new ConversionContext(source, options, tensorsTotal, progress, cancellationToken);
         string version = typeof(ModelConverter).Assembly.GetName().Version?.ToString() ?? "0";
         var metadata = new Dictionary<string, string>
@@ -67,8 +86,25 @@ public static class ModelConverter
         {
             context.Stage = "embedding";
             using var g = new OnnxGraphBuilder("andesvl_embedding", Path.Combine(outputDirectory, EmbeddingFileName + ".data"));
-            new EmbeddingGraph(text, context).Build(g);
+            new EmbeddingGraph(text, context, withImageFeatures: vision is not null).Build(g);
             g.Save(Path.Combine(outputDirectory, EmbeddingFileName), version, metadata);
+        }
+
+        if (vision is not null)
+        {
+            context.Stage = "vision";
+            using var g = new OnnxGraphBuilder("andesvl_vision", Path.Combine(outputDirectory, VisionFileName + ".data"));
+            if (config.IsSigLip2)
+            {
+                new SigLip2VisionGraph(vision, text.HiddenSize, context).Build(g);
+            }
+            else
+            {
+                new AimV2VisionGraph(vision, text.HiddenSize, context).Build(g);
+            }
+
+            g.Save(Path.Combine(outputDirectory, VisionFileName), version, metadata);
+            ProcessorConfigWriter.Write(checkpointDirectory, outputDirectory, vision, config.IsSigLip2);
         }
 
         context.Stage = "decoder";
@@ -80,9 +116,10 @@ public static class ModelConverter
 
         context.Stage = "config";
         GenerationDefaults defaults = GenerationDefaults.Load(checkpointDirectory, text);
-        CreateGenAIConfig(text, contextLength, defaults, layout).Save(outputDirectory);
+        CreateGenAIConfig(text, contextLength, defaults, layout, vision).Save(outputDirectory);
         TokenizerJsonBuilder.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
         WriteConversionLog(outputDirectory, config, options, context.Records, version);
+        context.EndStage();
 
         long bytes = Directory.EnumerateFiles(outputDirectory).Sum(f => new FileInfo(f).Length);
         return new ModelConversionResult
@@ -91,12 +128,13 @@ public static class ModelConverter
             Tensors = context.Records,
             BytesWritten = bytes,
             Elapsed = stopwatch.Elapsed,
+            StageElapsed = context.StageTimes,
             PeakWorkingSetBytes = PeakWorkingSet(),
         };
     }
 
     /// <summary>Builds the <c>genai_config.json</c> of a converted model.</summary>
-    internal static GenAIConfig CreateGenAIConfig(Qwen3TextConfig text, int contextLength, GenerationDefaults defaults, DecoderLayout layout) => new()
+    internal static GenAIConfig CreateGenAIConfig(Qwen3TextConfig text, int contextLength, GenerationDefaults defaults, DecoderLayout layout, AndesVisionConfig? vision = null) => new()
     {
         Model = new GenAIModelConfig
         {
@@ -106,14 +144,23 @@ public static class ModelConverter
             BosTokenId = defaults.BosTokenId,
             PadTokenId = defaults.PadTokenId,
             EosTokenId = defaults.EosTokenIds,
-            ImageTokenId = 151654,
+            ImageTokenId = EmbeddingGraph.ImageTokenId,
             VisionStartTokenId = 151652,
             VisionEndTokenId = 151653,
             Embedding = layout.TokenIdsInput ? null : new GenAIEmbeddingConfig
             {
                 Filename = EmbeddingFileName,
-                Inputs = new GenAIEmbeddingInputs { InputIds = EmbeddingGraph.InputIds },
+                Inputs = new GenAIEmbeddingInputs { InputIds = EmbeddingGraph.InputIds, ImageFeatures = vision is null ? null : EmbeddingGraph.ImageFeatures },
                 Outputs = new GenAIEmbeddingOutputs { InputsEmbeds = EmbeddingGraph.InputsEmbeds },
+            },
+            Vision = vision is null ? null : new GenAIVisionConfig
+            {
+                Filename = VisionFileName,
+                ConfigFilename = ProcessorConfigFileName,
+                SpatialMergeSize = vision.HiddenStride,
+                PatchSize = vision.PatchSize,
+                Inputs = new GenAIVisionInputs { PixelValues = VisionGraphContract.PixelValues, ImageGridThw = VisionGraphContract.ImageGridThw },
+                Outputs = new GenAIVisionOutputs { ImageFeatures = VisionGraphContract.ImageFeatures },
             },
             Decoder = new GenAIDecoderConfig
             {
@@ -198,6 +245,39 @@ public static class ModelConverter
                     $"Tensor '{name}' in '{info.FilePath}' has shape [{string.Join(", ", info.Shape)}]; config.json implies [{string.Join(", ", shape)}].",
                     info.FilePath,
                     name);
+            }
+        }
+    }
+
+    /// <summary>Checks the tower's and connector's tensors (names and shapes as the generator writes them) before anything is written.</summary>
+    private static void CheckVisionTensors(ITensorSource source, AndesVLConfig config, string checkpoint)
+    {
+        List<CheckpointTensorSpec> expected;
+        try
+        {
+            expected = CheckpointGenerator.GetTensorSpecs(config).Where(s => !s.Name.StartsWith(Qwen3TensorNames.Prefix, StringComparison.Ordinal)).ToList();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CheckpointException($"Checkpoint '{checkpoint}': {ex.Message}", Path.Combine(checkpoint, "config.json"), innerException: ex);
+        }
+
+        var missing = expected.Where(e => !source.Contains(e.Name)).Select(e => e.Name).ToList();
+        if (missing.Count > 0)
+        {
+            string list = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : string.Empty);
+            throw new CheckpointException($"Checkpoint '{checkpoint}' has a vision_config but lacks {missing.Count} vision tensor(s): {list}.", checkpoint, missing[0]);
+        }
+
+        foreach (CheckpointTensorSpec spec in expected)
+        {
+            TensorInfo info = source.GetInfo(spec.Name);
+            if (!info.Shape.SequenceEqual(spec.Shape))
+            {
+                throw new CheckpointException(
+                    $"Tensor '{spec.Name}' in '{info.FilePath}' has shape [{string.Join(", ", info.Shape)}]; config.json implies [{string.Join(", ", spec.Shape)}].",
+                    info.FilePath,
+                    spec.Name);
             }
         }
     }

@@ -22,8 +22,9 @@ internal sealed class OnnxGraphBuilder : IDisposable
 
     private readonly GraphProto _graph;
     private readonly ExternalDataWriter? _external;
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _names;
     private readonly HashSet<string> _graphOutputs = new(StringComparer.Ordinal);
+    private readonly string _nodePrefix = string.Empty;
     private int _nodeCounter;
 
     /// <summary>Creates a builder for one graph.</summary>
@@ -32,14 +33,35 @@ internal sealed class OnnxGraphBuilder : IDisposable
     public OnnxGraphBuilder(string graphName, string? externalDataPath)
     {
         _graph = new GraphProto { Name = graphName };
+        _names = new HashSet<string>(StringComparer.Ordinal);
         if (externalDataPath is not null)
         {
             _external = new ExternalDataWriter(externalDataPath);
         }
     }
 
+    private OnnxGraphBuilder(string graphName, HashSet<string> sharedNames)
+    {
+        _graph = new GraphProto { Name = graphName };
+        _names = sharedNames;
+        _nodePrefix = graphName + "/";
+    }
+
+    /// <summary>
+    /// Creates the builder of a subgraph (the body of a Loop, the branches of an If): its values may read this graph's
+    /// values by name (outer scope), and it shares this graph's name table so no name is defined twice. Its
+    /// initializers stay inline. Pass <see cref="ToGraphProto"/> as a graph attribute.
+    /// </summary>
+    public OnnxGraphBuilder CreateSubgraph(string graphName) => new(graphName, _names);
+
+    /// <summary>The graph built so far (for a subgraph: the value of a graph attribute).</summary>
+    public GraphProto ToGraphProto() => _graph;
+
     /// <summary>The external data file, if any.</summary>
     public ExternalDataWriter? ExternalData => _external;
+
+    /// <summary>Whether <paramref name="name"/> is already defined (in this graph or, for a subgraph, its outer graphs).</summary>
+    public bool HasName(string name) => _names.Contains(name);
 
     /// <summary>Declares a graph input. Dimensions are <see cref="int"/>/<see cref="long"/> (fixed) or <see cref="string"/> (symbolic).</summary>
     public string Input(string name, int dataType, params object[] dims)
@@ -75,6 +97,7 @@ internal sealed class OnnxGraphBuilder : IDisposable
     public string Initializer(string name, int dataType, ReadOnlySpan<byte> raw, params long[] dims)
     {
         CheckSize(name, dataType, raw.Length, dims);
+        Claim(name);
         TensorProto tensor = NewTensor(name, dataType, dims);
         if (_external is not null && raw.Length >= ExternalThresholdBytes)
         {
@@ -98,6 +121,7 @@ internal sealed class OnnxGraphBuilder : IDisposable
     public string StreamedInitializer(string name, int dataType, long[] dims, Action<Action<ReadOnlySpan<byte>>> write)
     {
         ExternalDataWriter external = _external ?? throw new InvalidOperationException("Streamed initializers need an external data file.");
+        Claim(name);
         TensorProto tensor = NewTensor(name, dataType, dims);
         external.BeginTensor();
         long start = external.Length;
@@ -130,7 +154,7 @@ internal sealed class OnnxGraphBuilder : IDisposable
     /// </summary>
     public string[] Node(string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputNames, string domain = "", params (string Name, object Value)[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Domain = domain, Name = $"{opType}_{_nodeCounter++}" };
+        var node = new NodeProto { OpType = opType, Domain = domain, Name = $"{_nodePrefix}{opType}_{_nodeCounter++}" };
         node.Input.AddRange(inputs);
         var outputs = new string[outputNames.Count];
         for (int i = 0; i < outputNames.Count; i++)
@@ -292,6 +316,10 @@ internal sealed class OnnxGraphBuilder : IDisposable
             case TensorProto t:
                 a.Type = AttributeProto.Types.AttributeType.Tensor;
                 a.T = t;
+                break;
+            case GraphProto graph:
+                a.Type = AttributeProto.Types.AttributeType.Graph;
+                a.G = graph;
                 break;
             default:
                 throw new ArgumentException($"Attribute '{name}' has an unsupported value type {value.GetType().Name}.");

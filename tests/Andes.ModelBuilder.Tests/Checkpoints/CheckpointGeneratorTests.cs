@@ -8,7 +8,7 @@ namespace Andes.ModelBuilder.Tests.Checkpoints;
 public class CheckpointGeneratorTests
 {
     [Fact]
-    public void Tiny_checkpoint_has_exactly_the_language_model_tensors_with_their_shapes()
+    public void Tiny_checkpoint_has_exactly_the_language_model_vision_and_connector_tensors_with_their_shapes()
     {
         using var dir = new TempDirectory();
         GeneratedCheckpoint result = CheckpointGenerator.Generate(dir.Path, CheckpointShape.Tiny, new CheckpointGeneratorOptions { Seed = 3 });
@@ -33,6 +33,29 @@ public class CheckpointGeneratorTests
             expected[p + "mlp.up_proj.weight"] = [128, 64];
             expected[p + "mlp.down_proj.weight"] = [64, 128];
         }
+
+        // AIMv2: hidden 64, intermediate 96, patch 14, image 56 (a 4 x 4 position table); the connector maps 4 x 64 to 64.
+        expected["vision_encoder.preprocessor.patchifier.proj.weight"] = [64, 3, 14, 14];
+        expected["vision_encoder.preprocessor.patchifier.proj.bias"] = [64];
+        expected["vision_encoder.preprocessor.patchifier.norm.weight"] = [64];
+        expected["vision_encoder.preprocessor.pos_embed"] = [1, 16, 64];
+        for (int i = 0; i < 2; i++)
+        {
+            string b = $"vision_encoder.trunk.blocks.{i}.";
+            expected[b + "attn.qkv.weight"] = [192, 64];
+            expected[b + "attn.proj.weight"] = [64, 64];
+            expected[b + "norm_1.weight"] = [64];
+            expected[b + "norm_2.weight"] = [64];
+            expected[b + "mlp.fc1.weight"] = [96, 64];
+            expected[b + "mlp.fc3.weight"] = [96, 64];
+            expected[b + "mlp.fc2.weight"] = [64, 96];
+        }
+
+        expected["vision_encoder.trunk.post_trunk_norm.weight"] = [64];
+        expected["mlp.0.weight"] = [256, 256];
+        expected["mlp.0.bias"] = [256];
+        expected["mlp.2.weight"] = [64, 256];
+        expected["mlp.2.bias"] = [64];
 
         Assert.Equal(["config.json", "model.safetensors"], result.Files);
         Assert.Equal(expected.Count, result.TensorCount);
@@ -223,7 +246,7 @@ public class CheckpointGeneratorTests
         using var sharded = new TempDirectory();
         var options = new CheckpointGeneratorOptions { Seed = 8 };
         CheckpointGenerator.Generate(single.Path, SmallVocabularyTiny(), options);
-        GeneratedCheckpoint result = CheckpointGenerator.Generate(sharded.Path, SmallVocabularyTiny(), new CheckpointGeneratorOptions { Seed = 8, MaxShardSize = 400_000 });
+        GeneratedCheckpoint result = CheckpointGenerator.Generate(sharded.Path, SmallVocabularyTiny(), new CheckpointGeneratorOptions { Seed = 8, MaxShardSize = 600_000 });
 
         Assert.Contains("model.safetensors.index.json", result.Files);
         Assert.Contains("model-00001-of-00002.safetensors", result.Files);
@@ -263,7 +286,7 @@ public class CheckpointGeneratorTests
         Assert.All(reports, r => Assert.Equal(result.TensorBytes, r.TotalBytes));
         Assert.True(reports.Zip(reports.Skip(1)).All(p => p.First.BytesWritten < p.Second.BytesWritten));
         Assert.Equal(1.0, reports[^1].Fraction);
-        Assert.Equal("language_model.model.norm.weight", reports[^1].TensorName);
+        Assert.Equal("mlp.2.bias", reports[^1].TensorName); // the connector is written last
 
         Assert.Equal(dir.Path, assets.Directory);
         Assert.True(assets.SawConfigAndWeights);

@@ -56,10 +56,27 @@ public class CheckpointShapeTests
     [InlineData("4b", 3.55e9, 3.65e9)] // Qwen3-4B: 3.6B
     public void Language_model_parameter_counts_match_Qwen3(string name, double low, double high)
     {
-        IReadOnlyList<CheckpointTensorSpec> specs = CheckpointGenerator.GetTensorSpecs(CheckpointShape.Parse(name).CreateConfig());
+        IReadOnlyList<CheckpointTensorSpec> specs = CheckpointGenerator.GetTensorSpecs(CheckpointShape.Parse(name).CreateConfig())
+            .Where(s => s.Name.StartsWith("language_model.", StringComparison.Ordinal))
+            .ToList();
         long nonEmbedding = specs.Where(s => !s.Name.Contains("embed_tokens", StringComparison.Ordinal)).Sum(s => s.ElementCount);
         Assert.InRange(nonEmbedding, low, high);
-        Assert.All(specs, s => Assert.StartsWith("language_model.", s.Name));
+    }
+
+    [Theory]
+    [InlineData("0.6b", 0.695e9, 0.086e9)] // SigLIP2-Base: 86M (12 blocks of 7.1M + patch and position tables)
+    [InlineData("1b", 0.927e9, 0.309e9)] // AIMv2-Large: 309M (24 blocks of 12.9M + patch and position tables)
+    [InlineData("2b", 2.055e9, 0.309e9)]
+    [InlineData("4b", 4.360e9, 0.309e9)]
+    public void Total_and_vision_parameter_counts_match_the_published_sizes(string name, double total, double tower)
+    {
+        IReadOnlyList<CheckpointTensorSpec> specs = CheckpointGenerator.GetTensorSpecs(CheckpointShape.Parse(name).CreateConfig());
+        long all = specs.Sum(s => s.ElementCount);
+        long vision = specs.Where(s => s.Name.StartsWith("vision_encoder.", StringComparison.Ordinal)).Sum(s => s.ElementCount);
+        long connector = specs.Where(s => s.Name.StartsWith("mlp.", StringComparison.Ordinal)).Sum(s => s.ElementCount);
+        Assert.Equal(all, specs.Where(s => s.Name.StartsWith("language_model.", StringComparison.Ordinal)).Sum(s => s.ElementCount) + vision + connector);
+        Assert.InRange(all, total * 0.99, total * 1.01);
+        Assert.InRange(vision, tower * 0.98, tower * 1.02);
     }
 
     [Fact]

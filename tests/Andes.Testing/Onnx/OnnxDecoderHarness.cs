@@ -36,19 +36,18 @@ public sealed class OnnxDecoderHarness : IDisposable
     /// <summary>The embedding session.</summary>
     public InferenceSession Embedding => _embedding;
 
-    /// <summary>Runs <paramref name="ids"/> after the cached positions and returns the last position's logits.</summary>
-    public float[] Forward(ReadOnlySpan<int> ids)
+    /// <summary>Whether the embedding graph takes <c>image_features</c>.</summary>
+    public bool TakesImageFeatures => _embedding.InputMetadata.ContainsKey("image_features");
+
+    /// <summary>
+    /// Runs <paramref name="ids"/> after the cached positions and returns the last position's logits; image feature rows
+    /// [T, H] (row-major) replace the <c>&lt;|vision_pad|&gt;</c> positions, in order (none: an empty [0, H] input).
+    /// </summary>
+    public float[] Forward(ReadOnlySpan<int> ids, float[]? imageFeatures = null)
     {
         GenAIDecoderConfig d = _config.Model.Decoder;
         int s = ids.Length, kvH = d.NumKeyValueHeads, hd = d.HeadSize, total = Length + s;
-        long[] idArray = new long[s];
-        for (int i = 0; i < s; i++)
-        {
-            idArray[i] = ids[i];
-        }
-
-        using OrtValue idValue = OrtValue.CreateTensorValueFromMemory(idArray, [1, s]);
-        using IDisposableReadOnlyCollection<OrtValue> embedOut = _embedding.Run(new RunOptions(), ["input_ids"], [idValue], ["inputs_embeds"]);
+        using IDisposableReadOnlyCollection<OrtValue> embedOut = RunEmbedding(ids, imageFeatures);
 
         var names = new List<string> { "inputs_embeds", "attention_mask" };
         var values = new List<OrtValue> { embedOut[0] };
@@ -89,8 +88,14 @@ public sealed class OnnxDecoderHarness : IDisposable
         }
     }
 
-    /// <summary>Runs only the embedding graph.</summary>
-    public float[] Embed(ReadOnlySpan<int> ids)
+    /// <summary>Runs only the embedding graph (with optional image feature rows [T, H]).</summary>
+    public float[] Embed(ReadOnlySpan<int> ids, float[]? imageFeatures = null)
+    {
+        using IDisposableReadOnlyCollection<OrtValue> embedOut = RunEmbedding(ids, imageFeatures);
+        return embedOut[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> RunEmbedding(ReadOnlySpan<int> ids, float[]? imageFeatures)
     {
         long[] idArray = new long[ids.Length];
         for (int i = 0; i < ids.Length; i++)
@@ -99,8 +104,20 @@ public sealed class OnnxDecoderHarness : IDisposable
         }
 
         using OrtValue idValue = OrtValue.CreateTensorValueFromMemory(idArray, [1, ids.Length]);
-        using IDisposableReadOnlyCollection<OrtValue> embedOut = _embedding.Run(new RunOptions(), ["input_ids"], [idValue], ["inputs_embeds"]);
-        return embedOut[0].GetTensorDataAsSpan<float>().ToArray();
+        if (!TakesImageFeatures)
+        {
+            if (imageFeatures is { Length: > 0 })
+            {
+                throw new InvalidOperationException("The embedding graph takes no image features.");
+            }
+
+            return _embedding.Run(new RunOptions(), ["input_ids"], [idValue], ["inputs_embeds"]);
+        }
+
+        int h = _config.Model.Decoder.HiddenSize;
+        float[] features = imageFeatures ?? [];
+        using OrtValue featureValue = OrtValue.CreateTensorValueFromMemory(features, [features.Length / h, h]);
+        return _embedding.Run(new RunOptions(), ["input_ids", "image_features"], [idValue, featureValue], ["inputs_embeds"]);
     }
 
     /// <inheritdoc />

@@ -126,6 +126,33 @@ public static class ReferenceWeights
         });
     }
 
+    /// <summary>
+    /// Wraps a provider so that the named matrices come back quantised with <see cref="BlockQuantizer"/> and
+    /// dequantised, each with the given input features K. Results are cached; other tensors pass through.
+    /// </summary>
+    /// <param name="weights">The original provider.</param>
+    /// <param name="inputFeatures">The names to quantise, with their K.</param>
+    /// <param name="options">The quantisation options.</param>
+    /// <returns>The wrapping provider.</returns>
+    public static Func<string, float[]?> WithQuantizedMatrices(Func<string, float[]?> weights, IReadOnlyDictionary<string, int> inputFeatures, QuantizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(inputFeatures);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var cache = new ConcurrentDictionary<string, float[]?>(StringComparer.Ordinal);
+        return name => cache.GetOrAdd(name, n =>
+        {
+            float[]? w = weights(n);
+            if (w is null || !inputFeatures.TryGetValue(n, out int k))
+            {
+                return w;
+            }
+
+            return BlockQuantizer.Dequantize(BlockQuantizer.Quantize(w, w.Length / k, k, options));
+        });
+    }
+
     /// <summary>Whether a name is a decoder-layer projection weight (<c>self_attn.*_proj</c> or <c>mlp.*_proj</c>).</summary>
     /// <param name="name">The tensor name.</param>
     /// <returns>True for the seven projections of each layer.</returns>

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using Andes.GenAI.Models;
+using Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder.SafeTensors;
+using Andes.Testing;
+using Andes.Testing.Onnx;
+
+namespace Andes.ModelBuilder.Tests.Conversion;
+
+/// <summary>What the converter writes for the vision tower: files, config sections, the log, and its errors.</summary>
+public sealed class VisionConversionTests
+{
+    [Fact]
+    public void VisionModelFolderHasTheVisionGraphProcessorConfigAndConfigSections()
+    {
+        string dir = TestModels.TinyFp32Model;
+        foreach (string file in new[] { "vision.onnx", "vision.onnx.data", "processor_config.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(dir, file)), $"{file} is missing from the model folder.");
+        }
+
+        GenAIConfig config = GenAIConfig.Load(dir);
+        GenAIVisionConfig vision = Assert.IsType<GenAIVisionConfig>(config.Model.Vision);
+        Assert.Equal("vision.onnx", vision.Filename);
+        Assert.Equal("processor_config.json", vision.ConfigFilename);
+        Assert.Equal(2, vision.SpatialMergeSize);
+        Assert.Equal(14, vision.PatchSize);
+        Assert.Equal("pixel_values", vision.Inputs.PixelValues);
+        Assert.Equal("image_grid_thw", vision.Inputs.ImageGridThw);
+        Assert.Equal("image_features", vision.Outputs.ImageFeatures);
+        Assert.Equal("image_features", config.Model.Embedding!.Inputs.ImageFeatures);
+        Assert.Equal(151654, config.Model.ImageTokenId);
+
+        JsonObject processor = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "processor_config.json")))!.AsObject();
+        Assert.Equal(733, (int)processor["max_size"]!);
+        Assert.Equal(14, (int)processor["patch_size"]!);
+        Assert.Equal(2, (int)processor["hidden_stride"]!);
+        Assert.Equal(0.48145466, (double)processor["image_mean"]![0]!, 8);
+        Assert.Equal(0.26862954, (double)processor["image_std"]![0]!, 8);
+
+        using var harness = new OnnxVisionHarness(dir);
+        Assert.Equal(["pixel_values", "image_grid_thw"], harness.Session.InputMetadata.Keys);
+        Assert.Equal([-1, 3 * 14 * 14], harness.Session.InputMetadata["pixel_values"].Dimensions);
+        Assert.Equal([-1, 64], harness.Session.OutputMetadata["image_features"].Dimensions);
+    }
+
+    [Fact]
+    public void ConversionLogCoversTheTowerAndConnectorWithTheirPrecisions()
+    {
+        JsonArray tensors = JsonNode.Parse(File.ReadAllText(Path.Combine(TestModels.TinyInt4Model, ModelConverter.ConversionLogFileName)))!["tensors"]!.AsArray();
+        string Precision(string name) => (string)tensors.Single(t => (string)t!["name"]! == name)!["precision"]!;
+        Assert.Equal("Int4", Precision("vision_encoder.trunk.blocks.0.attn.qkv.weight"));
+        Assert.Equal("Int4", Precision("vision_encoder.trunk.blocks.1.mlp.fc2.weight"));
+        Assert.Equal("Int4", Precision("mlp.0.weight"));
+        Assert.Equal("Int4", Precision("mlp.2.weight"));
+        Assert.Equal("Float32", Precision("vision_encoder.preprocessor.patchifier.proj.weight"));
+        Assert.Equal("Float32", Precision("vision_encoder.preprocessor.pos_embed"));
+        Assert.Equal("Float32", Precision("mlp.0.bias"));
+        using SafeTensorsCheckpoint checkpoint = SafeTensorsCheckpoint.Open(TestModels.TinyCheckpoint);
+        Assert.Equal(checkpoint.Names.Order(StringComparer.Ordinal), tensors.Select(t => (string)t!["name"]!).Where(n => n != "language_model.lm_head.weight").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void TextOnlyCheckpointsConvertWithoutVision()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        AndesVLConfig config = CheckpointShape.Tiny.CreateConfig();
+        config.VisionConfig = null;
+        string checkpoint = Path.Combine(temp.Path, "checkpoint"), model = Path.Combine(temp.Path, "model");
+        CheckpointGenerator.Generate(checkpoint, config, new CheckpointGeneratorOptions { Seed = TestModels.TinySeed });
+        ModelConversionResult result = ModelConverter.Convert(checkpoint, model, new ModelConversionOptions { Precision = WeightPrecision.Float32, ContextLength = 256 });
+
+        Assert.Equal(25, result.Tensors.Count);
+        Assert.Equal(["embedding", "decoder", "config"], result.StageElapsed.Select(s => s.Key));
+        Assert.False(File.Exists(Path.Combine(model, "vision.onnx")));
+        Assert.False(File.Exists(Path.Combine(model, "processor_config.json")));
+        GenAIConfig genai = GenAIConfig.Load(model);
+        Assert.Null(genai.Model.Vision);
+        Assert.Null(genai.Model.Embedding!.Inputs.ImageFeatures);
+
+        // Same language-model weights (same seed and names): same logits as the vision model's decoder.
+        using var text = new OnnxDecoderHarness(model);
+        using var full = new OnnxDecoderHarness(TestModels.TinyFp32Model);
+        Assert.False(text.TakesImageFeatures);
+        int[] ids = [151644, 872, 198, 9707];
+        Assert.True(LogitAssert.MaxAbsDiff(full.Forward(ids), text.Forward(ids)) <= 1e-5);
+    }
+
+    [Fact]
+    public void MissingVisionTensorIsNamedBeforeAnythingIsWritten()
+    {
+        using TemporaryDirectory checkpoint = CopyCheckpoint(drop: "vision_encoder.trunk.blocks.1.mlp.fc3.weight");
+        using TemporaryDirectory output = TestModels.CreateTemporaryDirectory();
+        string model = Path.Combine(output.Path, "model");
+        var ex = Assert.Throws<CheckpointException>(() => ModelConverter.Convert(checkpoint.Path, model));
+        Assert.Contains("vision_encoder.trunk.blocks.1.mlp.fc3.weight", ex.Message);
+        Assert.Equal("vision_encoder.trunk.blocks.1.mlp.fc3.weight", ex.TensorName);
+        Assert.False(Directory.Exists(model));
+    }
+
+    [Fact]
+    public void UnsupportedVisionConfigurationNamesTheField()
+    {
+        using TemporaryDirectory checkpoint = CopyCheckpoint(drop: null);
+        AndesVLConfig config = AndesVLConfig.Load(checkpoint.Path);
+        config.VisionConfig!.FullAttBlockIndexes = [1];
+        config.Save(checkpoint.Path);
+        using TemporaryDirectory output = TestModels.CreateTemporaryDirectory();
+        var ex = Assert.Throws<CheckpointException>(() => ModelConverter.Convert(checkpoint.Path, output.Path, TestModels.Fp32Options));
+        Assert.Contains("vision_config.fullatt_block_indexes", ex.Message);
+    }
+
+    [Fact]
+    public void ProcessorPatchSizeThatDisagreesWithTheConfigIsAnError()
+    {
+        using TemporaryDirectory checkpoint = CopyCheckpoint(drop: null);
+        string file = Path.Combine(checkpoint.Path, "preprocessor_config.json");
+        JsonObject processor = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        processor["patch_size"] = 16;
+        File.WriteAllText(file, processor.ToJsonString());
+        using TemporaryDirectory output = TestModels.CreateTemporaryDirectory();
+        var ex = Assert.Throws<CheckpointException>(() => ModelConverter.Convert(checkpoint.Path, output.Path, TestModels.Fp32Options));
+        Assert.Contains("patch_size", ex.Message);
+        Assert.Contains("preprocessor_config.json", ex.Message);
+    }
+
+    private static TemporaryDirectory CopyCheckpoint(string? drop)
+    {
+        var temp = TestModels.CreateTemporaryDirectory();
+        foreach (string file in Directory.GetFiles(TestModels.TinyCheckpoint))
+        {
+            if (!file.EndsWith(".safetensors", StringComparison.Ordinal))
+            {
+                File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
+            }
+        }
+
+        using SafeTensorsCheckpoint source = SafeTensorsCheckpoint.Open(TestModels.TinyCheckpoint);
+        var kept = source.Names.Where(n => n != drop).Select(n => source.GetInfo(n)).ToList();
+        using (SafeTensorsWriter writer = SafeTensorsWriter.Create(Path.Combine(temp.Path, "model.safetensors"), kept.Select(i => new TensorDeclaration(i.Name, TensorDataType.BFloat16, i.Shape))))
+        {
+            foreach (TensorInfo info in kept)
+            {
+                var data = new float[info.ElementCount];
+                source.ReadFloat32(info.Name, 0, data);
+                writer.WriteFloat32(data);
+            }
+
+            writer.Complete();
+        }
+
+        return temp;
+    }
+}
