@@ -16,6 +16,9 @@ namespace Andes.Agents.Gui.Grounding;
 /// </remarks>
 public sealed class CoordinateMapper
 {
+    // How far inside the far edge a clamped point is kept, in pixels (well above double rounding at desktop sizes).
+    private const double EdgeInset = 1e-3;
+
     /// <summary>Creates a mapper.</summary>
     /// <param name="geometry">Where the screenshot lands in the processed image.</param>
     /// <param name="coordinates">How the model writes coordinates.</param>
@@ -191,10 +194,9 @@ public sealed class CoordinateMapper
         }
 
         // A point on (or just past) the far edge belongs to no pixel; keep it on the last one.
-        image = new ImagePoint(
-            Math.Clamp(image.X, 0, Math.BitDecrement((double)Geometry.SourceWidth)),
-            Math.Clamp(image.Y, 0, Math.BitDecrement((double)Geometry.SourceHeight)));
+        image = new ImagePoint(Math.Clamp(image.X, 0, Geometry.SourceWidth - EdgeInset), Math.Clamp(image.Y, 0, Geometry.SourceHeight - EdgeInset));
         screen = ToScreen(image);
+        screen = new ScreenPoint(Math.Clamp(screen.X, ScreenBounds.X, ScreenBounds.Right - EdgeInset), Math.Clamp(screen.Y, ScreenBounds.Y, ScreenBounds.Bottom - EdgeInset));
         failure = null;
         return true;
     }
