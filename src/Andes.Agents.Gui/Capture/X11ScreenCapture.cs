@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Andes.Agents.Gui.Geometry;
@@ -115,6 +116,7 @@ public sealed class X11ScreenCapture : IScreenCapture
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void CopyToBgra(in X11Native.XImage source, BgraImage target)
     {
         byte* data = (byte*)source.Data;
@@ -142,6 +144,7 @@ public sealed class X11ScreenCapture : IScreenCapture
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvertRow(in X11Native.XImage source, ReadOnlySpan<byte> row, Span<uint> output)
     {
         int bytesPerPixel = source.BitsPerPixel / 8;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Andes.Agents.Gui.Geometry;
 
 /// <summary>A box in source-image pixels (ground truth of a dataset, a target drawn in a trajectory), corners ordered.</summary>
@@ -8,15 +10,19 @@ namespace Andes.Agents.Gui.Geometry;
 public readonly record struct ImageBox(double Left, double Top, double Right, double Bottom)
 {
     /// <summary>Width.</summary>
+    [JsonIgnore]
     public double Width => Right - Left;
 
     /// <summary>Height.</summary>
+    [JsonIgnore]
     public double Height => Bottom - Top;
 
     /// <summary>Area (0 for an empty or inverted box).</summary>
+    [JsonIgnore]
     public double Area => Math.Max(0, Width) * Math.Max(0, Height);
 
     /// <summary>The centre.</summary>
+    [JsonIgnore]
     public ImagePoint Center => new((Left + Right) / 2, (Top + Bottom) / 2);
 
     /// <summary>Whether a point lies inside, edges included (ScreenSpot's point-in-box rule).</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Andes.Agents.Gui.Geometry;
 
 /// <summary>A box in the model's normalised coordinates (see <see cref="ModelPoint"/>), corners ordered.</summary>
@@ -8,12 +10,15 @@ namespace Andes.Agents.Gui.Geometry;
 public readonly record struct ModelBox(double X1, double Y1, double X2, double Y2)
 {
     /// <summary>The centre: AndesVL's click target for a box answer.</summary>
+    [JsonIgnore]
     public ModelPoint Center => new((X1 + X2) / 2, (Y1 + Y2) / 2);
 
     /// <summary>The top-left corner.</summary>
+    [JsonIgnore]
     public ModelPoint TopLeft => new(X1, Y1);
 
     /// <summary>The bottom-right corner.</summary>
+    [JsonIgnore]
     public ModelPoint BottomRight => new(X2, Y2);
 
     /// <summary>Creates a box from two corners in any order.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Andes.Agents.Gui.Geometry;
 
 /// <summary>A box in virtual-desktop coordinates (a grounded target), corners ordered.</summary>
@@ -8,12 +10,15 @@ namespace Andes.Agents.Gui.Geometry;
 public readonly record struct ScreenBox(double Left, double Top, double Right, double Bottom)
 {
     /// <summary>The centre (the click target).</summary>
+    [JsonIgnore]
     public ScreenPoint Center => new((Left + Right) / 2, (Top + Bottom) / 2);
 
     /// <summary>Width.</summary>
+    [JsonIgnore]
     public double Width => Right - Left;
 
     /// <summary>Height.</summary>
+    [JsonIgnore]
     public double Height => Bottom - Top;
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Andes.Agents.Gui.Geometry;
 
 /// <summary>An integer rectangle in virtual-desktop coordinates (monitor bounds, captured areas, allowed regions).</summary>
@@ -8,12 +10,15 @@ namespace Andes.Agents.Gui.Geometry;
 public readonly record struct ScreenRectangle(int X, int Y, int Width, int Height)
 {
     /// <summary>Right edge (exclusive).</summary>
+    [JsonIgnore]
     public int Right => X + Width;
 
     /// <summary>Bottom edge (exclusive).</summary>
+    [JsonIgnore]
     public int Bottom => Y + Height;
 
     /// <summary>True when the rectangle has no area.</summary>
+    [JsonIgnore]
     public bool IsEmpty => Width <= 0 || Height <= 0;
 
     /// <summary>Whether a point lies inside (left/top inclusive, right/bottom exclusive).</summary>

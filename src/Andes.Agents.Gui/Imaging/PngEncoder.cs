@@ -2,6 +2,9 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Andes.Agents.Gui.Imaging;
 
@@ -60,6 +63,7 @@ public static class PngEncoder
         WriteChunk(destination, "IEND"u8, []);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteFilteredRows(BgraImage image, int channels, Stream output)
     {
         int rowBytes = image.Width * channels;
@@ -98,6 +102,7 @@ public static class PngEncoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ToRgb(ReadOnlySpan<byte> bgra, Span<byte> output, int channels)
     {
         for (int i = 0, o = 0; o < output.Length; i += 4, o += channels)
@@ -112,34 +117,144 @@ public static class PngEncoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long Filter(int filter, ReadOnlySpan<byte> row, ReadOnlySpan<byte> above, Span<byte> output, int bpp)
     {
-        long score = 0;
-        for (int i = 0; i < row.Length; i++)
+        int n = row.Length;
+        output = output[..n];
+        above = above[..n];
+        switch (filter)
         {
-            int a = i >= bpp ? row[i - bpp] : 0;
-            int b = above[i];
-            int c = i >= bpp ? above[i - bpp] : 0;
-            int predictor = filter switch
-            {
-                0 => 0,
-                1 => a,
-                2 => b,
-                3 => (a + b) >> 1,
-                _ => Paeth(a, b, c),
-            };
-            byte value = (byte)(row[i] - predictor);
-            output[i] = value;
-            score += Math.Abs((sbyte)value);
+            case 0:
+                row.CopyTo(output);
+                break;
+            case 1:
+                row[..bpp].CopyTo(output);
+                Subtract(row[bpp..], row[..(n - bpp)], output[bpp..]);
+                break;
+            case 2:
+                Subtract(row, above, output);
+                break;
+            case 3:
+                for (int i = 0; i < bpp; i++)
+                {
+                    output[i] = (byte)(row[i] - (above[i] >> 1));
+                }
+
+                SubtractAverage(row[bpp..], row[..(n - bpp)], above[bpp..], output[bpp..]);
+                break;
+            default:
+                for (int i = 0; i < bpp; i++)
+                {
+                    output[i] = (byte)(row[i] - above[i]);
+                }
+
+                PaethRow(row, above, output, bpp);
+                break;
         }
 
-        return score;
+        return SumOfAbsolute(output);
     }
 
+    // output = a - b (mod 256), vectorised.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Subtract(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> output)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= a.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+            {
+                (new Vector<byte>(a[i..]) - new Vector<byte>(b[i..])).CopyTo(output[i..]);
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            output[i] = (byte)(a[i] - b[i]);
+        }
+    }
+
+    // output = row - floor((left + up) / 2) (mod 256); floor average without widening: (l & u) + ((l ^ u) >> 1).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SubtractAverage(ReadOnlySpan<byte> row, ReadOnlySpan<byte> left, ReadOnlySpan<byte> up, Span<byte> output)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= row.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+            {
+                var l = new Vector<byte>(left[i..]);
+                var u = new Vector<byte>(up[i..]);
+                Vector<byte> average = (l & u) + Vector.ShiftRightLogical(l ^ u, 1);
+                (new Vector<byte>(row[i..]) - average).CopyTo(output[i..]);
+            }
+        }
+
+        for (; i < row.Length; i++)
+        {
+            output[i] = (byte)(row[i] - ((left[i] + up[i]) >> 1));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PaethRow(ReadOnlySpan<byte> row, ReadOnlySpan<byte> above, Span<byte> output, int bpp)
+    {
+        ref byte r = ref MemoryMarshal.GetReference(row);
+        ref byte u = ref MemoryMarshal.GetReference(above);
+        ref byte o = ref MemoryMarshal.GetReference(output);
+        for (int i = bpp; i < row.Length; i++)
+        {
+            int a = Unsafe.Add(ref r, i - bpp), b = Unsafe.Add(ref u, i), c = Unsafe.Add(ref u, i - bpp);
+            Unsafe.Add(ref o, i) = (byte)(Unsafe.Add(ref r, i) - Paeth(a, b, c));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long SumOfAbsolute(ReadOnlySpan<byte> filtered)
+    {
+        // Bytes read as signed: small differences either way score low. |-128| reads back as 128 once unsigned.
+        long sum = 0;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var accumulator = Vector<ushort>.Zero;
+            int pending = 0;
+            for (; i <= filtered.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+            {
+                Vector<byte> magnitude = Vector.AsVectorByte(Vector.Abs(Vector.AsVectorSByte(new Vector<byte>(filtered[i..]))));
+                Vector.Widen(magnitude, out Vector<ushort> low, out Vector<ushort> high);
+                accumulator += low + high;
+                if (++pending == 120)
+                {
+                    sum += Drain(accumulator);
+                    accumulator = Vector<ushort>.Zero;
+                    pending = 0;
+                }
+            }
+
+            sum += Drain(accumulator);
+        }
+
+        for (; i < filtered.Length; i++)
+        {
+            int v = (sbyte)filtered[i];
+            sum += Math.Abs(v);
+        }
+
+        return sum;
+
+        static long Drain(Vector<ushort> accumulator)
+        {
+            Vector.Widen(accumulator, out Vector<uint> low, out Vector<uint> high);
+            return Vector.Sum(low + high);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Paeth(int a, int b, int c)
     {
-        int p = a + b - c;
-        int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+        int pa = Math.Abs(b - c), pb = Math.Abs(a - c), pc = Math.Abs(a + b - c - c);
         return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
