@@ -8,4 +8,6 @@ root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(MakeCheckpointCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(MakeGroundingSetCommand.Create());
+root.Subcommands.Add(EvalGroundingCommand.Create());
 return await root.Parse(args).InvokeAsync();
