@@ -117,7 +117,10 @@ public sealed class XvfbFixture : IDisposable
     }
 
     /// <summary>Starts an X client on the display.</summary>
-    public Process Start(string tool, params string[] arguments)
+    public Process Start(string tool, params string[] arguments) => StartWith(null, tool, arguments);
+
+    /// <summary>Starts an X client on the display with extra environment variables.</summary>
+    public Process StartWith(IReadOnlyDictionary<string, string>? environment, string tool, params string[] arguments)
     {
         var info = new ProcessStartInfo(FindExecutable(tool) ?? tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in arguments)
@@ -126,6 +129,11 @@ public sealed class XvfbFixture : IDisposable
         }
 
         info.Environment["DISPLAY"] = Display;
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         return Process.Start(info)!;
     }
 
