@@ -8,21 +8,30 @@ namespace Andes.Agents.Gui.Actions;
 /// <summary>
 /// Input injection on X11 through the XTEST extension (libXtst, P/Invoke): pointer motion in root (desktop)
 /// coordinates, buttons (wheel = buttons 4-7) and keys. Characters are typed by keysym: a keycode that already
-/// produces the keysym (with Shift when it sits in the shifted column), otherwise a spare keycode is remapped to it
-/// for the keystroke (the technique xdotool uses), so any Unicode character can be typed whatever the layout.
+/// produces the keysym (with Shift when it sits in the shifted column), otherwise a spare (unmapped) keycode is
+/// remapped to it (the technique xdotool uses), so any Unicode character can be typed whatever the layout.
 /// </summary>
-/// <remarks>Not thread-safe (use it through <see cref="InputActionExecutor"/>). Works under Xvfb.</remarks>
+/// <remarks>
+/// <para>X clients translate a keycode with the keyboard map they fetch when they process the MappingNotify event, which
+/// may be after later remaps. So each character keeps its own spare keycode (least recently used ones are reassigned
+/// only when all are taken, after a short pause), and the spare keycodes are reset on <see cref="Dispose"/> after a
+/// pause. A text with more distinct unmapped characters than there are spare keycodes (usually over a hundred) can
+/// still race with a slow client.</para>
+/// <para>Not thread-safe (use it through <see cref="InputActionExecutor"/>). Works under Xvfb.</para>
+/// </remarks>
 [SupportedOSPlatform("linux")]
 [SupportedOSPlatform("freebsd")]
 public sealed class X11InputDevice : IInputDevice
 {
+    private static readonly TimeSpan RemapPause = TimeSpan.FromMilliseconds(100);
     private readonly X11Connection _connection;
     private readonly Dictionary<nuint, (byte Keycode, bool Shift)> _keymap = [];
     private readonly Dictionary<Key, (byte Keycode, bool Shift)> _pressed = [];
+    private readonly List<byte> _spareKeycodes = [];
+    private readonly Dictionary<nuint, byte> _borrowed = [];
+    private readonly LinkedList<nuint> _borrowOrder = [];
     private readonly byte _shiftKeycode;
-    private byte _scratchKeycode;
     private int _keysymsPerKeycode;
-    private bool _scratchDirty;
 
     private X11InputDevice(X11Connection connection)
     {
@@ -172,7 +181,7 @@ public sealed class X11InputDevice : IInputDevice
         {
             lock (_connection.Gate)
             {
-                RestoreScratch();
+                RestoreSpareKeycodes();
             }
         }
         catch (ObjectDisposedException)
@@ -214,17 +223,40 @@ public sealed class X11InputDevice : IInputDevice
             return mapped;
         }
 
-        // Not on the keyboard: borrow a spare keycode for this keysym (both columns, so no Shift is needed).
-        if (_scratchKeycode == 0)
+        if (_borrowed.TryGetValue(keysym, out byte borrowed))
+        {
+            _borrowOrder.Remove(keysym);
+            _borrowOrder.AddLast(keysym);
+            return (borrowed, false);
+        }
+
+        // Not on the keyboard: give this keysym a spare keycode of its own (both columns, so no Shift is needed).
+        byte keycode;
+        if (_borrowed.Count < _spareKeycodes.Count)
+        {
+            keycode = _spareKeycodes[_borrowed.Count];
+        }
+        else if (_borrowOrder.First is { } oldest)
+        {
+            // All spare keycodes are taken: reassign the least recently used one, giving clients time to catch up.
+            keycode = _borrowed[oldest.Value];
+            _borrowed.Remove(oldest.Value);
+            _borrowOrder.RemoveFirst();
+            X11Native.XSync(_connection.Handle, 0);
+            Thread.Sleep(RemapPause);
+        }
+        else
         {
             throw new InputInjectionException($"Cannot type {what}: the X keyboard map of '{_connection.Name}' has neither that keysym (0x{keysym:X}) nor a spare keycode to remap.");
         }
 
-        RemapScratch(keysym);
-        return (_scratchKeycode, false);
+        SetKeycode(keycode, keysym);
+        _borrowed[keysym] = keycode;
+        _borrowOrder.AddLast(keysym);
+        return (keycode, false);
     }
 
-    private unsafe void RemapScratch(nuint keysym)
+    private unsafe void SetKeycode(byte keycode, nuint keysym)
     {
         int per = Math.Max(1, _keysymsPerKeycode);
         nuint* syms = stackalloc nuint[per];
@@ -233,28 +265,27 @@ public sealed class X11InputDevice : IInputDevice
             syms[i] = i < 2 ? keysym : 0;
         }
 
-        X11Native.XChangeKeyboardMapping(_connection.Handle, _scratchKeycode, per, syms, 1);
+        X11Native.XChangeKeyboardMapping(_connection.Handle, keycode, per, syms, 1);
         X11Native.XSync(_connection.Handle, 0);
-        _scratchDirty = true;
     }
 
-    private unsafe void RestoreScratch()
+    private void RestoreSpareKeycodes()
     {
-        if (!_scratchDirty || _scratchKeycode == 0)
+        if (_borrowed.Count == 0)
         {
             return;
         }
 
-        int per = Math.Max(1, _keysymsPerKeycode);
-        nuint* syms = stackalloc nuint[per];
-        for (int i = 0; i < per; i++)
+        // Let clients translate the last keystrokes with the borrowed mapping before it goes away.
+        X11Native.XSync(_connection.Handle, 0);
+        Thread.Sleep(RemapPause);
+        foreach (byte keycode in _borrowed.Values)
         {
-            syms[i] = 0;
+            SetKeycode(keycode, 0);
         }
 
-        X11Native.XChangeKeyboardMapping(_connection.Handle, _scratchKeycode, per, syms, 1);
-        X11Native.XSync(_connection.Handle, 0);
-        _scratchDirty = false;
+        _borrowed.Clear();
+        _borrowOrder.Clear();
     }
 
     private unsafe void LoadKeymap()
@@ -288,8 +319,7 @@ public sealed class X11InputDevice : IInputDevice
 
                     if (empty)
                     {
-                        // Prefer the highest free keycode as the scratch key.
-                        _scratchKeycode = (byte)(min + k);
+                        _spareKeycodes.Add((byte)(min + k));
                         continue;
                     }
 
