@@ -35,13 +35,6 @@ internal sealed class X11Connection : IDisposable
     /// <summary>The Display pointer.</summary>
     public IntPtr Handle => _display != IntPtr.Zero ? _display : throw new ObjectDisposedException(nameof(X11Connection));
 
-    /// <summary>Whether libX11 can be loaded and a display name is known ($DISPLAY or an explicit one).</summary>
-    /// <param name="displayName">An explicit display name, or null for $DISPLAY.</param>
-    /// <returns>True when opening may work.</returns>
-    public static bool IsLikelyAvailable(string? displayName = null)
-        => (displayName ?? Environment.GetEnvironmentVariable("DISPLAY")) is { Length: > 0 }
-            && NativeLibrary.TryLoad(X11Native.LibX11, out _);
-
     /// <summary>Opens a display.</summary>
     /// <param name="displayName">The display name, or null for $DISPLAY.</param>
     /// <param name="error">Builds the typed exception thrown on failure.</param>
