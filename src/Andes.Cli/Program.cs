@@ -9,4 +9,6 @@ root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(MakeCheckpointCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(MakeGroundingSetCommand.Create());
+root.Subcommands.Add(EvalGroundingCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,9 @@
+using Andes.Agents.Gui.Trajectory;
+
+namespace Andes.Agents.Gui.Agent;
+
+/// <summary>How an agent run ended and what it did.</summary>
+/// <param name="Status">How it ended.</param>
+/// <param name="Message">The model's final message, or why the run stopped.</param>
+/// <param name="Steps">Every step, in order (executed, rejected, blocked, ...).</param>
+public sealed record GuiAgentRunResult(GuiAgentStatus Status, string? Message, IReadOnlyList<TrajectoryStep> Steps);

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Andes.Agents.Gui.Evaluation;
+
+/// <summary>The scores of a grounding evaluation, overall and by platform, data type and both.</summary>
+public sealed class GroundingEvaluationReport
+{
+    /// <summary>Creates a report from per-sample results.</summary>
+    /// <param name="dataset">The dataset's file.</param>
+    /// <param name="model">What was evaluated (model name or "oracle").</param>
+    /// <param name="results">The results.</param>
+    public GroundingEvaluationReport(string dataset, string model, IReadOnlyList<GroundingSampleResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        Dataset = dataset;
+        Model = model;
+        Results = results;
+        Overall = Score("all", results);
+        ByPlatform = Group(results, r => r.Sample.Platform);
+        ByDataType = Group(results, r => r.Sample.DataType);
+        ByPlatformAndDataType = Group(results, r => r.Sample.Platform + "/" + r.Sample.DataType);
+    }
+
+    /// <summary>The dataset's file.</summary>
+    public string Dataset { get; }
+
+    /// <summary>What was evaluated.</summary>
+    public string Model { get; }
+
+    /// <summary>Per-sample results, in dataset order.</summary>
+    public IReadOnlyList<GroundingSampleResult> Results { get; }
+
+    /// <summary>All samples.</summary>
+    public GroundingAccuracy Overall { get; }
+
+    /// <summary>By platform.</summary>
+    public IReadOnlyList<GroundingAccuracy> ByPlatform { get; }
+
+    /// <summary>By data type (text, icon, ...).</summary>
+    public IReadOnlyList<GroundingAccuracy> ByDataType { get; }
+
+    /// <summary>By platform and data type.</summary>
+    public IReadOnlyList<GroundingAccuracy> ByPlatformAndDataType { get; }
+
+    /// <summary>A plain-text table.</summary>
+    /// <returns>The table.</returns>
+    public string ToText()
+    {
+        var s = new StringBuilder();
+        s.Append(CultureInfo.InvariantCulture, $"Grounding evaluation of {Model} on {Dataset}\n");
+        s.Append(CultureInfo.InvariantCulture, $"{"group",-28} {"n",6} {"hits",6} {"accuracy",9} {"rejected",9} {"boxes",6} {"mean IoU",9}\n");
+        foreach (GroundingAccuracy a in new[] { Overall }.Concat(ByPlatform).Concat(ByDataType).Concat(ByPlatformAndDataType))
+        {
+            string iou = a.MeanIntersectionOverUnion is { } m ? m.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+            s.Append(CultureInfo.InvariantCulture, $"{a.Group,-28} {a.Count,6} {a.Hits,6} {a.Accuracy * 100,8:0.00}% {a.Rejected,9} {a.BoxAnswers,6} {iou,9}\n");
+        }
+
+        return s.ToString();
+    }
+
+    /// <summary>The report as JSON (scores plus each sample's answer and outcome).</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => JsonSerializer.Serialize(
+        new
+        {
+            dataset = Dataset,
+            model = Model,
+            overall = Row(Overall),
+            by_platform = ByPlatform.Select(Row),
+            by_data_type = ByDataType.Select(Row),
+            by_platform_and_data_type = ByPlatformAndDataType.Select(Row),
+            samples = Results.Select(r => new
+            {
+                index = r.Sample.Index,
+                image = r.Sample.ImagePath,
+                instruction = r.Sample.Instruction,
+                platform = r.Sample.Platform,
+                data_type = r.Sample.DataType,
+                answer = r.Answer,
+                hit = r.Hit,
+                iou = r.IntersectionOverUnion,
+                rejected = r.Failure?.Message,
+            }),
+        },
+        new JsonSerializerOptions { WriteIndented = true });
+
+    private static object Row(GroundingAccuracy a)
+        => new { group = a.Group, count = a.Count, hits = a.Hits, accuracy = a.Accuracy, rejected = a.Rejected, box_answers = a.BoxAnswers, mean_iou = a.MeanIntersectionOverUnion };
+
+    private static List<GroundingAccuracy> Group(IReadOnlyList<GroundingSampleResult> results, Func<GroundingSampleResult, string> key)
+        => [.. results.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Score(g.Key, [.. g]))];
+
+    private static GroundingAccuracy Score(string group, IReadOnlyList<GroundingSampleResult> results)
+    {
+        var ious = results.Where(r => r.IntersectionOverUnion is not null).Select(r => r.IntersectionOverUnion!.Value).ToList();
+        return new GroundingAccuracy(
+            group,
+            results.Count,
+            results.Count(r => r.Hit),
+            results.Count(r => r.Failure is not null),
+            ious.Count,
+            ious.Count == 0 ? null : ious.Average());
+    }
+}

@@ -1,0 +1,104 @@
+using Andes.Agents.Gui.Imaging;
+using StbImageSharp;
+using ImageInfo = Andes.Agents.Gui.Imaging.ImageInfo;
+
+namespace Andes.Agents.Gui.Tests.Imaging;
+
+public sealed class ImagingTests
+{
+    private static BgraImage Noise(int width, int height, int seed)
+    {
+        var image = new BgraImage(width, height);
+        new Random(seed).NextBytes(image.Pixels);
+        return image;
+    }
+
+    [Theory]
+    [InlineData(1, 1, false)]
+    [InlineData(37, 23, false)]
+    [InlineData(37, 23, true)]
+    [InlineData(300, 200, false)]
+    public void PngRoundTripsThroughAnIndependentDecoder(int width, int height, bool alpha)
+    {
+        BgraImage image = Noise(width, height, width * height);
+        ImageDrawing.FillRectangle(image, 0, 0, width / 2 + 1, height / 2 + 1, BgraColor.FromRgb(10, 200, 30));
+        byte[] png = PngEncoder.Encode(image, new PngEncoderOptions { IncludeAlpha = alpha });
+        ImageResult decoded = ImageResult.FromMemory(png, alpha ? ColorComponents.RedGreenBlueAlpha : ColorComponents.RedGreenBlue);
+        Assert.Equal((width, height), (decoded.Width, decoded.Height));
+        int channels = alpha ? 4 : 3;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                BgraColor c = image.GetPixel(x, y);
+                int i = (y * width + x) * channels;
+                Assert.Equal((c.R, c.G, c.B), (decoded.Data[i], decoded.Data[i + 1], decoded.Data[i + 2]));
+                if (alpha)
+                {
+                    Assert.Equal(c.A, decoded.Data[i + 3]);
+                }
+            }
+        }
+
+        Assert.Equal(new ImageInfo(width, height, "image/png"), ImageInfo.Read(png));
+    }
+
+    [Fact]
+    public void LargeImagesSplitIntoSeveralIdatChunks()
+    {
+        byte[] png = PngEncoder.Encode(Noise(400, 300, 1));
+        int idat = 0;
+        for (int i = 0; i + 4 <= png.Length; i++)
+        {
+            if (png[i] == 'I' && png[i + 1] == 'D' && png[i + 2] == 'A' && png[i + 3] == 'T')
+            {
+                idat++;
+            }
+        }
+
+        Assert.True(idat >= 5, $"{idat} IDAT chunks");
+        Assert.Equal(400, ImageResult.FromMemory(png, ColorComponents.RedGreenBlue).Width);
+    }
+
+    [Fact]
+    public void DrawingClipsAndTextUsesTheBitmapFont()
+    {
+        var image = new BgraImage(20, 10);
+        ImageDrawing.Clear(image, BgraColor.White);
+        ImageDrawing.FillRectangle(image, -5, -5, 8, 8, BgraColor.Black);
+        Assert.Equal(BgraColor.Black, image.GetPixel(2, 2));
+        Assert.Equal(BgraColor.White, image.GetPixel(3, 3));
+        ImageDrawing.DrawRectangle(image, 10, 2, 6, 6, BgraColor.Black);
+        Assert.Equal(BgraColor.Black, image.GetPixel(10, 2));
+        Assert.Equal(BgraColor.White, image.GetPixel(12, 4));
+
+        var text = new BgraImage(12, 8);
+        ImageDrawing.Clear(text, BgraColor.White);
+        ImageDrawing.DrawText(text, 0, 0, "I", BgraColor.Black);
+        // The 5x7 'I': a bar at the top row and a stem down the middle column.
+        Assert.Equal(BgraColor.Black, text.GetPixel(2, 3));
+        Assert.Equal(BgraColor.White, text.GetPixel(0, 3));
+        Assert.Equal((12, 8), ImageDrawing.MeasureText("ab"));
+        Assert.Equal((24, 32), ImageDrawing.MeasureText("ab\nc", 2));
+    }
+
+    [Fact]
+    public void ImageInfoReadsJpegAndRejectsGarbage()
+    {
+        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x2C, 0x02, 0x58, 0x03];
+        Assert.Equal(new ImageInfo(600, 300, "image/jpeg"), ImageInfo.Read(jpeg));
+        var e = Assert.Throws<InvalidDataException>(() => ImageInfo.Read("hello"u8, "x.bin"));
+        Assert.Contains("x.bin", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BgraImageChecksItsBuffer()
+    {
+        Assert.Throws<ArgumentException>(() => new BgraImage(new byte[10], 2, 2, 8));
+        var image = new BgraImage(4, 3);
+        image.SetPixel(3, 2, new BgraColor(1, 2, 3, 4));
+        Assert.Equal(new BgraColor(1, 2, 3, 4), image.Crop(2, 1, 2, 2).GetPixel(1, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => image.Crop(3, 0, 2, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => image.GetPixel(4, 0));
+    }
+}
