@@ -127,8 +127,9 @@ public sealed class JsonConstraintProcessor : ILogitsProcessor
             return;
         }
 
-        // Tokens after this one must still fit: the shortest completion plus the framing tokens.
-        int limit = _maxTokens is null ? int.MaxValue : remaining - 1 - _program.FramingTokens;
+        // Tokens after this one must still fit: the shortest completion plus the closing tokens (</tool_call> and the
+        // end token, or just the end token).
+        int limit = _maxTokens is null ? int.MaxValue : remaining - 1 - (_program.ToolCalls ? 2 : 1);
         BuildMask(limit);
         if (!AnySet() && _maxTokens is not null)
         {
@@ -178,15 +179,22 @@ public sealed class JsonConstraintProcessor : ILogitsProcessor
         Array.Clear(_allowed);
         int mark = _machine.Arena.Count;
         int cost = _machine.Cost(_state);
-        if (_machine.IsInStringContent(_state, out StringShape shape, out int utf8State, out int length)
-            && (limit == int.MaxValue || GrammarCost.Add(cost, 3) <= limit))
+        if (_machine.IsInStringContent(_state, out StringShape shape, out int utf8State, out int length))
         {
-            // Inside string content: every plain token (no quote, backslash or control byte, valid UTF-8 from here)
-            // keeps the string open and raises the completion cost by at most 3 (an unfinished character), so the
-            // precomputed set is exact; only tokens that can leave the string need the automaton.
+            // Inside string content: a plain token (no quote, backslash or control byte, valid UTF-8 from here) keeps
+            // the string open, so the precomputed set is exact; only tokens that can leave the string need the automaton.
             int maxChars = shape.MaxLength == int.MaxValue ? int.MaxValue : shape.MaxLength - length;
             ulong[] plain = _vocabulary.PlainTokens(utf8State, maxChars);
-            plain.AsSpan().CopyTo(_allowed);
+            if (limit == int.MaxValue || GrammarCost.Add(cost, 3) <= limit)
+            {
+                // A plain token raises the cost by at most 3 (an unfinished character): all of them fit.
+                plain.AsSpan().CopyTo(_allowed);
+            }
+            else
+            {
+                AddPlainTokensWithinBudget(plain, utf8State, Math.Max(0, shape.MinLength - length), cost, limit);
+            }
+
             Walk(_vocabulary.StringExits, 0, _state, limit);
         }
         else
@@ -198,6 +206,31 @@ public sealed class JsonConstraintProcessor : ILogitsProcessor
         if (!_program.ToolCalls && cost == 0)
         {
             AllowEnd();
+        }
+    }
+
+    private void AddPlainTokensWithinBudget(ulong[] plain, int utf8State, int missingChars, int cost, int limit)
+    {
+        // cost after = cost - pending(now) + pending(end state) - characters that count towards minLength.
+        byte[] endStates = _vocabulary.PlainEndStates(utf8State);
+        byte[] chars = _vocabulary.CharCounts;
+        int baseCost = cost - Utf8Automaton.Pending(utf8State);
+        for (int w = 0; w < plain.Length; w++)
+        {
+            ulong bits = plain[w];
+            ulong keep = 0;
+            while (bits != 0)
+            {
+                int bit = BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                int id = (w << 6) | bit;
+                if (baseCost + Utf8Automaton.Pending(endStates[id]) - Math.Min(missingChars, chars[id]) <= limit)
+                {
+                    keep |= 1UL << bit;
+                }
+            }
+
+            _allowed[w] = keep;
         }
     }
 

@@ -15,6 +15,7 @@ internal sealed class TokenVocabulary
     private static readonly ConditionalWeakTable<AndesTokenizer, TokenVocabulary> Cache = [];
 
     private readonly ulong[][] _plain;
+    private readonly byte[][] _plainEnd;
     private readonly int[] _maxPlainChars;
     private readonly byte[] _charCounts;
     private readonly bool[] _isAdded;
@@ -65,10 +66,12 @@ internal sealed class TokenVocabulary
         StringExits = TokenTrie.Build(exits, BytesOf, VocabularySize);
 
         _plain = new ulong[Utf8Automaton.StateCount][];
+        _plainEnd = new byte[Utf8Automaton.StateCount][];
         _maxPlainChars = new int[Utf8Automaton.StateCount];
         for (int state = 0; state < Utf8Automaton.StateCount; state++)
         {
             _plain[state] = new ulong[Words];
+            _plainEnd[state] = new byte[VocabularySize];
         }
 
         foreach (int id in ordinary)
@@ -76,9 +79,11 @@ internal sealed class TokenVocabulary
             ReadOnlySpan<byte> bytes = tokenizer.GetTokenBytes(id);
             for (int state = 0; state < Utf8Automaton.StateCount; state++)
             {
-                if (StaysInString(state, bytes))
+                int end = StaysInString(state, bytes);
+                if (end >= 0)
                 {
                     _plain[state][id >> 6] |= 1UL << (id & 63);
+                    _plainEnd[state][id] = (byte)end;
                     _maxPlainChars[state] = Math.Max(_maxPlainChars[state], _charCounts[id]);
                 }
             }
@@ -167,7 +172,14 @@ internal sealed class TokenVocabulary
         });
     }
 
-    private static bool StaysInString(int state, ReadOnlySpan<byte> bytes)
+    /// <summary>Gets, per token, the UTF-8 state a plain token (see <see cref="PlainTokens"/>) ends in from a start state.</summary>
+    public byte[] PlainEndStates(int utf8State) => _plainEnd[utf8State];
+
+    /// <summary>Gets, per token, its character count (UTF-8 lead bytes, at most 255).</summary>
+    public byte[] CharCounts => _charCounts;
+
+    /// <summary>Runs a token through string content; returns the UTF-8 state it ends in, or -1 if it leaves or breaks the string.</summary>
+    private static int StaysInString(int state, ReadOnlySpan<byte> bytes)
     {
         foreach (byte b in bytes)
         {
@@ -175,7 +187,7 @@ internal sealed class TokenVocabulary
             {
                 if (b < 0x20 || b == '"' || b == '\\')
                 {
-                    return false;
+                    return -1;
                 }
 
                 state = Utf8Automaton.Lead(b);
@@ -187,10 +199,10 @@ internal sealed class TokenVocabulary
 
             if (state < 0)
             {
-                return false;
+                return -1;
             }
         }
 
-        return true;
+        return state;
     }
 }
