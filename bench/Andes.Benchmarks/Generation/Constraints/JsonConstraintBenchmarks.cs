@@ -27,19 +27,23 @@ public class JsonConstraintBenchmarks
          "required":["name","age","role","tags"]}
         """;
 
-    private static readonly Dictionary<string, (bool UseSchema, string Prefix)> States = new()
+    // Prefix consumed before the measured step, and the token budget left after it (null: no budget). "San Fran"
+    // with 4 tokens left: closing needs '"}' and the end token, so the budget-aware string path runs.
+    private static readonly Dictionary<string, (bool UseSchema, string Prefix, int? TokensLeft)> States = new()
     {
-        ["any:start"] = (false, string.Empty),
-        ["any:object-open"] = (false, "{"),
-        ["any:after-key"] = (false, "{\"city\""),
-        ["any:value-start"] = (false, "{\"city\": "),
-        ["any:in-string"] = (false, "{\"city\": \"San Fran"),
-        ["any:in-number"] = (false, "{\"n\": [12"),
-        ["any:after-value"] = (false, "{\"a\": 1"),
-        ["schema:key"] = (true, "{\"name\": \"Alice\", "),
-        ["schema:in-string-maxLength"] = (true, "{\"name\": \"Ali"),
-        ["schema:enum"] = (true, "{\"name\": \"Alice\", \"age\": 30, \"role\": \""),
-        ["schema:in-array"] = (true, "{\"name\": \"Alice\", \"age\": 30, \"role\": \"admin\", \"tags\": [\"a\", "),
+        ["any:start"] = (false, string.Empty, null),
+        ["any:object-open"] = (false, "{", null),
+        ["any:after-key"] = (false, "{\"city\"", null),
+        ["any:value-start"] = (false, "{\"city\": ", null),
+        ["any:in-string"] = (false, "{\"city\": \"San Fran", null),
+        ["any:in-string-escape"] = (false, "{\"city\": \"San\\", null),
+        ["any:in-string-tight-budget"] = (false, "{\"city\": \"San Fran", 4),
+        ["any:in-number"] = (false, "{\"n\": [12", null),
+        ["any:after-value"] = (false, "{\"a\": 1", null),
+        ["schema:key"] = (true, "{\"name\": \"Alice\", ", null),
+        ["schema:in-string-maxLength"] = (true, "{\"name\": \"Ali", null),
+        ["schema:enum"] = (true, "{\"name\": \"Alice\", \"age\": 30, \"role\": \"", null),
+        ["schema:in-array"] = (true, "{\"name\": \"Alice\", \"age\": 30, \"role\": \"admin\", \"tags\": [\"a\", ", null),
     };
 
     private string _root = string.Empty;
@@ -64,12 +68,13 @@ public class JsonConstraintBenchmarks
         TokenizerJsonBuilder.WriteModelFolderFiles(Path.Combine(_root, "checkpoint"), Path.Combine(_root, "model"));
         _tokenizer = AndesTokenizer.Create(Path.Combine(_root, "model", "tokenizer.json"));
 
-        (bool useSchema, string prefix) = States[State];
+        (bool useSchema, string prefix, int? tokensLeft) = States[State];
         using JsonDocument schema = JsonDocument.Parse(Schema);
         JsonConstraint constraint = useSchema ? JsonConstraint.ForSchema(_tokenizer, schema.RootElement) : JsonConstraint.ForAnyJson(_tokenizer);
-        _processor = constraint.CreateProcessor();
+        int[] tokens = _tokenizer.EncodeToIds(prefix);
+        _processor = constraint.CreateProcessor(tokens.Length + tokensLeft);
         _sampler = new LogitsSampler(new GenerationOptions(), Width);
-        foreach (int token in _tokenizer.EncodeToIds(prefix))
+        foreach (int token in tokens)
         {
             _sampler.Accept(token);
         }

@@ -331,7 +331,8 @@ internal sealed class GrammarMachine
     {
         if (IsWhitespace(b))
         {
-            return frame.Phase == RootIn ? -1 : Whitespace(frame);
+            // Whitespace may lead the value; after a complete value only the end of the output may come.
+            return frame.Phase == RootBefore ? Whitespace(frame) : -1;
         }
 
         if (frame.Phase != RootBefore)

@@ -14,7 +14,9 @@ namespace Andes.GenAI.Generation.Constraints;
 /// The constraint produces RFC 8259 JSON in UTF-8: strings are well-formed (escapes including <c>\uXXXX</c>, surrogate
 /// escapes only in valid pairs, no raw control characters, valid UTF-8), numbers follow the JSON grammar with at most
 /// 15 integer digits, 15 fraction digits and 2 exponent digits (so they parse exactly and finitely as doubles), and at
-/// most <see cref="JsonConstraintOptions.MaxConsecutiveWhitespace"/> whitespace bytes in a row.
+/// most <see cref="JsonConstraintOptions.MaxConsecutiveWhitespace"/> whitespace bytes in a row. Once the value is
+/// complete only the end tokens (<c>&lt;|im_end|&gt;</c>, <c>&lt;|endoftext|&gt;</c>) are allowed - no trailing
+/// whitespace (a top-level number may still take more digits, as it cannot know it has ended).
 /// </para>
 /// <para>Schema support (the output is always valid against the schema; some choices narrow what is valid):</para>
 /// <list type="bullet">

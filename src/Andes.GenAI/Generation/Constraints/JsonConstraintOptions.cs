@@ -6,8 +6,9 @@ public class JsonConstraintOptions
     private int _maxConsecutiveWhitespace = 16;
 
     /// <summary>
-    /// Gets or sets the most whitespace bytes (space, tab, CR, LF) allowed in a row between JSON tokens (also before and
-    /// after the whole value). The limit stops a model from emitting whitespace forever; 0 forces compact JSON.
+    /// Gets or sets the most whitespace bytes (space, tab, CR, LF) allowed in a row between JSON tokens (also before the
+    /// whole value; after it only the end of the output may come). The limit stops a model from emitting whitespace
+    /// forever; 0 forces compact JSON.
     /// Default 16 (room for pretty-printed JSON several levels deep). At most 255.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative or above 255.</exception>

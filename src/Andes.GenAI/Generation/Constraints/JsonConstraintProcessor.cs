@@ -96,6 +96,13 @@ public sealed class JsonConstraintProcessor : ILogitsProcessor
         int words = (logits.Length + 63) >> 6;
         if (_allowed.Length != words)
         {
+            if (logits.Length < _vocabulary.VocabularySize)
+            {
+                throw new ArgumentException(
+                    $"The logits have {logits.Length} entries but the tokenizer knows {_vocabulary.VocabularySize} tokens: the constraint was made for another model's tokenizer.",
+                    nameof(logits));
+            }
+
             _allowed = new ulong[words];
         }
 

@@ -57,7 +57,7 @@ internal sealed class JsonGrammar
     /// <summary>Gets the fewest bytes of a complete document.</summary>
     public int MinBytes { get; private set; }
 
-    /// <summary>Gets the value shape that accepts any JSON value, creating it on first use.</summary>
+    /// <summary>Gets the value shape that accepts any JSON value, creating it (and its shapes) on first use; compile time only.</summary>
     public int AnyValue
     {
         get
@@ -166,7 +166,7 @@ internal sealed class JsonGrammar
     /// Computes every shape's shortest completion (a fixed point, so recursive <c>$ref</c>s work), drops alternatives
     /// that can never complete, and builds the per-object and per-trie cost tables.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The root can never complete (returned as a message for the caller to wrap).</exception>
+    /// <returns><see langword="null"/>, or why the document can never be completed (for the caller to wrap in its exception type).</returns>
     public string? Finish()
     {
         bool changed = true;
@@ -193,7 +193,6 @@ internal sealed class JsonGrammar
         if (Tagged is not null)
         {
             int[] extra = new int[Tagged.Arguments.Length];
-            int best = GrammarCost.Infinite;
             for (int i = 0; i < extra.Length; i++)
             {
                 extra[i] = Values[Tagged.Arguments[i]].MinBytes;
@@ -204,7 +203,7 @@ internal sealed class JsonGrammar
             }
 
             Literals[Tagged.PrefixTrie].SetExtraCosts(extra);
-            best = Literals[Tagged.PrefixTrie].Cost(0, 0, int.MaxValue);
+            int best = Literals[Tagged.PrefixTrie].Cost(0, 0, int.MaxValue);
             MinBytes = GrammarCost.Add(best, Tagged.Suffix.Length);
         }
         else
@@ -249,7 +248,7 @@ internal sealed class JsonGrammar
 
     /// <summary>The fewest bytes after <c>[</c> that close an array.</summary>
     public static int ArrayOpenCost(ArrayShape array, int itemCost)
-        => array.MinItems == 0 ? 1 : GrammarCost.Add(GrammarCost.Multiply(GrammarCost.Add(itemCost, 1), array.MinItems), 0);
+        => array.MinItems == 0 ? 1 : GrammarCost.Multiply(GrammarCost.Add(itemCost, 1), array.MinItems);
 
     private int ObjectOpenCost(ObjectShape shape)
     {

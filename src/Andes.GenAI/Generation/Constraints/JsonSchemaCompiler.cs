@@ -45,6 +45,9 @@ internal sealed class JsonSchemaCompiler
     private readonly bool _ignoreUnsupported;
     private readonly Dictionary<string, int> _references = new(StringComparer.Ordinal);
 
+    // Merges (anyOf) and copies ($ref) whose inputs were still being compiled (recursive references): done at the end.
+    private readonly List<(int Target, int[] Sources, string Path)> _deferred = [];
+
     /// <summary>Initializes a compiler for one document.</summary>
     public JsonSchemaCompiler(JsonGrammar grammar, JsonElement document, bool ignoreUnsupported)
     {
@@ -54,7 +57,39 @@ internal sealed class JsonSchemaCompiler
     }
 
     /// <summary>Compiles the whole document and returns its value shape.</summary>
-    public int CompileRoot() => CompileReference("#", _document);
+    public int CompileRoot()
+    {
+        int root = CompileReference("#", _document);
+        ResolveDeferred();
+        return root;
+    }
+
+    private void ResolveDeferred()
+    {
+        bool progress = true;
+        while (_deferred.Count > 0 && progress)
+        {
+            progress = false;
+            for (int i = 0; i < _deferred.Count; i++)
+            {
+                (int target, int[] sources, _) = _deferred[i];
+                if (sources.Any(s => _grammar.Values[s].Pending))
+                {
+                    continue;
+                }
+
+                Merge(_grammar.Values[target], sources.Select(s => _grammar.Values[s]));
+                _grammar.Values[target].Pending = false;
+                _deferred.RemoveAt(i--);
+                progress = true;
+            }
+        }
+
+        if (_deferred.Count > 0)
+        {
+            throw Error(_deferred[0].Path, "$ref", "the references form a cycle that never reaches an object or array (it would describe an infinite value).");
+        }
+    }
 
     private static JsonSchemaConstraintException Error(string path, string? keyword, string message) => new(path, keyword, message);
 
@@ -77,14 +112,16 @@ internal sealed class JsonSchemaCompiler
         value.Pending = true;
         _references[pointer] = id;
         int compiled = Compile(target, pointer);
-        ValueShape source = _grammar.Values[compiled];
-        if (source.Pending)
+        if (_grammar.Values[compiled].Pending)
         {
-            throw Error(pointer, "$ref", "the reference cycle never reaches an object or array (it would describe an infinite value).");
+            _deferred.Add((id, [compiled], pointer));
+        }
+        else
+        {
+            value.CopyFrom(_grammar.Values[compiled]);
+            value.Pending = false;
         }
 
-        value.CopyFrom(source);
-        value.Pending = false;
         return id;
     }
 
@@ -234,31 +271,41 @@ internal sealed class JsonSchemaCompiler
             throw Error(path, keyword, "must be a non-empty array of schemas.");
         }
 
-        var compiled = new List<ValueShape>();
+        var compiled = new List<int>();
         int index = 0;
         foreach (JsonElement alternative in alternatives.EnumerateArray())
         {
-            string itemPath = $"{path}/{index++}";
-            ValueShape shape = _grammar.Values[Compile(alternative, itemPath)];
-            if (shape.Pending)
-            {
-                throw Error(itemPath, "$ref", "an alternative may not refer back to a schema that encloses it without an object or array in between.");
-            }
-
-            compiled.Add(shape);
+            compiled.Add(Compile(alternative, $"{path}/{index++}"));
         }
 
         if (nullable)
         {
-            ValueShape nullShape = NewValue(out _);
+            ValueShape nullShape = NewValue(out int nullId);
             nullShape.LiteralTexts.Add(JsonGrammar.Utf8("null"));
             nullShape.Literal = _grammar.AddLiteralTrie(nullShape.LiteralTexts);
             _grammar.ClaimAll(nullShape);
-            compiled.Add(nullShape);
+            compiled.Add(nullId);
         }
 
         ValueShape merged = NewValue(out int id);
-        foreach (ValueShape alternative in compiled)
+        if (compiled.Any(c => _grammar.Values[c].Pending))
+        {
+            // An alternative refers back to an enclosing schema still being compiled: merge once it is done.
+            merged.Pending = true;
+            _deferred.Add((id, [.. compiled], path));
+        }
+        else
+        {
+            Merge(merged, compiled.Select(c => _grammar.Values[c]));
+        }
+
+        return id;
+    }
+
+    /// <summary>Merges alternatives in order: each first byte goes to the first alternative that can start with it; literal sets are united.</summary>
+    private void Merge(ValueShape merged, IEnumerable<ValueShape> alternatives)
+    {
+        foreach (ValueShape alternative in alternatives)
         {
             for (int b = 0; b < 256; b++)
             {
@@ -299,8 +346,6 @@ internal sealed class JsonSchemaCompiler
         {
             merged.Literal = _grammar.AddLiteralTrie(merged.LiteralTexts);
         }
-
-        return id;
     }
 
     private int CompileSimple(JsonElement schema, string path)

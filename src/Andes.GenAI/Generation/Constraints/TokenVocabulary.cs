@@ -20,6 +20,7 @@ internal sealed class TokenVocabulary
     private readonly byte[] _charCounts;
     private readonly bool[] _isAdded;
     private readonly ConcurrentDictionary<int, ulong[]> _plainUpTo = new();
+    private readonly Func<int, ulong[]> _buildPlainUpTo;
 
     private TokenVocabulary(AndesTokenizer tokenizer)
     {
@@ -27,6 +28,7 @@ internal sealed class TokenVocabulary
         VocabularySize = tokenizer.VocabularySize;
         Words = (VocabularySize + 63) >> 6;
         _isAdded = new bool[VocabularySize];
+        _buildPlainUpTo = BuildPlainUpTo;
         foreach (AddedToken added in tokenizer.AddedTokens)
         {
             _isAdded[added.Id] = true;
@@ -147,29 +149,30 @@ internal sealed class TokenVocabulary
             return _plain[utf8State];
         }
 
-        return _plainUpTo.GetOrAdd((utf8State << 16) | maxChars, key =>
+        return _plainUpTo.GetOrAdd((utf8State << 16) | maxChars, _buildPlainUpTo);
+    }
+
+    private ulong[] BuildPlainUpTo(int key)
+    {
+        int state = key >> 16;
+        int limit = key & 0xFFFF;
+        ulong[] all = _plain[state];
+        ulong[] subset = new ulong[Words];
+        for (int w = 0; w < Words; w++)
         {
-            int state = key >> 16;
-            int limit = key & 0xFFFF;
-            ulong[] all = _plain[state];
-            ulong[] subset = new ulong[Words];
-            for (int w = 0; w < Words; w++)
+            ulong bits = all[w];
+            while (bits != 0)
             {
-                ulong bits = all[w];
-                while (bits != 0)
+                int bit = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                if (_charCounts[(w << 6) | bit] <= limit)
                 {
-                    int bit = System.Numerics.BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                    int id = (w << 6) | bit;
-                    if (_charCounts[id] <= limit)
-                    {
-                        subset[w] |= 1UL << bit;
-                    }
+                    subset[w] |= 1UL << bit;
                 }
             }
+        }
 
-            return subset;
-        });
+        return subset;
     }
 
     /// <summary>Gets, per token, the UTF-8 state a plain token (see <see cref="PlainTokens"/>) ends in from a start state.</summary>
