@@ -16,6 +16,7 @@ public sealed class JsonSchemaConstraintException : ArgumentException
     {
         SchemaPath = schemaPath;
         Keyword = keyword;
+        Reason = message;
     }
 
     /// <summary>Gets the JSON pointer of the offending subschema.</summary>
@@ -23,4 +24,7 @@ public sealed class JsonSchemaConstraintException : ArgumentException
 
     /// <summary>Gets the offending keyword, if any.</summary>
     public string? Keyword { get; }
+
+    /// <summary>Gets what is wrong, without the location.</summary>
+    public string Reason { get; }
 }

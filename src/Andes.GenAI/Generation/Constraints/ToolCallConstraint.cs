@@ -109,7 +109,7 @@ public sealed class ToolCallConstraint
             }
             catch (JsonSchemaConstraintException e)
             {
-                throw new JsonSchemaConstraintException($"{name}:{e.SchemaPath}", e.Keyword, $"function '{name}': {e.Message}");
+                throw new JsonSchemaConstraintException(e.SchemaPath, e.Keyword, $"parameters of function '{name}': {e.Reason}");
             }
 
             names.Add(name);

@@ -233,7 +233,8 @@ public sealed class JsonSchemaCompilerTests
         Assert.Throws<ArgumentException>(() => ToolCallConstraint.Create(tokenizer, [], ChatToolMode.RequireAny));
         using JsonDocument bad = JsonDocument.Parse("""{"type":"object","properties":{"a":{"type":"string","pattern":"x"}}}""");
         var e = Assert.Throws<JsonSchemaConstraintException>(() => ToolCallConstraint.Create(tokenizer, [new KeyValuePair<string, JsonElement>("f", bad.RootElement)]));
-        Assert.Contains("function 'f'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("parameters of function 'f'", e.Message, StringComparison.Ordinal);
+        Assert.Equal("#/properties/a", e.SchemaPath);
         Assert.Equal("pattern", e.Keyword);
 
         ToolCallConstraint constraint = ToolCallConstraint.Create(tokenizer, tools, ChatToolMode.RequireAny);
