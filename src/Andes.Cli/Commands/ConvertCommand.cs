@@ -79,7 +79,12 @@ internal static class ConvertCommand
         table.AddRow("model folder", Markup.Escape(result.OutputDirectory));
         table.AddRow("tensors", result.Tensors.Count.ToString(CultureInfo.InvariantCulture));
         table.AddRow("bytes written", $"{result.BytesWritten:N0} ({result.BytesWritten / 1048576.0:F1} MiB)");
-        table.AddRow("time", $"{result.Elapsed.TotalSeconds:F1} s ({string.Join(", ", result.StageElapsed.Select(s => $"{Markup.Escape(s.Key)} {s.Value.TotalSeconds:F1} s"))})");
+        table.AddRow("time", $"{result.Elapsed.TotalSeconds:F1} s");
+        foreach ((string stage, TimeSpan elapsed) in result.StageElapsed)
+        {
+            table.AddRow($"  {Markup.Escape(stage)}", $"{elapsed.TotalSeconds:F1} s");
+        }
+
         table.AddRow("peak memory (working set)", $"{result.PeakWorkingSetBytes / 1048576.0:F0} MiB");
         TensorConversionRecord? worst = result.Tensors.MaxBy(t => t.MaxAbsError);
         if (worst is { MaxAbsError: > 0 })

@@ -189,6 +189,29 @@ public sealed class AimV2VisionParityTests(ITestOutputHelper output)
         Assert.True(minDistance > 0.2 * rms * Math.Sqrt(h), $"two image rows are nearly equal (distance {minDistance:G3})");
     }
 
+    [Fact]
+    public void ChangingOnePatchMovesItsOwnTokenMostItsImageSomeAndTheOtherImageNot()
+    {
+        (int, int)[] grids = [(4, 4), (2, 6)];
+        float[] patches = Patches(grids, seed: 10);
+        float[] changed = (float[])patches.Clone();
+        var random = new Random(11);
+        for (int i = 0; i < 3 * 14 * 14; i++)
+        {
+            changed[i] = (float)((random.NextDouble() * 4) - 2);
+        }
+
+        using var vision = new OnnxVisionHarness(TestModels.TinyFp32Model);
+        float[] a = vision.Encode(patches, grids), b = vision.Encode(changed, grids);
+        int h = vision.HiddenSize;
+        double Change(int first, int count) => Math.Sqrt(Enumerable.Range(first * h, count * h).Average(i => Math.Pow(a[i] - b[i], 2)));
+        double own = Change(0, 1), sameImage = Change(1, 3), otherImage = Change(4, 3);
+        output.WriteLine($"own token {own:G3}, rest of its image {sameImage:G3}, other image {otherImage:G3}");
+        Assert.True(own > 2 * sameImage, "a patch should mostly move its own token");
+        Assert.True(sameImage > 0.05 * own, "attention should carry some of the change to the image's other tokens");
+        Assert.Equal(0, otherImage);
+    }
+
     [Theory]
     [InlineData("one_dim", true, true, true, false)]
     [InlineData("two_dim", false, false, false, true)]
