@@ -68,7 +68,7 @@ public sealed class TinyModelKernelTests(TinyModelFixture fixture) : IClassFixtu
         Assert.NotEqual(first.ToString(), other.ToString());
     }
 
-    [Fact(Skip = "Needs required-tool constrained decoding (Andes.GenAI.Generation.Constraints.ToolCallConstraint), which lands separately.")]
+    [Fact]
     public async Task RequiredToolChoiceMakesTheTinyModelCallARealKernelFunction()
     {
         var weather = new WeatherPlugin();
@@ -92,7 +92,7 @@ public sealed class TinyModelKernelTests(TinyModelFixture fixture) : IClassFixtu
 
         await kernel.InvokePromptAsync(
             "What is the temperature in Paris?",
-            new KernelArguments(new AndesPromptExecutionSettings { Temperature = 0, MaxTokens = 48, FunctionChoiceBehavior = FunctionChoiceBehavior.Required() }));
+            new KernelArguments(new AndesPromptExecutionSettings { Temperature = 0, MaxTokens = 96, FunctionChoiceBehavior = FunctionChoiceBehavior.Required() }));
 
         string city = Assert.Single(weather.Calls);
         Assert.Single(filter.Seen);

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Andes.GenAI.Generation;
+using Andes.GenAI.Generation.Constraints;
+using Andes.GenAI.Generation.Sampling;
 using Andes.GenAI.Generation.Stopping;
 using Andes.GenAI.Models;
 using Andes.GenAI.Prompts;
@@ -93,7 +95,8 @@ public sealed class AndesChatClient : IChatClient
         string modelId = _metadata.DefaultModelId!;
 
         (SequenceRunner runner, IReadOnlyList<int> cachedTokens) = _cache.Rent(promptIds);
-        var generator = new Generator(_model, generation, runner, processors: null);
+        ILogitsProcessor[] constraints = CreateConstraints(options, generation.MaxNewTokens ?? (_model.ContextLength - promptIds.Length));
+        var generator = new Generator(_model, generation, runner, constraints);
         bool reusable = false;
         try
         {
@@ -176,6 +179,28 @@ public sealed class AndesChatClient : IChatClient
         {
             _model.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Constrained decoding for what the request requires: a tool call when <c>ToolMode</c> is required (any or a named
+    /// function), else JSON (or JSON matching a schema) when <c>ResponseFormat</c> asks for it. Tokens that would break
+    /// the grammar are masked, so even a weak model produces a valid call or document.
+    /// </summary>
+    private ILogitsProcessor[] CreateConstraints(ChatOptions? options, int maxTokens)
+    {
+        if (options is null)
+        {
+            return [];
+        }
+
+        if (options.ToolMode is RequiredChatToolMode && options.Tools is { Count: > 0 } tools)
+        {
+            var toolOptions = new ToolCallConstraintOptions { IgnoreUnsupportedKeywords = true };
+            return [ToolCallConstraint.Create(_model.Tokenizer, tools, options.ToolMode, toolOptions).CreateProcessor(maxTokens)];
+        }
+
+        JsonConstraint? json = JsonConstraint.ForResponseFormat(_model.Tokenizer, options.ResponseFormat, new JsonConstraintOptions { IgnoreUnsupportedKeywords = true });
+        return json is null ? [] : [json.CreateProcessor(maxTokens)];
     }
 
     private static ChatResponseUpdate Update(List<AIContent> contents, string responseId, string messageId, DateTimeOffset created, string modelId) =>

@@ -170,6 +170,46 @@ public sealed class AndesChatClientTests(TinyModelFixture fixture) : IClassFixtu
         Assert.NotNull(keyedProvider.GetRequiredKeyedService<IChatClient>("small"));
     }
 
+    [Fact]
+    public async Task JsonSchemaResponseFormatYieldsValidJsonOnTheRandomModel()
+    {
+        using var client = new AndesChatClient(fixture.Model);
+        using System.Text.Json.JsonDocument schema = System.Text.Json.JsonDocument.Parse(
+            """{"type":"object","properties":{"name":{"type":"string","maxLength":12},"age":{"type":"integer"},"tier":{"enum":["gold","silver"]}},"required":["name","age","tier"]}""");
+        for (int seed = 0; seed < 10; seed++)
+        {
+            var options = new ChatOptions
+            {
+                Temperature = 1, TopK = 0, Seed = seed, MaxOutputTokens = 200,
+                ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), "person"),
+            };
+            ChatResponse response = await client.GetResponseAsync(Hello, options);
+            using var doc = System.Text.Json.JsonDocument.Parse(response.Text);
+            Assert.Equal(System.Text.Json.JsonValueKind.String, doc.RootElement.GetProperty("name").ValueKind);
+            Assert.True(doc.RootElement.GetProperty("age").TryGetInt64(out _));
+            Assert.Contains(doc.RootElement.GetProperty("tier").GetString(), new[] { "gold", "silver" });
+        }
+    }
+
+    [Fact]
+    public async Task RequiredToolModeMakesARealCallThroughFunctionInvokingChatClient()
+    {
+        var calls = new List<string>();
+        AIFunction weather = AIFunctionFactory.Create((string city) => { calls.Add(city); return $"{city}: 21 C"; }, "get_weather", "Gets the weather for a city.");
+        var seen = new List<IList<ChatMessage>>();
+        using IChatClient client = new ChatClientBuilder(new AndesChatClient(fixture.Model))
+            .UseFunctionInvocation()
+            .Use((messages, options, next, ct) => { seen.Add([.. messages]); return next(messages, options, ct); })
+            .Build();
+        var chatOptions = new ChatOptions { Tools = [weather], ToolMode = ChatToolMode.RequireAny, Temperature = 0, MaxOutputTokens = 96 };
+        ChatResponse response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Weather in Paris?")], chatOptions);
+
+        Assert.NotEmpty(calls);
+        FunctionCallContent call = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().First();
+        Assert.Equal("get_weather", call.Name);
+        Assert.Contains(response.Messages.SelectMany(m => m.Contents), c => c is FunctionResultContent r && r.CallId == call.CallId);
+    }
+
     private sealed class CountingChatClient(IChatClient inner) : DelegatingChatClient(inner)
     {
         public int Calls { get; private set; }
