@@ -114,7 +114,10 @@ internal sealed class SequenceRunner : IDisposable
     }
 
     /// <summary>Runs <paramref name="ids"/> (appended after the cached positions) and leaves the last position's logits.</summary>
-    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null)
+    /// <param name="ids">The tokens.</param>
+    /// <param name="runOptions">Run options of the embedding graph (and of the decoder unless <paramref name="decoderRunOptions"/> is given).</param>
+    /// <param name="decoderRunOptions">Run options of the decoder only (e.g. with an active LoRA adapter, whose inputs only the decoder has).</param>
+    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null, RunOptions? decoderRunOptions = null)
     {
         _model.ThrowIfDisposed();
         int s = ids.Length;
@@ -131,6 +134,7 @@ internal sealed class SequenceRunner : IDisposable
         }
 
         runOptions ??= DefaultRunOptions;
+        decoderRunOptions ??= runOptions;
         _shared?.EnsureCapacity(total);
         using OrtValue idsValue = _sig.Int32Ids ? Values.From(ref _ids32, ids, static v => v, [1, s]) : Values.From(ref _ids64, ids, static v => v, [1, s]);
         using OrtValue maskValue = _sig.Int32Mask ? Values.Ones(ref _mask32, total) : Values.Ones(ref _mask64, total);
@@ -179,7 +183,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderOutputs[2 + (2 * i)] = _shared.Values[i];
                 }
 
-                _model.Decoder.Run(runOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
+                _model.Decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 _shared.Length = total;
             }
@@ -191,7 +195,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderInputs[_firstPast + i] = pasts[i];
                 }
 
-                results = _model.Decoder.Run(runOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
+                results = _model.Decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 ReadOnlySpan<float> logits = results[0].GetTensorDataAsSpan<float>();
                 logits[^_sig.VocabSize..].CopyTo(_logits);
