@@ -37,8 +37,8 @@ public sealed class LoraModelManifest
     /// <summary>The sizes of each targeted projection, by PEFT module name.</summary>
     [JsonPropertyName("modules")] public IDictionary<string, LoraModuleShape> Modules { get; set; } = new Dictionary<string, LoraModuleShape>();
 
-    /// <summary>The symbolic name of the rank dimension in the graph inputs.</summary>
-    [JsonPropertyName("rank_dimension")] public string RankDimension { get; set; } = LoraParameterNames.RankDimension;
+    /// <summary>The name pattern of the rank dimension of each projection's inputs (documentation, see <see cref="LoraParameterNames.RankDimension"/>).</summary>
+    [JsonPropertyName("rank_dimension")] public string RankDimensionPattern { get; set; } = "model.layers.{layer}.{module}.lora_rank";
 
     /// <summary>The name pattern of the A inputs (documentation: <c>{layer}</c> and <c>{module}</c> are substituted).</summary>
     [JsonPropertyName("lora_a_name")] public string LoraANamePattern { get; set; } = "model.layers.{layer}.{module}.lora_A.weight";

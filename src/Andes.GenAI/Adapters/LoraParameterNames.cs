@@ -9,13 +9,19 @@ namespace Andes.GenAI.Adapters;
 /// parameters). A targeted linear of layer <c>i</c> gets two float graph inputs, named like Olive's:
 /// <c>model.layers.{i}.self_attn.q_proj.lora_A.weight</c> of shape [in_features, r] and
 /// <c>model.layers.{i}.self_attn.q_proj.lora_B.weight</c> of shape [r, out_features] (the MatMul orientation, i.e.
-/// PEFT's A and B transposed), so the layer computes <c>y = x W^T + (x A) B</c>; the adapter scale (alpha/r, or
+/// PEFT's A and B transposed; r is the symbolic dimension <see cref="RankDimension"/>), so the layer computes <c>y = x W^T + (x A) B</c>; the adapter scale (alpha/r, or
 /// alpha/sqrt(r) for rsLoRA) is folded into B. The MLP projections use <c>mlp.</c> instead of <c>self_attn.</c>.
 /// </summary>
 public static partial class LoraParameterNames
 {
-    /// <summary>The symbolic dimension name of the rank in the graph inputs.</summary>
-    public const string RankDimension = "lora_rank";
+    /// <summary>
+    /// The symbolic name of the rank dimension shared by one projection's A and B inputs,
+    /// <c>model.layers.{i}.self_attn.q_proj.lora_rank</c>: one name per projection (ONNX Runtime treats equal symbolic
+    /// names as equal sizes, and an adapter may leave some projections at their rank-0 defaults or use other ranks).
+    /// </summary>
+    /// <param name="layer">The decoder layer.</param>
+    /// <param name="target">One target.</param>
+    public static string RankDimension(int layer, LoraTargets target) => Module(layer, target) + ".lora_rank";
 
     /// <summary>The seven single targets, in layer order.</summary>
     public static IReadOnlyList<LoraTargets> SingleTargets { get; } =

@@ -50,9 +50,9 @@ internal sealed partial class LinearLayerWriter
     private static string EmitLoraBranch(OnnxGraphBuilder g, string x, string y, int k, int n, int layer, LoraTargets target, string outputName)
     {
         string a = g.Initializer(LoraParameterNames.A(layer, target), ReadOnlySpan<float>.Empty, k, 0);
-        g.ExposeInitializerAsInput(a, OnnxDataType.Float, k, LoraParameterNames.RankDimension);
+        g.ExposeInitializerAsInput(a, OnnxDataType.Float, k, LoraParameterNames.RankDimension(layer, target));
         string b = g.Initializer(LoraParameterNames.B(layer, target), ReadOnlySpan<float>.Empty, 0, n);
-        g.ExposeInitializerAsInput(b, OnnxDataType.Float, LoraParameterNames.RankDimension, n);
+        g.ExposeInitializerAsInput(b, OnnxDataType.Float, LoraParameterNames.RankDimension(layer, target), n);
         string xa = g.Node("MatMul", [x, a], outputName + "_lora_a");
         string delta = g.Node("MatMul", [xa, b], outputName + "_lora_delta");
         return g.Node("Add", [y, delta], outputName);
