@@ -11,9 +11,10 @@ namespace Andes.GenAI.Adapters;
 /// (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>, converted in memory).
 /// </summary>
 /// <remarks>
-/// Thread-safe; any number of concurrent generations may use one adapter. Each generation holds a reference, so
-/// <see cref="Dispose"/> (or <see cref="AdapterRegistry.Unload"/>) while generations run only stops new ones from
-/// starting: the native memory is released when the last of them ends.
+/// Thread-safe; any number of concurrent generations may use one adapter. Each generation (and each
+/// <see cref="LoraAdapterLease"/>) holds a reference, so <see cref="Dispose"/> or <see cref="AdapterRegistry.Unload"/>
+/// while they run never fails: the native memory is released when the last of them ends, after which the adapter
+/// cannot be used (<see cref="IsReleased"/>).
 /// </remarks>
 public sealed class LoraAdapter : IDisposable
 {
@@ -104,7 +105,7 @@ public sealed class LoraAdapter : IDisposable
         return FromOnnxAdapterFile(inputs, name, full);
     }
 
-    /// <summary>Releases the owner's reference: no new generation may use the adapter; the native memory goes when the last running one ends.</summary>
+    /// <summary>Releases the owner's reference; the native memory goes when the last generation or lease using the adapter ends.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _ownerReleased, 1) == 0)
@@ -130,14 +131,17 @@ public sealed class LoraAdapter : IDisposable
     /// <summary>Whether this adapter was checked against inputs equal to <paramref name="model"/>'s.</summary>
     internal bool FitsModel(AndesModel model) => ReferenceEquals(ModelInputs, model.LoraInputs) || ModelInputs.Signature == model.LoraInputs.Signature;
 
-    /// <summary>Takes a reference for a generation.</summary>
-    /// <exception cref="ObjectDisposedException">The adapter was unloaded.</exception>
+    /// <summary>
+    /// Takes a reference for a generation. Succeeds while anyone still holds one (a registry, a lease, a running
+    /// generation), even after the owner's <see cref="Dispose"/>: only a released adapter is refused.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The adapter was released.</exception>
     internal void AddReference()
     {
         while (true)
         {
             int current = Volatile.Read(ref _references);
-            if (current == 0 || Volatile.Read(ref _ownerReleased) != 0)
+            if (current == 0)
             {
                 throw new ObjectDisposedException(nameof(LoraAdapter), $"LoRA adapter '{Name}' was unloaded.");
             }
