@@ -8,5 +8,8 @@ root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(MakeCheckpointCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(MakeAdapterCommand.Create());
+root.Subcommands.Add(ConvertAdapterCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(BenchAdaptersCommand.Create());
 return await root.Parse(args).InvokeAsync();
