@@ -184,7 +184,13 @@ public sealed class SkillRegistry
         List<SkillsFile.Entry> entries = content.Skills ?? [];
         for (int i = 0; i < entries.Count; i++)
         {
-            registry.Add(ToSkill(entries[i], i, file, content.Adapters));
+            Skill skill = ToSkill(entries[i], i, file, content.Adapters);
+            if (registry.TryGet(skill.Name, out _))
+            {
+                throw new SkillConfigurationException($"'{file}': field 'skills[{i}].name': skill '{skill.Name}' is defined twice.", file, $"skills[{i}].name");
+            }
+
+            registry.Add(skill);
         }
 
         return registry;

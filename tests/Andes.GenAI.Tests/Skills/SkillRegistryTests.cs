@@ -43,6 +43,7 @@ public sealed class SkillRegistryTests
     [InlineData("""{ "skills": [ { "name": "x", "output_parser": "yaml" } ] }""", "skills[0].output_parser")]
     [InlineData("""{ "skills": [ { "description": "no name" } ] }""", "skills[0].name")]
     [InlineData("""{ "skills": [ { "name": "bad name!" } ] }""", "skills[0].name")]
+    [InlineData("""{ "skills": [ { "name": "a" }, { "name": "a" } ] }""", "skills[1].name")]
     public void InvalidFilesNameTheField(string json, string field)
     {
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
