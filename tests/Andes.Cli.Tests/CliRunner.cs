@@ -5,10 +5,13 @@ namespace Andes.Cli.Tests;
 /// <summary>Runs the built <c>andes</c> command as a child process and captures its output.</summary>
 internal static class CliRunner
 {
-    public static (int ExitCode, string Output, string Error) Run(params string[] args)
+    public static (int ExitCode, string Output, string Error) Run(params string[] args) => RunWithInput(null, args);
+
+    /// <summary>Runs the command with <paramref name="input"/> as its standard input (then closed).</summary>
+    public static (int ExitCode, string Output, string Error) RunWithInput(string? input, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "andes.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         foreach (string a in args)
         {
@@ -18,6 +21,12 @@ internal static class CliRunner
         info.Environment["NO_COLOR"] = "1";
         info.Environment["COLUMNS"] = "200";
         using Process process = Process.Start(info)!;
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
+
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))

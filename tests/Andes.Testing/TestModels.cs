@@ -1,3 +1,4 @@
+using Andes.GenAI.Adapters;
 using Andes.ModelBuilder.Checkpoints;
 using Andes.ModelBuilder.Conversion;
 
@@ -30,6 +31,36 @@ public static class TestModels
 
     private static readonly Lazy<string> TinyInt4Path = new(() => Ensure("tiny-int4", dir =>
         ModelConverter.Convert(TinyCheckpoint, dir, Int4Options)));
+
+    private static readonly Lazy<string> TinyFp32LoraPath = new(() => Ensure("tiny-fp32-lora", dir =>
+        ModelConverter.Convert(TinyCheckpoint, dir, Fp32LoraOptions)));
+
+    /// <summary>The tiny checkpoint converted to float32 with LoRA inputs on all seven projections of every layer.</summary>
+    public static string TinyFp32LoraModel => TinyFp32LoraPath.Value;
+
+    /// <summary>The conversion options of <see cref="TinyFp32LoraModel"/>.</summary>
+    public static ModelConversionOptions Fp32LoraOptions
+    {
+        get
+        {
+            ModelConversionOptions options = Fp32Options;
+            options.LoraTargets = LoraTargets.All;
+            return options;
+        }
+    }
+
+    /// <summary>
+    /// A seeded random PEFT adapter for the tiny checkpoint (generated once per test run and cached under a name built
+    /// from the arguments).
+    /// </summary>
+    /// <param name="seed">The adapter's seed.</param>
+    /// <param name="rank">Its rank.</param>
+    /// <param name="targets">The adapted projections.</param>
+    /// <param name="useRsLora">Whether it uses rsLoRA scaling.</param>
+    /// <returns>The adapter folder.</returns>
+    public static string TinyPeftAdapter(ulong seed, int rank = 4, LoraTargets targets = LoraTargets.All, bool useRsLora = false) =>
+        Ensure($"tiny-adapter-s{seed}-r{rank}-t{(int)targets}{(useRsLora ? "-rs" : string.Empty)}", dir =>
+            LoraAdapterGenerator.Generate(TinyCheckpoint, dir, new LoraAdapterGeneratorOptions { Seed = seed, Rank = rank, Targets = targets, UseRsLora = useRsLora }));
 
     /// <summary>The tiny checkpoint (Hugging Face layout).</summary>
     public static string TinyCheckpoint => TinyCheckpointPath.Value;

@@ -1,12 +1,15 @@
 using System.CommandLine;
+using Andes.GenAI.Adapters;
 using Andes.GenAI.Chat;
 using Andes.GenAI.Generation;
+using Andes.GenAI.Models;
+using Skills = Andes.GenAI.Skills;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 
 namespace Andes.Cli.Commands;
 
-/// <summary><c>andes chat</c>: an interactive, streaming conversation.</summary>
+/// <summary><c>andes chat</c>: an interactive, streaming conversation, optionally as a skill or with a LoRA adapter.</summary>
 internal static class ChatCommand
 {
     public static Command Create()
@@ -14,13 +17,39 @@ internal static class ChatCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "The model folder.", Required = true };
         var system = new Option<string?>("--system") { Description = "A system message." };
         var sampling = new SamplingOptions();
+        var adapters = new AdapterOptions();
         var command = new Command("chat", "Chat with a model (type /exit or an empty line at end of input to quit).") { model, system };
         sampling.AddTo(command);
+        adapters.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var client = new AndesChatClient(parse.GetValue(model)!.FullName);
-            var defaults = GenerationOptions.FromSearch(client.Model.Config.Search);
-            var options = ChatOptionsFrom(sampling.Apply(parse, defaults));
+            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName);
+            using var registry = new AdapterRegistry(m);
+            var clientOptions = new AndesChatClientOptions();
+            ChatOptions options;
+            if (parse.GetValue(adapters.Adapter) is { } path)
+            {
+                LoraAdapter adapter = registry.Load("cli", path);
+                clientOptions.Adapters = registry;
+                AnsiConsole.MarkupLine($"[grey]adapter {Markup.Escape(adapter.ToString())}[/]");
+            }
+
+            using var client = new AndesChatClient(m, clientOptions); // loads skills.json (and its adapters) when present
+            if (parse.GetValue(adapters.Skill) is { } skill)
+            {
+                Skills.Skill found = (client.Skills ?? throw new ArgumentException($"--skill {skill}: the model folder '{m.Directory}' has no skills.json.")).Get(skill);
+                AnsiConsole.MarkupLine($"[grey]skill {Markup.Escape(found.ToString())}: {Markup.Escape(found.Description)}[/]");
+                options = ExplicitChatOptions(parse, sampling).WithSkill(skill); // the skill's defaults apply where no flag is given
+            }
+            else
+            {
+                options = ChatOptionsFrom(sampling.Apply(parse, GenerationOptions.FromSearch(m.Config.Search)));
+                if (clientOptions.Adapters is not null)
+                {
+                    options.WithAdapter("cli");
+                }
+            }
+
             var history = new List<ChatMessage>();
             if (parse.GetValue(system) is { } s)
             {
@@ -50,6 +79,31 @@ internal static class ChatCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Chat options holding only the sampling flags given on the command line.</summary>
+    internal static ChatOptions ExplicitChatOptions(System.CommandLine.ParseResult parse, SamplingOptions sampling)
+    {
+        var options = new ChatOptions
+        {
+            MaxOutputTokens = parse.GetValue(sampling.MaxTokens),
+            Temperature = parse.GetValue(sampling.Greedy) ? 0f : parse.GetValue(sampling.Temperature),
+            TopK = parse.GetValue(sampling.TopK),
+            TopP = parse.GetValue(sampling.TopP),
+            Seed = parse.GetValue(sampling.Seed),
+            StopSequences = parse.GetValue(sampling.Stop) is { Length: > 0 } stops ? [.. stops] : null,
+        };
+        if (parse.GetValue(sampling.MinP) is float minP)
+        {
+            (options.AdditionalProperties ??= [])[AndesChatOptionKeys.MinP] = minP;
+        }
+
+        if (parse.GetValue(sampling.RepetitionPenalty) is float rp)
+        {
+            (options.AdditionalProperties ??= [])[AndesChatOptionKeys.RepetitionPenalty] = rp;
+        }
+
+        return options;
     }
 
     internal static ChatOptions ChatOptionsFrom(GenerationOptions g) => new()

@@ -22,10 +22,11 @@ internal static class ConvertCommand
         var embedding = new Option<string?>("--embedding-precision") { Description = "Embedding table precision (fp16, fp32); default fp16 for quantised models." };
         embedding.AcceptOnlyFromAmong("fp16", "fp32");
         var context = new Option<int?>("--context-length") { Description = "Context length (default: the checkpoint's max_position_embeddings)." };
+        var loraTargets = new Option<string>("--lora-targets") { Description = "Projections that take LoRA adapter inputs. " + LoraTargetsOption.Help, DefaultValueFactory = _ => "none" };
 
         var command = new Command("convert", "Convert a Hugging Face AndesVL checkpoint into an ONNX Runtime GenAI model folder.")
         {
-            checkpoint, output, precision, blockSize, asymmetric, accuracy, lmHead, embedding, context,
+            checkpoint, output, precision, blockSize, asymmetric, accuracy, lmHead, embedding, context, loraTargets,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -38,6 +39,7 @@ internal static class ConvertCommand
                 LmHeadPrecision = parse.GetValue(lmHead) is { } l ? ParsePrecision(l) : null,
                 EmbeddingPrecision = parse.GetValue(embedding) is { } e ? ParsePrecision(e) : null,
                 ContextLength = parse.GetValue(context),
+                LoraTargets = LoraTargetsOption.Parse(parse.GetValue(loraTargets)!),
             };
             string source = parse.GetValue(checkpoint)!.FullName;
             string target = parse.GetValue(output)!.FullName;

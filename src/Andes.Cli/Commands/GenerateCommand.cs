@@ -1,14 +1,19 @@
 using System.CommandLine;
 using System.Globalization;
+using Andes.GenAI.Adapters;
 using Andes.GenAI.Chat;
 using Andes.GenAI.Generation;
 using Andes.GenAI.Models;
 using Andes.GenAI.Prompts;
+using Andes.GenAI.Skills;
 using Microsoft.Extensions.AI;
 
 namespace Andes.Cli.Commands;
 
-/// <summary><c>andes generate</c>: one completion, from a chat prompt or from raw token ids.</summary>
+/// <summary>
+/// <c>andes generate</c>: one completion, from a chat prompt or from raw token ids, on the base model or with a LoRA
+/// adapter (<c>--adapter</c>) or skill (<c>--skill</c>) active, so <c>--ids</c> outputs can be compared.
+/// </summary>
 internal static class GenerateCommand
 {
     public static Command Create()
@@ -18,8 +23,10 @@ internal static class GenerateCommand
         var inputIds = new Option<string?>("--input-ids") { Description = "The prompt as raw comma-separated token ids (no chat template)." };
         var ids = new Option<bool>("--ids") { Description = "Print the generated token ids (comma-separated) instead of the text." };
         var sampling = new SamplingOptions();
+        var adapters = new AdapterOptions();
         var command = new Command("generate", "Generate one completion.") { model, prompt, inputIds, ids };
         sampling.AddTo(command);
+        adapters.AddTo(command);
         command.Validators.Add(result =>
         {
             if ((result.GetValue(prompt) is null) == (result.GetValue(inputIds) is null))
@@ -30,11 +37,15 @@ internal static class GenerateCommand
         command.SetAction((parse, cancellationToken) =>
         {
             using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName);
+            Skill? skill = AdapterOptions.ResolveSkill(parse.GetValue(adapters.Skill), m, out SkillRegistry? skills);
+            using LoraAdapter? adapter = AdapterOptions.LoadAdapter(parse.GetValue(adapters.Adapter), skill, skills, m);
+            ChatOptions? skillOptions = skill?.ApplyTo(null);
             int[] promptIds = parse.GetValue(inputIds) is { } raw
                 ? ParseIds(raw)
-                : m.EncodePrompt(AndesChatTemplate.Default.Render([new ChatMessage(ChatRole.User, parse.GetValue(prompt)!)]));
-            GenerationOptions options = sampling.Apply(parse, GenerationOptions.FromSearch(m.Config.Search));
-            using var generator = new Generator(m, options);
+                : m.EncodePrompt(AndesChatTemplate.Default.Render([new ChatMessage(ChatRole.User, parse.GetValue(prompt)!)], ChatTemplateOptions.FromChatOptions(skillOptions)));
+            GenerationOptions defaults = GenerationOptionsMapper.Map(GenerationOptions.FromSearch(m.Config.Search), skillOptions);
+            GenerationOptions options = sampling.Apply(parse, defaults);
+            using var generator = new Generator(m, options, adapter);
             generator.AppendTokens(promptIds);
             var streamer = new TextStreamer(generator, options.StopSequences);
             bool printIds = parse.GetValue(ids);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Andes.GenAI.Adapters;
 using Andes.GenAI.Generation;
 using Andes.GenAI.Generation.Constraints;
 using Andes.GenAI.Generation.Sampling;
@@ -6,6 +7,7 @@ using Andes.GenAI.Generation.Stopping;
 using Andes.GenAI.Models;
 using Andes.GenAI.Prompts;
 using Andes.GenAI.Runtime;
+using Andes.GenAI.Skills;
 using Andes.GenAI.Tokenization;
 using Microsoft.Extensions.AI;
 
@@ -22,6 +24,13 @@ namespace Andes.GenAI.Chat;
 /// tokens; never emitted), <c>Seed</c>, <c>FrequencyPenalty</c>, <c>PresencePenalty</c>, <c>Instructions</c>
 /// (merged into the system turn), <c>Tools</c>; <c>AdditionalProperties</c>: see <see cref="AndesChatOptionKeys"/>.
 /// Unset values take the model folder's generation defaults.
+/// <para>
+/// 1+N: <c>options.WithSkill("ocr")</c> runs a request as a <see cref="Skill"/> (its instructions, default options and
+/// LoRA adapter), <c>options.WithAdapter("name")</c> activates an adapter directly; both come from
+/// <see cref="AndesChatClientOptions.Skills"/>/<see cref="AndesChatClientOptions.Adapters"/> or the model folder's
+/// <c>skills.json</c>. Concurrent requests may use different adapters; switching reloads nothing, and conversation
+/// caches are never shared between adapters.
+/// </para>
 /// </remarks>
 public sealed class AndesChatClient : IChatClient
 {
@@ -32,6 +41,9 @@ public sealed class AndesChatClient : IChatClient
     private readonly GenerationOptions _defaults;
     private readonly ConversationCache _cache;
     private readonly ChatClientMetadata _metadata;
+    private readonly SkillRegistry? _skills;
+    private readonly AdapterRegistry? _adapters;
+    private readonly bool _ownsAdapters;
 
     /// <summary>Creates a client over a loaded model (the caller keeps ownership of it).</summary>
     /// <param name="model">The model.</param>
@@ -59,6 +71,14 @@ public sealed class AndesChatClient : IChatClient
         _template = _options.Template ?? AndesChatTemplate.Default;
         _defaults = _options.DefaultGenerationOptions ?? GenerationOptions.FromSearch(model.Config.Search);
         _defaults.Validate();
+        _skills = _options.Skills ?? SkillRegistry.TryLoadFromModelDirectory(model.Directory);
+        _adapters = _options.Adapters;
+        if (_adapters is null && _skills?.AdapterFiles is { Count: > 0 } files)
+        {
+            _adapters = LoadAdapters(model, files);
+            _ownsAdapters = true;
+        }
+
         _cache = new ConversationCache(model, _options.MaxCachedConversations);
         string modelId = _options.ModelId ?? Path.GetFileName(model.Directory.TrimEnd(Path.DirectorySeparatorChar));
         _metadata = new ChatClientMetadata("andes", new Uri(Path.GetFullPath(model.Directory) + Path.DirectorySeparatorChar), modelId);
@@ -66,6 +86,12 @@ public sealed class AndesChatClient : IChatClient
 
     /// <summary>The model.</summary>
     public AndesModel Model => _model;
+
+    /// <summary>The adapters requests may activate, or null when there are none.</summary>
+    public AdapterRegistry? Adapters => _adapters;
+
+    /// <summary>The skills requests may run as, or null when there are none.</summary>
+    public SkillRegistry? Skills => _skills;
 
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -81,6 +107,13 @@ public sealed class AndesChatClient : IChatClient
         _model.ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
 
+        string? skillName = options.GetSkill();
+        if (skillName is not null)
+        {
+            options = ResolveSkill(skillName).ApplyTo(options);
+        }
+
+        string? adapterName = options.GetAdapter();
         ChatPrompt prompt = _template.Render(messages, ChatTemplateOptions.FromChatOptions(options));
         int[] promptIds = _model.EncodePrompt(prompt);
         if (promptIds.Length >= _model.ContextLength)
@@ -94,9 +127,22 @@ public sealed class AndesChatClient : IChatClient
         DateTimeOffset created = DateTimeOffset.UtcNow;
         string modelId = _metadata.DefaultModelId!;
 
-        (SequenceRunner runner, IReadOnlyList<int> cachedTokens) = _cache.Rent(promptIds);
-        ILogitsProcessor[] constraints = CreateConstraints(options, generation.MaxNewTokens ?? (_model.ContextLength - promptIds.Length));
-        var generator = new Generator(_model, generation, runner, constraints);
+        LoraAdapterLease? lease = adapterName is null ? null : AcquireAdapter(adapterName);
+        long adapterId = lease?.Adapter.Id ?? 0;
+        (SequenceRunner runner, IReadOnlyList<int> cachedTokens) = _cache.Rent(promptIds, adapterId);
+        Generator generator;
+        try
+        {
+            ILogitsProcessor[] constraints = CreateConstraints(options, generation.MaxNewTokens ?? (_model.ContextLength - promptIds.Length));
+            generator = new Generator(_model, generation, runner, constraints, lease?.Adapter);
+        }
+        catch
+        {
+            runner.Dispose();
+            lease?.Dispose();
+            throw;
+        }
+
         bool reusable = false;
         try
         {
@@ -134,6 +180,20 @@ public sealed class AndesChatClient : IChatClient
             contents.Add(new UsageContent(usage));
             ChatResponseUpdate last = Update(contents, responseId, messageId, created, modelId);
             last.FinishReason = finish;
+            if (skillName is not null || adapterName is not null)
+            {
+                last.AdditionalProperties = [];
+                if (skillName is not null)
+                {
+                    last.AdditionalProperties[AndesChatOptionKeys.Skill] = skillName;
+                }
+
+                if (adapterName is not null)
+                {
+                    last.AdditionalProperties[AndesChatOptionKeys.Adapter] = adapterName;
+                }
+            }
+
             reusable = true;
             yield return last;
         }
@@ -141,7 +201,7 @@ public sealed class AndesChatClient : IChatClient
         {
             if (reusable)
             {
-                _cache.Return(generator.DetachRunner(), generator.Tokens);
+                _cache.Return(generator.DetachRunner(), generator.Tokens, adapterId);
             }
             else
             {
@@ -149,6 +209,7 @@ public sealed class AndesChatClient : IChatClient
             }
 
             generator.Dispose();
+            lease?.Dispose();
         }
     }
 
@@ -167,6 +228,8 @@ public sealed class AndesChatClient : IChatClient
             : serviceType == typeof(AndesChatClientOptions) ? _options.Clone()
             : serviceType == typeof(IChatTemplate) ? _template
             : serviceType == typeof(GenAIConfig) ? _model.Config
+            : serviceType == typeof(AdapterRegistry) ? _adapters
+            : serviceType == typeof(SkillRegistry) ? _skills
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
@@ -175,6 +238,11 @@ public sealed class AndesChatClient : IChatClient
     public void Dispose()
     {
         _cache.Dispose();
+        if (_ownsAdapters)
+        {
+            _adapters!.Dispose();
+        }
+
         if (_ownsModel)
         {
             _model.Dispose();
@@ -201,6 +269,58 @@ public sealed class AndesChatClient : IChatClient
 
         JsonConstraint? json = JsonConstraint.ForResponseFormat(_model.Tokenizer, options.ResponseFormat, new JsonConstraintOptions { IgnoreUnsupportedKeywords = true });
         return json is null ? [] : [json.CreateProcessor(maxTokens)];
+    }
+
+    private static AdapterRegistry LoadAdapters(AndesModel model, IReadOnlyDictionary<string, string> files)
+    {
+        var registry = new AdapterRegistry(model);
+        try
+        {
+            foreach ((string name, string path) in files)
+            {
+                registry.Load(name, path);
+            }
+        }
+        catch
+        {
+            registry.Dispose();
+            throw;
+        }
+
+        return registry;
+    }
+
+    private Skill ResolveSkill(string name)
+    {
+        if (_skills is null)
+        {
+            throw new ArgumentException(
+                $"ChatOptions ask for skill '{name}' but the client has no skills (give AndesChatClientOptions.Skills or put {SkillRegistry.FileName} beside the model '{_model.Directory}').",
+                "options");
+        }
+
+        return _skills.TryGet(name, out Skill? skill)
+            ? skill
+            : throw new ArgumentException($"ChatOptions ask for skill '{name}', which is not registered (known: {string.Join(", ", _skills.Skills.Select(s => s.Name))}).", "options");
+    }
+
+    private LoraAdapterLease AcquireAdapter(string name)
+    {
+        if (_adapters is null)
+        {
+            throw new ArgumentException(
+                $"ChatOptions ask for adapter '{name}' but the client has no adapters (give AndesChatClientOptions.Adapters or list them in {SkillRegistry.FileName} beside the model).",
+                "options");
+        }
+
+        try
+        {
+            return _adapters.Acquire(name);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            throw new ArgumentException($"ChatOptions ask for adapter '{name}': {ex.Message}", "options", ex);
+        }
     }
 
     private static ChatResponseUpdate Update(List<AIContent> contents, string responseId, string messageId, DateTimeOffset created, string modelId) =>

@@ -1,5 +1,7 @@
+using Andes.GenAI.Adapters;
 using Andes.GenAI.Generation;
 using Andes.GenAI.Prompts;
+using Andes.GenAI.Skills;
 
 namespace Andes.GenAI.Chat;
 
@@ -21,9 +23,21 @@ public sealed class AndesChatClientOptions
     /// <summary>The model id reported in metadata and responses (default: the model folder's name).</summary>
     public string? ModelId { get; set; }
 
-    /// <summary>Creates a copy.</summary>
+    /// <summary>
+    /// The LoRA adapters requests may activate (<c>options.WithAdapter(name)</c>, or a skill's adapter); null: the
+    /// adapters listed in the model folder's <c>skills.json</c>, loaded once by the client (none without the file). A
+    /// registry given here is not disposed by the client.
+    /// </summary>
+    public AdapterRegistry? Adapters { get; set; }
+
+    /// <summary>The skills requests may run as (<c>options.WithSkill(name)</c>); null: the model folder's <c>skills.json</c>, if any.</summary>
+    public SkillRegistry? Skills { get; set; }
+
+    /// <summary>Creates a copy (the registries are shared, not copied).</summary>
     public AndesChatClientOptions Clone() => new()
     {
+        Adapters = Adapters,
+        Skills = Skills,
         Template = Template,
         DefaultGenerationOptions = DefaultGenerationOptions?.Clone(),
         MaxCachedConversations = MaxCachedConversations,

@@ -15,6 +15,18 @@ public static class AndesChatOptionKeys
     /// <summary><c>do_sample</c> (bool): sample (true) or decode greedily (false). Setting <c>Temperature</c> to 0 also means greedy.</summary>
     public const string DoSample = "do_sample";
 
+    /// <summary>
+    /// <c>andes.skill</c> (string): the skill to run the request as (its instructions, default options and adapter);
+    /// see <see cref="AndesChatOptionsExtensions.WithSkill"/>.
+    /// </summary>
+    public const string Skill = "andes.skill";
+
+    /// <summary>
+    /// <c>andes.adapter</c> (string): the LoRA adapter to activate for the request (overrides a skill's); see
+    /// <see cref="AndesChatOptionsExtensions.WithAdapter"/>.
+    /// </summary>
+    public const string Adapter = "andes.adapter";
+
     /// <summary><c>enable_thinking</c> (bool): the chat template's switch for Qwen3 hybrid thinking.</summary>
     public const string EnableThinking = Prompts.ChatTemplateOptions.EnableThinkingPropertyName;
 }

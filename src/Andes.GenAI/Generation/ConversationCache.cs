@@ -5,7 +5,8 @@ namespace Andes.GenAI.Generation;
 /// <summary>
 /// Keeps the key/value caches of recently finished sequences so that a follow-up turn, whose prompt starts with the
 /// previous turn's tokens, reuses the cached keys/values of the common prefix instead of recomputing them. A cache is
-/// lent to one request at a time; concurrent requests get their own.
+/// lent to one request at a time; concurrent requests get their own. Caches are keyed on the LoRA adapter too (0 for
+/// the base model): keys/values computed under one adapter are never reused under another.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
 internal sealed class ConversationCache : IDisposable
@@ -22,8 +23,8 @@ internal sealed class ConversationCache : IDisposable
         _capacity = Math.Max(0, capacity);
     }
 
-    /// <summary>Takes the idle cache sharing the longest prefix with <paramref name="prompt"/>, or a new one.</summary>
-    public (SequenceRunner Runner, IReadOnlyList<int> CachedTokens) Rent(ReadOnlySpan<int> prompt)
+    /// <summary>Takes the idle cache of the same adapter sharing the longest prefix with <paramref name="prompt"/>, or a new one.</summary>
+    public (SequenceRunner Runner, IReadOnlyList<int> CachedTokens) Rent(ReadOnlySpan<int> prompt, long adapterId = 0)
     {
         lock (_lock)
         {
@@ -31,6 +32,11 @@ internal sealed class ConversationCache : IDisposable
             int bestLength = 0;
             for (LinkedListNode<Entry>? node = _idle.First; node is not null; node = node.Next)
             {
+                if (node.Value.AdapterId != adapterId)
+                {
+                    continue;
+                }
+
                 int common = CommonPrefix(node.Value.Tokens, prompt);
                 if (common > bestLength)
                 {
@@ -49,8 +55,8 @@ internal sealed class ConversationCache : IDisposable
         return (new SequenceRunner(_model, Math.Min(_model.ContextLength, Math.Max(512, prompt.Length + 256))), []);
     }
 
-    /// <summary>Gives back a cache holding the keys/values of <paramref name="tokens"/> (its first runner.Length tokens).</summary>
-    public void Return(SequenceRunner runner, IReadOnlyList<int> tokens)
+    /// <summary>Gives back a cache holding the keys/values of <paramref name="tokens"/> (its first runner.Length tokens), computed under adapter <paramref name="adapterId"/>.</summary>
+    public void Return(SequenceRunner runner, IReadOnlyList<int> tokens, long adapterId = 0)
     {
         int valid = Math.Min(runner.Length, tokens.Count);
         int[] kept = tokens.Take(valid).ToArray();
@@ -64,7 +70,7 @@ internal sealed class ConversationCache : IDisposable
             }
             else
             {
-                _idle.AddFirst(new Entry(runner, kept));
+                _idle.AddFirst(new Entry(runner, kept, adapterId));
                 if (_idle.Count > _capacity)
                 {
                     evicted = _idle.Last!.Value.Runner;
@@ -92,5 +98,5 @@ internal sealed class ConversationCache : IDisposable
 
     private static int CommonPrefix(int[] cached, ReadOnlySpan<int> prompt) => cached.AsSpan().CommonPrefixLength(prompt);
 
-    private sealed record Entry(SequenceRunner Runner, int[] Tokens);
+    private sealed record Entry(SequenceRunner Runner, int[] Tokens, long AdapterId);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Andes.GenAI.Adapters;
 using Andes.GenAI.Generation.Sampling;
 using Andes.GenAI.Generation.Stopping;
 using Andes.GenAI.Models;
@@ -11,7 +12,11 @@ namespace Andes.GenAI.Generation;
 /// cache), then call <see cref="GenerateNextToken"/> until <see cref="IsDone"/>. Each generated token costs one
 /// single-token decoder run; the cache is appended in place, never copied per token.
 /// </summary>
-/// <remarks>Not thread-safe: one generator per sequence. Many generators may share one <see cref="AndesModel"/> concurrently.</remarks>
+/// <remarks>
+/// Not thread-safe: one generator per sequence. Many generators may share one <see cref="AndesModel"/> concurrently,
+/// each with its own LoRA adapter (or none): the adapter is activated on this generator's own run options, so switching
+/// adapters between requests reloads nothing.
+/// </remarks>
 public sealed class Generator : IDisposable
 {
     private readonly AndesModel _model;
@@ -21,34 +26,73 @@ public sealed class Generator : IDisposable
     private readonly HashSet<int> _stopTokens;
     private readonly List<int> _tokens = [];
     private readonly RunOptions _runOptions = new();
+    private readonly RunOptions? _decoderRunOptions;
     private readonly int _maxNewTokens;
     private readonly long _runTicksAtStart;
     private bool _logitsReady;
     private bool _ownsRunner;
+    private bool _released;
 
     /// <summary>Creates a generator with a fresh key/value cache.</summary>
     /// <param name="model">The model.</param>
     /// <param name="options">Sampling and stopping options.</param>
     /// <param name="processors">Extra logits processors applied before sampling (e.g. a grammar mask).</param>
     public Generator(AndesModel model, GenerationOptions options, IEnumerable<ILogitsProcessor>? processors = null)
-        : this(model, options, null, processors)
+        : this(model, options, (SequenceRunner?)null, processors)
     {
     }
 
-    internal Generator(AndesModel model, GenerationOptions options, SequenceRunner? runner, IEnumerable<ILogitsProcessor>? processors)
+    /// <summary>Creates a generator with a fresh key/value cache that runs the decoder with a LoRA adapter active.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="options">Sampling and stopping options.</param>
+    /// <param name="adapter">The adapter (loaded for this model), or null for the base model. The generator holds a reference until disposed, so unloading the adapter meanwhile is deferred.</param>
+    /// <param name="processors">Extra logits processors applied before sampling.</param>
+    /// <exception cref="ObjectDisposedException">The adapter was unloaded.</exception>
+    /// <exception cref="ArgumentException">The adapter was loaded for a model with other LoRA inputs.</exception>
+    public Generator(AndesModel model, GenerationOptions options, LoraAdapter? adapter, IEnumerable<ILogitsProcessor>? processors = null)
+        : this(model, options, null, processors, adapter)
+    {
+    }
+
+    internal Generator(AndesModel model, GenerationOptions options, SequenceRunner? runner, IEnumerable<ILogitsProcessor>? processors, LoraAdapter? adapter = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         model.ThrowIfDisposed();
         options.Validate();
-        _model = model;
-        _options = options.Clone();
-        _maxNewTokens = _options.MaxNewTokens ?? int.MaxValue;
-        _ownsRunner = runner is null;
-        _runner = runner ?? new SequenceRunner(model, Math.Min(model.ContextLength, 512));
-        _sampler = new LogitsSampler(_options, model.Signature.VocabSize, processors);
-        _stopTokens = [.. model.Config.Model.EosTokenId, .. _options.StopTokenIds ?? []];
-        _runTicksAtStart = _runner.RunTicks;
+        if (adapter is not null)
+        {
+            if (!adapter.FitsModel(model))
+            {
+                throw new ArgumentException($"Adapter '{adapter.Name}' was loaded for another model than '{model.Directory}'.", nameof(adapter));
+            }
+
+            adapter.AddReference(); // throws when the adapter was unloaded
+        }
+
+        try
+        {
+            _model = model;
+            _options = options.Clone();
+            _maxNewTokens = _options.MaxNewTokens ?? int.MaxValue;
+            _ownsRunner = runner is null;
+            _runner = runner ?? new SequenceRunner(model, Math.Min(model.ContextLength, 512));
+            _sampler = new LogitsSampler(_options, model.Signature.VocabSize, processors);
+            _stopTokens = [.. model.Config.Model.EosTokenId, .. _options.StopTokenIds ?? []];
+            _runTicksAtStart = _runner.RunTicks;
+            if (adapter is not null)
+            {
+                _decoderRunOptions = new RunOptions();
+                _decoderRunOptions.AddActiveLoraAdapter(adapter.Handle);
+                Adapter = adapter;
+            }
+        }
+        catch
+        {
+            _decoderRunOptions?.Dispose();
+            adapter?.Release();
+            throw;
+        }
     }
 
     /// <summary>The tokens of the sequence so far (prompt and generated).</summary>
@@ -71,6 +115,9 @@ public sealed class Generator : IDisposable
 
     /// <summary>The model.</summary>
     public AndesModel Model => _model;
+
+    /// <summary>The LoRA adapter active on the decoder, or null for the base model.</summary>
+    public LoraAdapter? Adapter { get; }
 
     /// <summary>Time spent inside ONNX Runtime's Run calls (embedding and decoder) for this sequence so far.</summary>
     public TimeSpan ModelRunTime => Stopwatch.GetElapsedTime(0, _runner.RunTicks - _runTicksAtStart);
@@ -123,7 +170,7 @@ public sealed class Generator : IDisposable
         _sampler.AddPromptTokens(tokens);
         PromptTokenCount += tokens.Length;
         _runner.Rewind(_tokens.Count - toRun.Length);
-        _runner.Forward(toRun, _runOptions);
+        _runner.Forward(toRun, _runOptions, _decoderRunOptions);
         _logitsReady = true;
     }
 
@@ -156,7 +203,7 @@ public sealed class Generator : IDisposable
         }
         else
         {
-            _runner.Forward([token], _runOptions);
+            _runner.Forward([token], _runOptions, _decoderRunOptions);
             _logitsReady = true;
         }
 
@@ -175,6 +222,13 @@ public sealed class Generator : IDisposable
         if (_ownsRunner)
         {
             _runner.Dispose();
+        }
+
+        if (_decoderRunOptions is not null && !_released)
+        {
+            _released = true;
+            _decoderRunOptions.Dispose();
+            Adapter!.Release();
         }
     }
 
@@ -203,7 +257,14 @@ public sealed class Generator : IDisposable
     }
 
     /// <summary>Requests that a running forward pass stop (ONNX Runtime's terminate flag).</summary>
-    internal void Terminate() => _runOptions.Terminate = true;
+    internal void Terminate()
+    {
+        _runOptions.Terminate = true;
+        if (_decoderRunOptions is not null)
+        {
+            _decoderRunOptions.Terminate = true;
+        }
+    }
 
     private void ThrowIfDone()
     {

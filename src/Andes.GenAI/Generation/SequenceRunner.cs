@@ -122,15 +122,22 @@ internal sealed class SequenceRunner : IDisposable
     }
 
     /// <summary>Runs <paramref name="ids"/> (appended after the cached positions) and leaves the last position's logits.</summary>
-    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null) => Forward(ids, default, runOptions);
+    /// <param name="ids">The tokens.</param>
+    /// <param name="runOptions">Run options of the embedding graph (and of the decoder unless <paramref name="decoderRunOptions"/> is given).</param>
+    /// <param name="decoderRunOptions">Run options of the decoder only (e.g. with an active LoRA adapter, whose inputs only the decoder has).</param>
+    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null, RunOptions? decoderRunOptions = null) => Forward(ids, default, runOptions, decoderRunOptions);
 
     /// <summary>
     /// Runs <paramref name="ids"/> with image feature rows [T, H] (row-major) that the embedding graph writes, in order,
     /// over the <c>&lt;|vision_pad|&gt;</c> positions of the chunk; empty for text only.
     /// </summary>
+    /// <param name="ids">The tokens.</param>
+    /// <param name="imageFeatures">Image feature rows for the chunk's placeholders (empty for text only).</param>
+    /// <param name="runOptions">Run options of the embedding graph (and of the decoder unless <paramref name="decoderRunOptions"/> is given).</param>
+    /// <param name="decoderRunOptions">Run options of the decoder only.</param>
     /// <exception cref="NotSupportedException">Features were given but the embedding graph takes none.</exception>
     /// <exception cref="ArgumentException">The features are not whole rows of the hidden size, or do not match the placeholders.</exception>
-    public void Forward(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures, RunOptions? runOptions = null)
+    public void Forward(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures, RunOptions? runOptions = null, RunOptions? decoderRunOptions = null)
     {
         _model.ThrowIfDisposed();
         int s = ids.Length;
@@ -148,6 +155,7 @@ internal sealed class SequenceRunner : IDisposable
 
         CheckImageFeatures(ids, imageFeatures);
         runOptions ??= DefaultRunOptions;
+        decoderRunOptions ??= runOptions;
         _shared?.EnsureCapacity(total);
         using OrtValue idsValue = _sig.Int32Ids ? Values.From(ref _ids32, ids, static v => v, [1, s]) : Values.From(ref _ids64, ids, static v => v, [1, s]);
         using OrtValue maskValue = _sig.Int32Mask ? Values.Ones(ref _mask32, total) : Values.Ones(ref _mask64, total);
@@ -208,7 +216,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderOutputs[2 + (2 * i)] = _shared.Values[i];
                 }
 
-                _model.Decoder.Run(runOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
+                _model.Decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 _shared.Length = total;
             }
@@ -220,7 +228,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderInputs[_firstPast + i] = pasts[i];
                 }
 
-                results = _model.Decoder.Run(runOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
+                results = _model.Decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 ReadOnlySpan<float> logits = results[0].GetTensorDataAsSpan<float>();
                 logits[^_sig.VocabSize..].CopyTo(_logits);

@@ -1,3 +1,4 @@
+using Andes.GenAI.Adapters;
 using Andes.GenAI.Runtime;
 using Andes.GenAI.Tokenization;
 using Microsoft.ML.OnnxRuntime;
@@ -13,6 +14,7 @@ public sealed class AndesModel : IDisposable
 {
     private readonly InferenceSession _decoder;
     private readonly InferenceSession? _embedding;
+    private readonly Lazy<LoraModelInputs> _loraInputs;
     private int _disposed;
 
     private AndesModel(string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession decoder, InferenceSession? embedding, AndesModelOptions options)
@@ -24,6 +26,7 @@ public sealed class AndesModel : IDisposable
         _embedding = embedding;
         Options = options;
         Signature = DecoderSignature.Create(config, decoder, embedding, Path.Combine(directory, GenAIConfig.FileName));
+        _loraInputs = new Lazy<LoraModelInputs>(() => LoraModelInputs.FromSession(decoder, directory));
     }
 
     /// <summary>The model folder.</summary>
@@ -46,6 +49,9 @@ public sealed class AndesModel : IDisposable
     internal InferenceSession? Embedding => _embedding;
 
     internal DecoderSignature Signature { get; }
+
+    /// <summary>The decoder's LoRA inputs (empty for a model converted without LoRA targets).</summary>
+    internal LoraModelInputs LoraInputs => _loraInputs.Value;
 
     /// <summary>Opens a model folder.</summary>
     /// <param name="directory">The folder with <c>genai_config.json</c>, <c>tokenizer.json</c> and the ONNX graphs.</param>

@@ -1,3 +1,4 @@
+using Andes.GenAI.Adapters;
 using Andes.ModelBuilder.Checkpoints;
 using Andes.ModelBuilder.Conversion;
 using Andes.ModelBuilder.Onnx;
@@ -112,25 +113,25 @@ internal sealed class Qwen3DecoderGraph
                 residual = outs[3];
             }
 
-            string q = _linears.Emit(g, hidden, Qwen3TensorNames.QProj(i), heads * d, h, _context.Options.Precision, p + "q_proj");
-            string k = _linears.Emit(g, hidden, Qwen3TensorNames.KProj(i), kvHeads * d, h, _context.Options.Precision, p + "k_proj");
-            string v = _linears.Emit(g, hidden, Qwen3TensorNames.VProj(i), kvHeads * d, h, _context.Options.Precision, p + "v_proj");
+            string q = _linears.Emit(g, hidden, Qwen3TensorNames.QProj(i), heads * d, h, _context.Options.Precision, p + "q_proj", lora: (i, LoraTargets.QProj));
+            string k = _linears.Emit(g, hidden, Qwen3TensorNames.KProj(i), kvHeads * d, h, _context.Options.Precision, p + "k_proj", lora: (i, LoraTargets.KProj));
+            string v = _linears.Emit(g, hidden, Qwen3TensorNames.VProj(i), kvHeads * d, h, _context.Options.Precision, p + "v_proj", lora: (i, LoraTargets.VProj));
 
             q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, attention.QHeadsShape, attention.QFlatShape, p + "q_norm");
             k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, attention.KvHeadsShape, attention.KvFlatShape, p + "k_norm");
 
             string attn = attention.Emit(i, q, k, v, p);
-            string o = _linears.Emit(g, attn, Qwen3TensorNames.OProj(i), h, heads * d, _context.Options.Precision, p + "o_proj");
+            string o = _linears.Emit(g, attn, Qwen3TensorNames.OProj(i), h, heads * d, _context.Options.Precision, p + "o_proj", lora: (i, LoraTargets.OProj));
 
             string postNorm = NormWeight(g, Qwen3TensorNames.PostAttentionNorm(i), h);
             string[] post = g.Node("SkipSimplifiedLayerNormalization", [o, residual, postNorm], [p + "post_attention_norm", "", "", p + "residual_mlp"], "com.microsoft", ("epsilon", eps));
             residual = post[3];
 
-            string gate = _linears.Emit(g, post[0], Qwen3TensorNames.GateProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "gate_proj");
-            string up = _linears.Emit(g, post[0], Qwen3TensorNames.UpProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "up_proj");
+            string gate = _linears.Emit(g, post[0], Qwen3TensorNames.GateProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "gate_proj", lora: (i, LoraTargets.GateProj));
+            string up = _linears.Emit(g, post[0], Qwen3TensorNames.UpProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "up_proj", lora: (i, LoraTargets.UpProj));
             string silu = g.Node("Mul", [gate, g.Node("Sigmoid", [gate], p + "gate_sigmoid")], p + "gate_silu");
             string act = g.Node("Mul", [silu, up], p + "mlp_act");
-            pending = _linears.Emit(g, act, Qwen3TensorNames.DownProj(i), h, c.IntermediateSize, _context.Options.Precision, p + "down_proj");
+            pending = _linears.Emit(g, act, Qwen3TensorNames.DownProj(i), h, c.IntermediateSize, _context.Options.Precision, p + "down_proj", lora: (i, LoraTargets.DownProj));
         }
 
         // Only the last position's logits: slice before the final norm and the lm_head.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Andes.GenAI.Adapters;
 using Andes.ModelBuilder.Onnx;
 using Andes.ModelBuilder.SafeTensors;
 
@@ -24,17 +25,37 @@ internal sealed partial class LinearLayerWriter
     /// <param name="precision">How to store W.</param>
     /// <param name="outputName">The output's name.</param>
     /// <param name="recordAs">The name to log the tensor under (e.g. lm_head when tied to the embedding).</param>
-    public string Emit(OnnxGraphBuilder g, string input, string weightName, int outFeatures, int inFeatures, WeightPrecision precision, string outputName, string? recordAs = null)
+    /// <param name="lora">The decoder layer and projection this linear is, when it may take LoRA inputs; it gets them when
+    /// <see cref="ModelConversionOptions.LoraTargets"/> includes the projection.</param>
+    public string Emit(OnnxGraphBuilder g, string input, string weightName, int outFeatures, int inFeatures, WeightPrecision precision, string outputName, string? recordAs = null, (int Layer, LoraTargets Target)? lora = null)
     {
         string logName = recordAs ?? weightName;
         string initializerName = (recordAs ?? weightName).Replace(".weight", string.Empty, StringComparison.Ordinal);
-        return precision switch
+        bool adapted = lora is { } site && (_context.Options.LoraTargets & site.Target) != 0;
+        string baseOutput = adapted ? outputName + "_base" : outputName;
+        string y = precision switch
         {
-            WeightPrecision.Float32 => EmitFloat(g, input, weightName, outFeatures, inFeatures, outputName, logName, initializerName),
-            WeightPrecision.Int4 => EmitQuantized(g, input, weightName, outFeatures, inFeatures, 4, outputName, logName, initializerName),
-            WeightPrecision.Int8 => EmitQuantized(g, input, weightName, outFeatures, inFeatures, 8, outputName, logName, initializerName),
+            WeightPrecision.Float32 => EmitFloat(g, input, weightName, outFeatures, inFeatures, baseOutput, logName, initializerName),
+            WeightPrecision.Int4 => EmitQuantized(g, input, weightName, outFeatures, inFeatures, 4, baseOutput, logName, initializerName),
+            WeightPrecision.Int8 => EmitQuantized(g, input, weightName, outFeatures, inFeatures, 8, baseOutput, logName, initializerName),
             _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, $"Linear '{weightName}' cannot be stored as {precision}."),
         };
+        return adapted ? EmitLoraBranch(g, input, y, inFeatures, outFeatures, lora!.Value.Layer, lora.Value.Target, outputName) : y;
+    }
+
+    /// <summary>
+    /// y + (x A) B with A [K, r] and B [r, N] overridable initializers (graph inputs whose defaults have r = 0, so the
+    /// branch adds exact zeros until an adapter feeds them). The adapter's scale is already folded into its B.
+    /// </summary>
+    private static string EmitLoraBranch(OnnxGraphBuilder g, string x, string y, int k, int n, int layer, LoraTargets target, string outputName)
+    {
+        string a = g.Initializer(LoraParameterNames.A(layer, target), ReadOnlySpan<float>.Empty, k, 0);
+        g.ExposeInitializerAsInput(a, OnnxDataType.Float, k, LoraParameterNames.RankDimension(layer, target));
+        string b = g.Initializer(LoraParameterNames.B(layer, target), ReadOnlySpan<float>.Empty, 0, n);
+        g.ExposeInitializerAsInput(b, OnnxDataType.Float, LoraParameterNames.RankDimension(layer, target), n);
+        string xa = g.Node("MatMul", [x, a], outputName + "_lora_a");
+        string delta = g.Node("MatMul", [xa, b], outputName + "_lora_delta");
+        return g.Node("Add", [y, delta], outputName);
     }
 
     private string EmitFloat(OnnxGraphBuilder g, string input, string weightName, int n, int k, string outputName, string logName, string initializerName)

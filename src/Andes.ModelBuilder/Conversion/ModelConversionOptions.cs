@@ -1,3 +1,5 @@
+using Andes.GenAI.Adapters;
+
 namespace Andes.ModelBuilder.Conversion;
 
 /// <summary>
@@ -32,6 +34,14 @@ public sealed class ModelConversionOptions
 
     /// <summary>Context length written to <c>genai_config.json</c> and the size of the rotary caches; null: the checkpoint's <c>max_position_embeddings</c>.</summary>
     public int? ContextLength { get; set; }
+
+    /// <summary>
+    /// The projections of every decoder layer that take LoRA inputs (default <see cref="GenAI.Adapters.LoraTargets.None"/>:
+    /// the decoder is exactly the base model). Each targeted linear computes <c>y = x W^T + (x A) B</c> with A
+    /// [in, r] and B [r, out] graph inputs named by <see cref="LoraParameterNames"/>, whose built-in defaults have rank 0
+    /// (the branch adds exact zeros until an adapter is active); <c>andes_lora.json</c> records the targets.
+    /// </summary>
+    public LoraTargets LoraTargets { get; set; }
 
     /// <summary>The decoder's input/output layout (default: the fastest CPU layout).</summary>
     public DecoderLayout Layout { get; set; } = new();
@@ -73,6 +83,11 @@ public sealed class ModelConversionOptions
         if (AccuracyLevel is < 0 or > 4)
         {
             throw new ArgumentException($"AccuracyLevel must be 0 to 4, not {AccuracyLevel}.", nameof(AccuracyLevel));
+        }
+
+        if ((LoraTargets & ~LoraTargets.All) != 0)
+        {
+            throw new ArgumentException($"LoraTargets has unknown flags ({LoraTargets}).", nameof(LoraTargets));
         }
 
         if (ContextLength is <= 0)

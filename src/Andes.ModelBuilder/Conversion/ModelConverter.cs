@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Andes.GenAI.Adapters;
 using Andes.GenAI.Models;
 using Andes.ModelBuilder.Architectures;
 using Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder.Lora;
 using Andes.ModelBuilder.Onnx;
 using Andes.ModelBuilder.SafeTensors;
 using Andes.ModelBuilder.Tokenizers;
@@ -13,8 +15,9 @@ namespace Andes.ModelBuilder.Conversion;
 /// <summary>
 /// Converts a Hugging Face AndesVL checkpoint (config.json + safetensors + tokenizer files) into an ONNX Runtime GenAI
 /// model folder: <c>embedding.onnx</c>, <c>decoder.onnx</c> (weights in external data files), <c>genai_config.json</c>,
-/// <c>tokenizer.json</c>, <c>tokenizer_config.json</c> and <c>andes_conversion.json</c> (the per-tensor log); when the
-/// checkpoint has a <c>vision_config</c>, also <c>vision.onnx</c> (the AIMv2 or SigLIP2 tower and the connector) and
+/// <c>tokenizer.json</c>, <c>tokenizer_config.json</c>, <c>andes_conversion.json</c> (the per-tensor log) and, when the
+/// decoder takes LoRA inputs, <c>andes_lora.json</c> (<see cref="LoraModelManifest"/>); when the checkpoint has a
+/// <c>vision_config</c>, also <c>vision.onnx</c> (the AIMv2 or SigLIP2 tower and the connector) and
 /// <c>processor_config.json</c>, and the embedding graph takes <c>image_features</c>. Tensors are streamed one at a
 /// time, so peak memory stays near the largest single tensor.
 /// </summary>
@@ -80,6 +83,10 @@ public static class ModelConverter
             ["andes.source_model_type"] = config.ModelType,
             ["andes.precision"] = options.Precision.ToString(),
         };
+        if (options.LoraTargets != LoraTargets.None)
+        {
+            metadata["andes.lora_targets"] = string.Join(",", TargetModules(options.LoraTargets));
+        }
 
         DecoderLayout layout = options.Layout;
         if (!layout.TokenIdsInput)
@@ -119,6 +126,15 @@ public static class ModelConverter
         CreateGenAIConfig(text, contextLength, defaults, layout, vision).Save(outputDirectory);
         TokenizerJsonBuilder.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
         WriteConversionLog(outputDirectory, config, options, context.Records, version);
+        string manifestPath = Path.Combine(outputDirectory, LoraModelManifest.FileName);
+        if (options.LoraTargets != LoraTargets.None)
+        {
+            CreateLoraManifest(text, options.LoraTargets, source).Save(outputDirectory);
+        }
+        else if (File.Exists(manifestPath))
+        {
+            File.Delete(manifestPath); // a stale manifest from an earlier conversion into the same folder
+        }
         context.EndStage();
 
         long bytes = Directory.EnumerateFiles(outputDirectory).Sum(f => new FileInfo(f).Length);
@@ -201,6 +217,29 @@ public static class ModelConverter
             PastPresentShareBuffer = layout.SharesPastPresentBuffer,
         },
     };
+
+    /// <summary>Builds <c>andes_lora.json</c>: the targets, their sizes and the base model's fingerprint.</summary>
+    internal static LoraModelManifest CreateLoraManifest(Qwen3TextConfig text, LoraTargets targets, ITensorSource source)
+    {
+        (string fingerprint, int modelVersion) = BaseModelFingerprint.Compute(text, source);
+        var manifest = new LoraModelManifest
+        {
+            NumLayers = text.NumHiddenLayers,
+            TargetModules = [.. TargetModules(targets)],
+            BaseModelFingerprint = fingerprint,
+            ModelVersion = modelVersion,
+        };
+        foreach (LoraTargets target in LoraParameterNames.SingleTargets.Where(t => (targets & t) != 0))
+        {
+            (int k, int n) = LoraAdapterGenerator.Sizes(text, target);
+            manifest.Modules[LoraParameterNames.ModuleName(target)] = new LoraModuleShape(k, n);
+        }
+
+        return manifest;
+    }
+
+    private static IEnumerable<string> TargetModules(LoraTargets targets) =>
+        LoraParameterNames.SingleTargets.Where(t => (targets & t) != 0).Select(LoraParameterNames.ModuleName);
 
     private static void CheckLanguageModelTensors(ITensorSource source, Qwen3TextConfig t, string checkpoint)
     {
@@ -308,6 +347,7 @@ public static class ModelConverter
             ["block_size"] = options.BlockSize,
             ["symmetric"] = options.Symmetric,
             ["accuracy_level"] = options.AccuracyLevel,
+            ["lora_targets"] = new JsonArray(TargetModules(options.LoraTargets).Select(t => (JsonNode)t).ToArray()),
             ["tensors"] = tensors,
         };
         File.WriteAllText(Path.Combine(outputDirectory, ConversionLogFileName), log.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Andes.GenAI.Adapters;
+using Andes.GenAI.Models;
+using Andes.GenAI.Skills;
+
+namespace Andes.Cli.Commands;
+
+/// <summary>The <c>--adapter</c> / <c>--skill</c> options shared by <c>generate</c> and <c>chat</c>.</summary>
+internal sealed class AdapterOptions
+{
+    public Option<string?> Adapter { get; } = new("--adapter") { Description = "A LoRA adapter to activate: an .onnx_adapter file or a PEFT adapter folder." };
+
+    public Option<string?> Skill { get; } = new("--skill") { Description = "Run as a skill from the model folder's skills.json (its adapter, instructions and default options)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Adapter);
+        command.Options.Add(Skill);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Adapter) is not null && result.GetValue(Skill) is not null)
+            {
+                result.AddError("Give at most one of --adapter and --skill.");
+            }
+        });
+    }
+
+    /// <summary>The skill named by <c>--skill</c> (from the model folder's skills.json), or null.</summary>
+    public static Skill? ResolveSkill(string? name, AndesModel model, out SkillRegistry? skills)
+    {
+        skills = null;
+        if (name is null)
+        {
+            return null;
+        }
+
+        skills = SkillRegistry.TryLoadFromModelDirectory(model.Directory)
+            ?? throw new ArgumentException($"--skill {name}: the model folder '{model.Directory}' has no {SkillRegistry.FileName}.");
+        return skills.Get(name);
+    }
+
+    /// <summary>Loads the adapter named by <c>--adapter</c>, or the skill's adapter; null for the base model.</summary>
+    public static LoraAdapter? LoadAdapter(string? path, Skill? skill, SkillRegistry? skills, AndesModel model)
+    {
+        if (path is not null)
+        {
+            return LoraAdapter.Load(model, path);
+        }
+
+        if (skill?.Adapter is not { } adapterName)
+        {
+            return null;
+        }
+
+        return skills!.AdapterFiles.TryGetValue(adapterName, out string? file)
+            ? LoraAdapter.Load(model, file, adapterName)
+            : throw new ArgumentException($"Skill '{skill.Name}' uses adapter '{adapterName}', which {SkillRegistry.FileName} does not list.");
+    }
+}

@@ -1,0 +1,217 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Andes.GenAI.Adapters;
+using Andes.GenAI.Generation;
+using Andes.GenAI.Models;
+using Andes.GenAI.Runtime;
+using Spectre.Console;
+
+namespace Andes.Cli.Commands;
+
+/// <summary>
+/// <c>andes bench-adapters</c>: the cost of LoRA adapters on a model folder converted with LoRA targets: resident
+/// memory per adapter against its file size, the cost of activating/switching an adapter per request (no session
+/// reload), decode tokens/s with an adapter active against the base model, and (with <c>--baseline-model</c>) the
+/// base model's speed against the same checkpoint converted without LoRA inputs.
+/// </summary>
+internal static class BenchAdaptersCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "The model folder converted with LoRA targets.", Required = true };
+        var adapters = new Option<string[]>("--adapter") { Description = "An adapter (.onnx_adapter file or PEFT folder); repeat for several.", Required = true, AllowMultipleArgumentsPerToken = false };
+        var baseline = new Option<DirectoryInfo?>("--baseline-model") { Description = "The same checkpoint converted without LoRA targets, to measure what the LoRA inputs cost with no adapter active." };
+        var promptLength = new Option<int>("--prompt-length") { Description = "Prompt tokens per generation.", DefaultValueFactory = _ => 64 };
+        var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per run.", DefaultValueFactory = _ => 64 };
+        var runs = new Option<int>("--runs") { Description = "Runs per configuration (the median is reported).", DefaultValueFactory = _ => 5 };
+        var switches = new Option<int>("--switches") { Description = "Adapter switches timed.", DefaultValueFactory = _ => 200 };
+        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: ONNX Runtime's)." };
+        var command = new Command("bench-adapters", "Benchmark LoRA adapters: memory, switch latency, decode speed against the base model.")
+        {
+            model, adapters, baseline, promptLength, decode, runs, switches, threads,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var modelOptions = new AndesModelOptions { IntraOpNumThreads = parse.GetValue(threads) };
+            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, modelOptions);
+            var random = new Random(1234);
+            int[] prompt = Enumerable.Range(0, parse.GetValue(promptLength)).Select(_ => random.Next(0, 151000)).ToArray();
+            var options = new GenerationOptions { DoSample = false, MaxNewTokens = parse.GetValue(decode) };
+            options.StopTokenIds = [];
+            int runCount = parse.GetValue(runs);
+            Measure(m, prompt, options, null); // warm-up: JIT, arena
+
+            // Memory: resident set before and after loading (and first using) each adapter.
+            using var registry = new AdapterRegistry(m);
+            var memory = new Table().AddColumns("adapter", "rank", "targets", "parameters", "file", "parameter data", "load time", "RSS increase (loaded + used)");
+            foreach (string path in parse.GetValue(adapters)!)
+            {
+                long before = ResidentBytes();
+                var stopwatch = Stopwatch.StartNew();
+                LoraAdapter adapter = registry.Load(UniqueName(registry, path), path);
+                double loadMs = stopwatch.Elapsed.TotalMilliseconds;
+                Measure(m, prompt[..8], new GenerationOptions { MaxNewTokens = 2 }, adapter);
+                long after = ResidentBytes();
+                memory.AddRow(
+                    Markup.Escape(adapter.Name),
+                    adapter.Rank.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(adapter.Targets.ToString()),
+                    adapter.Parameters.Count.ToString(CultureInfo.InvariantCulture),
+                    MiB(adapter.FileBytes),
+                    MiB(adapter.ParameterBytes),
+                    $"{loadMs:F0} ms",
+                    MiB(after - before));
+            }
+
+            AnsiConsole.MarkupLine($"[grey]model {Markup.Escape(m.Directory)}; prompt {prompt.Length} tokens, {options.MaxNewTokens} generated, {runCount} runs; {Environment.ProcessorCount} cores[/]");
+            AnsiConsole.Write(memory);
+
+            // Switching: per-request activation and the first token after a switch.
+            IReadOnlyList<LoraAdapter> loaded = registry.Names.Select(registry.Get).ToList();
+            LoraAdapter first = loaded[0];
+            LoraAdapter? second = loaded.Count > 1 ? loaded[1] : null;
+            int switchCount = parse.GetValue(switches);
+            double activation = MedianMicroseconds(switchCount, i => CreateAndDispose(m, i % 2 == 0 || second is null ? first : second)) - MedianMicroseconds(switchCount, _ => CreateAndDispose(m, null));
+            int[] shortPrompt = prompt[..Math.Min(16, prompt.Length)];
+            var oneToken = new GenerationOptions { MaxNewTokens = 1 };
+            int passes = Math.Max(20, switchCount / 4);
+
+            // Both time a prompt pass with the first adapter; one right after a pass with the same adapter, one right after a pass with another (or none).
+            double same = TimedAfter(passes, () => Measure(m, shortPrompt, oneToken, first), () => Measure(m, shortPrompt, oneToken, first));
+            double switched = TimedAfter(passes, () => Measure(m, shortPrompt, oneToken, second), () => Measure(m, shortPrompt, oneToken, first));
+            var switching = new Table().AddColumns("switch cost", "value");
+            switching.AddRow("activation per request (RunOptions + AddActiveLoraAdapter)", $"{activation:F1} µs");
+            switching.AddRow($"{shortPrompt.Length}-token prompt pass, same adapter as before", $"{same / 1000:F2} ms");
+            switching.AddRow($"{shortPrompt.Length}-token prompt pass, switched {(second is null ? "from base" : "from the other adapter")}", $"{switched / 1000:F2} ms");
+            switching.AddRow("switch latency (difference)", $"{(switched - same) / 1000:F3} ms");
+            AnsiConsole.Write(switching);
+
+            // Decode speed: base vs adapter (vs a model without LoRA inputs), interleaved runs, medians.
+            using AndesModel? plain = parse.GetValue(baseline) is { } b ? AndesModel.Load(b.FullName, modelOptions) : null;
+            if (plain is not null)
+            {
+                Measure(plain, prompt, options, null);
+            }
+
+            var speeds = new Dictionary<string, List<double>>();
+            for (int run = 0; run < runCount; run++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Add(speeds, "base (LoRA inputs, no adapter)", Measure(m, prompt, options, null));
+                foreach (LoraAdapter adapter in loaded)
+                {
+                    Add(speeds, $"adapter {adapter.Name} (rank {adapter.Rank})", Measure(m, prompt, options, adapter));
+                }
+
+                if (plain is not null)
+                {
+                    Add(speeds, "model without LoRA inputs", Measure(plain, prompt, options, null));
+                }
+            }
+
+            double baseSpeed = Median(speeds["base (LoRA inputs, no adapter)"]);
+            var decodeTable = new Table().AddColumns("configuration", "decode tokens/s (median)", "relative to base");
+            foreach ((string name, List<double> values) in speeds)
+            {
+                double median = Median(values);
+                decodeTable.AddRow(Markup.Escape(name), $"{median:F1}", $"{median / baseSpeed:P1}");
+            }
+
+            AnsiConsole.Write(decodeTable);
+            using var process = Process.GetCurrentProcess();
+            AnsiConsole.MarkupLine($"peak RSS: {process.PeakWorkingSet64 / 1048576.0:F0} MiB");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>Runs one generation; returns decode tokens/s (0 when nothing was decoded).</summary>
+    private static double Measure(AndesModel model, int[] prompt, GenerationOptions options, LoraAdapter? adapter)
+    {
+        using var generator = new Generator(model, options, adapter);
+        generator.AppendTokens(prompt);
+        long start = Stopwatch.GetTimestamp();
+        int decoded = 0;
+        while (!generator.IsDone)
+        {
+            generator.GenerateNextToken();
+            decoded++;
+        }
+
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return decoded <= 1 ? 0 : (decoded - 1) / seconds; // the last token runs no decoder step
+    }
+
+    private static void CreateAndDispose(AndesModel model, LoraAdapter? adapter)
+    {
+        using var generator = new Generator(model, new GenerationOptions { MaxNewTokens = 1 }, adapter);
+    }
+
+    private static double MedianMicroseconds(int count, Action<int> action)
+    {
+        var samples = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action(i);
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        return Median(samples);
+    }
+
+    /// <summary>The median time of <paramref name="timed"/>, each run right after an untimed <paramref name="before"/>.</summary>
+    private static double TimedAfter(int count, Action before, Action timed)
+    {
+        var samples = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            before();
+            long start = Stopwatch.GetTimestamp();
+            timed();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        return Median(samples);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static void Add(Dictionary<string, List<double>> speeds, string name, double value)
+    {
+        if (!speeds.TryGetValue(name, out List<double>? list))
+        {
+            speeds[name] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    private static long ResidentBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
+    private static string UniqueName(AdapterRegistry registry, string path)
+    {
+        string name = Path.GetFileNameWithoutExtension(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar));
+        string candidate = name;
+        for (int i = 2; registry.TryGet(candidate, out _); i++)
+        {
+            candidate = $"{name}-{i}";
+        }
+
+        return candidate;
+    }
+
+    private static string MiB(long bytes) => $"{bytes / 1048576.0:F2} MiB";
+}

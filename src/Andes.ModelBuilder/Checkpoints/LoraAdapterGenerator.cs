@@ -1,0 +1,129 @@
+using System.Buffers;
+using Andes.GenAI.Adapters;
+using Andes.ModelBuilder.Lora;
+using Andes.ModelBuilder.SafeTensors;
+
+namespace Andes.ModelBuilder.Checkpoints;
+
+/// <summary>
+/// Generates seeded random PEFT LoRA adapters for an AndesVL checkpoint, for tests and benchmarks: a folder with
+/// <c>adapter_config.json</c> (peft_type LORA, r, lora_alpha, target_modules, use_rslora) and
+/// <c>adapter_model.safetensors</c> holding, for every layer and adapted projection,
+/// <c>base_model.model.language_model.model.layers.{i}.self_attn.q_proj.lora_A.weight</c> [r, in] and
+/// <c>...lora_B.weight</c> [out, r], as PEFT saves them.
+/// </summary>
+/// <remarks>
+/// Unlike a freshly initialised PEFT adapter (B = 0), both A and B are non-zero: A ~ N(0, 1/in) and B is drawn so that
+/// the merged update scale * B A has standard deviation <see cref="LoraAdapterGeneratorOptions.Strength"/>/sqrt(in),
+/// which visibly changes the model's outputs. Each tensor's values depend only on the seed and its name. The base
+/// checkpoint's fingerprint goes into the safetensors metadata (<c>andes.base_model_fingerprint</c>), so loading the
+/// adapter on another base model is caught.
+/// </remarks>
+public static class LoraAdapterGenerator
+{
+    private const int ChunkElements = 1 << 16;
+
+    /// <summary>Writes a seeded adapter for the checkpoint in <paramref name="checkpointDirectory"/>.</summary>
+    /// <param name="checkpointDirectory">The base checkpoint (its <c>config.json</c> gives the shapes).</param>
+    /// <param name="outputDirectory">The adapter folder (created; earlier adapter files are replaced).</param>
+    /// <param name="options">Rank, alpha, seed, targets; null for defaults (rank 16, alpha 32, all seven targets).</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="ArgumentException">A non-positive rank or strength, no targets, or an unsupported element type.</exception>
+    /// <exception cref="CheckpointException">The checkpoint cannot be read.</exception>
+    public static GeneratedLoraAdapter Generate(string checkpointDirectory, string outputDirectory, LoraAdapterGeneratorOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        options = options?.Clone() ?? new LoraAdapterGeneratorOptions();
+        if (options.Rank <= 0)
+        {
+            throw new ArgumentException($"Rank must be positive, not {options.Rank}.", nameof(options));
+        }
+
+        if (!(options.Strength > 0) || options.Targets == LoraTargets.None || (options.Targets & ~LoraTargets.All) != 0)
+        {
+            throw new ArgumentException($"Strength must be positive (is {options.Strength}) and Targets a non-empty set of projections (is {options.Targets}).", nameof(options));
+        }
+
+        if (options.DataType is not (TensorDataType.Float32 or TensorDataType.BFloat16 or TensorDataType.Float16))
+        {
+            throw new ArgumentException($"Adapters are written as F32, BF16 or F16, not {options.DataType}.", nameof(options));
+        }
+
+        AndesVLConfig config = AndesVLConfig.Load(checkpointDirectory);
+        Qwen3TextConfig text = config.TextConfig;
+        string fingerprint;
+        using (ITensorSource source = SafeTensorsCheckpoint.Open(checkpointDirectory))
+        {
+            fingerprint = BaseModelFingerprint.Compute(text, source).Fingerprint;
+        }
+
+        int r = options.Rank;
+        double alpha = options.Alpha ?? 2.0 * r;
+        double scale = options.UseRsLora ? alpha / Math.Sqrt(r) : alpha / r;
+        var tensors = new List<(TensorDeclaration Declaration, float Std)>();
+        for (int layer = 0; layer < text.NumHiddenLayers; layer++)
+        {
+            foreach (LoraTargets target in LoraParameterNames.SingleTargets.Where(t => (options.Targets & t) != 0))
+            {
+                (int k, int n) = Sizes(text, target);
+                string module = $"base_model.model.language_model.model.layers.{layer}.{LoraParameterNames.ModulePath(target)}";
+                tensors.Add((new TensorDeclaration(module + ".lora_A.weight", options.DataType, [r, k]), 1f / MathF.Sqrt(k)));
+                tensors.Add((new TensorDeclaration(module + ".lora_B.weight", options.DataType, [n, r]), (float)(options.Strength / (scale * Math.Sqrt(r)))));
+            }
+        }
+
+        string directory = Path.GetFullPath(outputDirectory);
+        Directory.CreateDirectory(directory);
+        var metadata = new Dictionary<string, string> { ["format"] = "pt", [PeftAdapterConfig.FingerprintMetadataKey] = fingerprint };
+        float[] chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+        long bytes;
+        try
+        {
+            using SafeTensorsWriter writer = SafeTensorsWriter.Create(Path.Combine(directory, PeftAdapterConfig.WeightsFileName), tensors.Select(t => t.Declaration), metadata);
+            foreach ((TensorDeclaration declaration, float std) in tensors)
+            {
+                SeededNormalStream values = SeededNormalStream.ForTensor(options.Seed, declaration.Name);
+                for (long remaining = declaration.ElementCount; remaining > 0;)
+                {
+                    int count = (int)Math.Min(ChunkElements, remaining);
+                    values.Fill(chunk.AsSpan(0, count), 0, std);
+                    writer.WriteFloat32(chunk.AsSpan(0, count));
+                    remaining -= count;
+                }
+            }
+
+            writer.Complete();
+            bytes = writer.DataLength;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(chunk);
+        }
+
+        new PeftAdapterConfig
+        {
+            BaseModelNameOrPath = Path.GetFullPath(checkpointDirectory),
+            Rank = r,
+            LoraAlpha = alpha,
+            UseRsLora = options.UseRsLora,
+            TargetModules = System.Text.Json.JsonSerializer.SerializeToElement(LoraParameterNames.SingleTargets.Where(t => (options.Targets & t) != 0).Select(LoraParameterNames.ModuleName).ToArray()),
+        }.Save(directory);
+        return new GeneratedLoraAdapter(directory, r, alpha, scale, options.Targets, tensors.Count, bytes, fingerprint);
+    }
+
+    /// <summary>(in_features, out_features) of a projection.</summary>
+    internal static (int In, int Out) Sizes(Qwen3TextConfig t, LoraTargets target)
+    {
+        int h = t.HiddenSize, q = t.NumAttentionHeads * t.HeadDim, kv = t.NumKeyValueHeads * t.HeadDim, inter = t.IntermediateSize;
+        return target switch
+        {
+            LoraTargets.QProj => (h, q),
+            LoraTargets.KProj or LoraTargets.VProj => (h, kv),
+            LoraTargets.OProj => (q, h),
+            LoraTargets.GateProj or LoraTargets.UpProj => (h, inter),
+            LoraTargets.DownProj => (inter, h),
+            _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Expected exactly one LoRA target."),
+        };
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Andes.GenAI.Adapters;
+using Andes.ModelBuilder.Lora;
+using Andes.Testing;
+
+namespace Andes.GenAI.Tests.Adapters;
+
+/// <summary>Adapters that do not fit the model are rejected at load, naming the tensor.</summary>
+public sealed class LoraAdapterValidationTests(LoraModelFixture fixture) : IClassFixture<LoraModelFixture>
+{
+    private const string QA = PeftTestFolder.Prefix + "0.self_attn.q_proj.lora_A.weight";
+    private const string QB = PeftTestFolder.Prefix + "0.self_attn.q_proj.lora_B.weight";
+
+    [Fact]
+    public void AValidHandMadeAdapterLoads()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        using LoraAdapter adapter = LoraAdapter.Load(fixture.Model, PeftTestFolder.Write(temp.Path, 4, PeftTestFolder.QPair()), "q");
+        Assert.Equal("q", adapter.Name);
+        Assert.Equal(LoraTargets.QProj, adapter.Targets);
+        Assert.Equal([64L, 4], adapter.Parameters[0].Shape);
+        Assert.Equal([4L, 128], adapter.Parameters[1].Shape);
+    }
+
+    [Fact]
+    public void AWrongInFeaturesIsRejectedNamingTheTensor()
+    {
+        var tensors = PeftTestFolder.QPair();
+        tensors[QA] = [4, 32];
+        LoraAdapterException ex = Reject(tensors);
+        Assert.Equal(LoraParameterNames.A(0, LoraTargets.QProj), ex.TensorName);
+        Assert.Contains("[32, 4]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("[64, r]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AWrongOutFeaturesIsRejectedNamingTheTensor()
+    {
+        var tensors = PeftTestFolder.QPair();
+        tensors[QB] = [64, 4]; // k_proj's size on q_proj
+        LoraAdapterException ex = Reject(tensors);
+        Assert.Equal(LoraParameterNames.B(0, LoraTargets.QProj), ex.TensorName);
+        Assert.Contains("[4, 64]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("[r, 128]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RanksOfAAndBThatDisagreeAreRejected()
+    {
+        var tensors = PeftTestFolder.QPair();
+        tensors[QB] = [128, 8];
+        LoraAdapterException ex = Reject(tensors);
+        Assert.Equal(QB, ex.TensorName);
+        Assert.Contains("rank 4", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARankOtherThanTheConfigsIsRejected()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        LoraAdapterException ex = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, PeftTestFolder.Write(temp.Path, 16, PeftTestFolder.QPair(rank: 4))));
+        Assert.Equal(QA, ex.TensorName);
+        Assert.Contains("rank 16", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHalfPairIsRejected()
+    {
+        var tensors = PeftTestFolder.QPair();
+        tensors.Remove(QB);
+        LoraAdapterException ex = Reject(tensors);
+        Assert.Equal(QA, ex.TensorName);
+        Assert.Contains("partner", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ALayerTheModelDoesNotHaveIsRejected()
+    {
+        LoraAdapterException ex = Reject(PeftTestFolder.QPair(layer: 5));
+        Assert.Equal(LoraParameterNames.A(5, LoraTargets.QProj), ex.TensorName);
+        Assert.Contains("2 layers", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VisionTowerTensorsAreRejected()
+    {
+        var tensors = PeftTestFolder.QPair();
+        tensors["base_model.model.vision_encoder.trunk.blocks.0.attn.qkv.lora_A.weight"] = [4, 64];
+        LoraAdapterException ex = Reject(tensors);
+        Assert.Equal("base_model.model.vision_encoder.trunk.blocks.0.attn.qkv.lora_A.weight", ex.TensorName);
+        Assert.Contains("vision", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnAdapterForAnotherBaseModelIsRejected()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string peft = PeftTestFolder.Write(temp.Path, 4, PeftTestFolder.QPair(), new Dictionary<string, string> { ["andes.base_model_fingerprint"] = "0123456789abcdef0123456789abcdef" });
+        LoraAdapterException ex = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, peft));
+        Assert.Contains("0123456789abcdef0123456789abcdef", ex.Message, StringComparison.Ordinal);
+
+        // The same check on an .onnx_adapter: its model_version is the base model's identity.
+        string file = Path.Combine(temp.Path, "other.onnx_adapter");
+        File.WriteAllBytes(file, OnnxAdapterFormat.Write([new LoraParameter(LoraParameterNames.A(0, LoraTargets.QProj), [64, 2], new float[128]), new LoraParameter(LoraParameterNames.B(0, LoraTargets.QProj), [2, 128], new float[256])], 1, 12345));
+        ex = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, file));
+        Assert.Contains("model_version 12345", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnnxAdapterNamesThatAreNotModelInputsAreRejected()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string file = Path.Combine(temp.Path, "olive.onnx_adapter");
+        const string Wrong = "base_model.model.layers.0.self_attn.q_proj.lora_A.weight";
+        File.WriteAllBytes(file, OnnxAdapterFormat.Write([new LoraParameter(Wrong, [64, 2], new float[128])], 1, 0));
+        LoraAdapterException ex = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, file));
+        Assert.Equal(Wrong, ex.TensorName);
+        Assert.Contains("model.layers.0.", ex.Message, StringComparison.Ordinal); // the hint shows the right naming
+    }
+
+    [Fact]
+    public void NonFloatAndTruncatedOnnxAdaptersAreRejected()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string a = LoraParameterNames.A(0, LoraTargets.QProj), b = LoraParameterNames.B(0, LoraTargets.QProj);
+        byte[] bytes = OnnxAdapterFormat.Write([new LoraParameter(a, [64, 2], new float[128]), new LoraParameter(b, [2, 128], new float[256])], 1, 0);
+        OnnxAdapterFormat.Contents contents = OnnxAdapterFormat.Read(bytes, "memory");
+        Assert.Equal(2, contents.Parameters.Count);
+        Assert.Equal(0, contents.Parameters[0].DataOffset % 8);
+
+        string truncated = Path.Combine(temp.Path, "truncated.onnx_adapter");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 3)]);
+        Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, truncated));
+
+        string notAdapter = Path.Combine(temp.Path, "plain.onnx_adapter");
+        File.WriteAllText(notAdapter, "this is not a flatbuffer at all");
+        Assert.Contains("TORT", Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, notAdapter)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AModelWithoutLoraInputsRejectsEveryAdapter()
+    {
+        LoraAdapterException ex = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.BaseModel, TestModels.TinyPeftAdapter(7)));
+        Assert.Contains("no LoRA inputs", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConvertingForAModelThatLacksATargetIsRejectedNamingTheTensor()
+    {
+        // A model folder whose manifest targets only q and v: the converter checks against it without loading the model.
+        using TemporaryDirectory model = TestModels.CreateTemporaryDirectory();
+        string manifest = File.ReadAllText(Path.Combine(TestModels.TinyFp32LoraModel, LoraModelManifest.FileName));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(manifest)!.AsObject();
+        json["targets"] = new System.Text.Json.Nodes.JsonArray("q_proj", "v_proj");
+        File.WriteAllText(Path.Combine(model.Path, LoraModelManifest.FileName), json.ToJsonString());
+
+        LoraAdapterException ex = Assert.Throws<LoraAdapterException>(() =>
+            LoraAdapterConverter.Convert(TestModels.TinyPeftAdapter(7), model.Path, Path.Combine(model.Path, "x.onnx_adapter")));
+        Assert.Equal(LoraParameterNames.A(0, LoraTargets.KProj), ex.TensorName);
+        Assert.Contains("q_proj, v_proj", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(model.Path, "x.onnx_adapter")));
+    }
+
+    private LoraAdapterException Reject(Dictionary<string, long[]> tensors)
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        return Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, PeftTestFolder.Write(temp.Path, 4, tensors)));
+    }
+}
