@@ -55,6 +55,8 @@ public sealed class TinyModelKernelTests(TinyModelFixture fixture) : IClassFixtu
         settings.Temperature = 1.5f;
         settings.MinP = 0;
         settings.TopP = 1;
+        settings.Skill = null; // the engine now rejects skills it does not have (the tiny model has none)
+        settings.Adapter = null;
 
         FunctionResult first = await kernel.InvokePromptAsync(Prompt, new KernelArguments(settings));
         FunctionResult second = await kernel.InvokePromptAsync(Prompt, new KernelArguments(settings));

@@ -6,7 +6,7 @@ namespace Andes.GenAI.Generation;
 
 /// <summary>
 /// Runs one sequence through the embedding and decoder graphs, chunk by chunk, keeping its key/value cache. After each
-/// <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?)"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
+/// <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, RunOptions?)"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
 /// </summary>
 /// <remarks>
 /// Handles the decoder layouts of the ONNX Runtime GenAI folder format: embeddings or token ids in, separate or combined
@@ -97,7 +97,7 @@ internal sealed class SequenceRunner : IDisposable
     /// <summary>Positions whose keys/values are cached.</summary>
     public int Length => _shared?.Length ?? _chained!.Length;
 
-    /// <summary>The next-token logits after the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?)"/>.</summary>
+    /// <summary>The next-token logits after the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, RunOptions?)"/>.</summary>
     public Span<float> Logits => _logits;
 
     /// <summary>Stopwatch ticks spent inside ONNX Runtime's Run (embedding and decoder) by this runner.</summary>
