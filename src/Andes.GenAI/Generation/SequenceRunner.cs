@@ -116,7 +116,10 @@ internal sealed class SequenceRunner : IDisposable
     /// <summary>Runs <paramref name="ids"/> (appended after the cached positions) and leaves the last position's logits.</summary>
     /// <param name="ids">The tokens.</param>
     /// <param name="runOptions">Run options of the embedding graph (and of the decoder unless <paramref name="decoderRunOptions"/> is given).</param>
-    /// <param name="decoderRunOptions">Run options of the decoder only (e.g. with an active LoRA adapter, whose inputs only the decoder has).</param>
+    /// <param name="decoderRunOptions">
+    /// Run options of the decoder only, given when a LoRA adapter is active on them: the model's LoRA decoder runs then
+    /// (the adapter's inputs are the decoder's), its base decoder otherwise.
+    /// </param>
     public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null, RunOptions? decoderRunOptions = null)
     {
         _model.ThrowIfDisposed();
@@ -134,6 +137,7 @@ internal sealed class SequenceRunner : IDisposable
         }
 
         runOptions ??= DefaultRunOptions;
+        InferenceSession decoder = decoderRunOptions is null ? _model.Decoder : _model.LoraDecoder;
         decoderRunOptions ??= runOptions;
         _shared?.EnsureCapacity(total);
         using OrtValue idsValue = _sig.Int32Ids ? Values.From(ref _ids32, ids, static v => v, [1, s]) : Values.From(ref _ids64, ids, static v => v, [1, s]);
@@ -183,7 +187,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderOutputs[2 + (2 * i)] = _shared.Values[i];
                 }
 
-                _model.Decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
+                decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 _shared.Length = total;
             }
@@ -195,7 +199,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderInputs[_firstPast + i] = pasts[i];
                 }
 
-                results = _model.Decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
+                results = decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 ReadOnlySpan<float> logits = results[0].GetTensorDataAsSpan<float>();
                 logits[^_sig.VocabSize..].CopyTo(_logits);
