@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using Andes.GenAI.Models;
+using Andes.GenAI.Runtime;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Andes.GenAI.Adapters;
@@ -165,7 +166,7 @@ public sealed class LoraAdapter : IDisposable
     private static unsafe LoraAdapter FromOnnxAdapterFile(LoraModelInputs inputs, string name, string file)
     {
         OnnxAdapterFormat.Contents contents;
-        long length = new FileInfo(file).Length;
+        long length = FileLengths.Of(file);
         if (length < 8)
         {
             throw new LoraAdapterException($"'{file}' is too short to be an ONNX Runtime adapter file.", file, null);

@@ -58,6 +58,18 @@ public sealed class LoraModelManifest
     /// </summary>
     [JsonPropertyName("model_version")] public int ModelVersion { get; set; }
 
+    /// <summary>
+    /// The same decoder without the LoRA branches (e.g. <c>decoder_base.onnx</c>, on the same weights file), which the
+    /// engine runs when no adapter is active so that the LoRA inputs cost nothing then; null when the folder has only
+    /// the decoder named in <c>genai_config.json</c>.
+    /// </summary>
+    [JsonPropertyName("base_decoder")] public string? BaseDecoder { get; set; }
+
+    /// <summary>The weights both decoders share (see <see cref="SharedWeightsSection"/>); null without a base decoder.</summary>
+    [JsonInclude]
+    [JsonPropertyName("shared_weights")]
+    internal SharedWeightsSection? SharedWeights { get; set; }
+
     /// <summary>The targets as flags.</summary>
     [JsonIgnore]
     public LoraTargets Targets
@@ -133,6 +145,11 @@ public sealed class LoraModelManifest
         if (FormatVersion != CurrentFormatVersion)
         {
             throw new ModelConfigurationException($"'{file}': field 'format_version' is {FormatVersion}; this version of Andes reads {CurrentFormatVersion}.", file, "format_version");
+        }
+
+        if ((BaseDecoder is null) != (SharedWeights is null))
+        {
+            throw new ModelConfigurationException($"'{file}': fields 'base_decoder' and 'shared_weights' must be given together.", file, "shared_weights");
         }
 
         if (NumLayers <= 0)

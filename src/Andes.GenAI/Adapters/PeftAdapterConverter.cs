@@ -1,3 +1,5 @@
+using Andes.GenAI.Runtime;
+
 namespace Andes.GenAI.Adapters;
 
 /// <summary>
@@ -91,7 +93,7 @@ internal static class PeftAdapterConverter
         }
 
         metadata.TryGetValue(PeftAdapterConfig.FingerprintMetadataKey, out string? fingerprint);
-        long fileBytes = new FileInfo(weights).Length;
+        long fileBytes = FileLengths.Of(weights);
         return new Result(parameters, fingerprint, maxRank, targets, fileBytes);
     }
 

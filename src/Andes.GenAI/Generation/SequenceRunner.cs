@@ -134,7 +134,10 @@ internal sealed class SequenceRunner : IDisposable
     /// <param name="ids">The tokens.</param>
     /// <param name="imageFeatures">Image feature rows for the chunk's placeholders (empty for text only).</param>
     /// <param name="runOptions">Run options of the embedding graph (and of the decoder unless <paramref name="decoderRunOptions"/> is given).</param>
-    /// <param name="decoderRunOptions">Run options of the decoder only.</param>
+    /// <param name="decoderRunOptions">
+    /// Run options of the decoder only, given when a LoRA adapter is active on them: the model's LoRA decoder runs then
+    /// (the adapter's inputs are the decoder's), its base decoder otherwise.
+    /// </param>
     /// <exception cref="NotSupportedException">Features were given but the embedding graph takes none.</exception>
     /// <exception cref="ArgumentException">The features are not whole rows of the hidden size, or do not match the placeholders.</exception>
     public void Forward(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures, RunOptions? runOptions = null, RunOptions? decoderRunOptions = null)
@@ -155,6 +158,7 @@ internal sealed class SequenceRunner : IDisposable
 
         CheckImageFeatures(ids, imageFeatures);
         runOptions ??= DefaultRunOptions;
+        InferenceSession decoder = decoderRunOptions is null ? _model.Decoder : _model.LoraDecoder;
         decoderRunOptions ??= runOptions;
         _shared?.EnsureCapacity(total);
         using OrtValue idsValue = _sig.Int32Ids ? Values.From(ref _ids32, ids, static v => v, [1, s]) : Values.From(ref _ids64, ids, static v => v, [1, s]);
@@ -216,7 +220,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderOutputs[2 + (2 * i)] = _shared.Values[i];
                 }
 
-                _model.Decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
+                decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 _shared.Length = total;
             }
@@ -228,7 +232,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderInputs[_firstPast + i] = pasts[i];
                 }
 
-                results = _model.Decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
+                results = decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 ReadOnlySpan<float> logits = results[0].GetTensorDataAsSpan<float>();
                 logits[^_sig.VocabSize..].CopyTo(_logits);

@@ -14,19 +14,23 @@ public sealed class AndesModel : IDisposable
 {
     private readonly InferenceSession _decoder;
     private readonly InferenceSession? _embedding;
+    private readonly Lazy<InferenceSession>? _loraDecoder;
+    private readonly SharedWeights? _sharedWeights;
     private readonly Lazy<LoraModelInputs> _loraInputs;
     private int _disposed;
 
-    private AndesModel(string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession decoder, InferenceSession? embedding, AndesModelOptions options)
+    private AndesModel(string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession decoder, InferenceSession? embedding, AndesModelOptions options, Func<InferenceSession>? openLoraDecoder, SharedWeights? sharedWeights)
     {
         Directory = directory;
         Config = config;
         Tokenizer = tokenizer;
         _decoder = decoder;
         _embedding = embedding;
+        _sharedWeights = sharedWeights;
         Options = options;
         Signature = DecoderSignature.Create(config, decoder, embedding, Path.Combine(directory, GenAIConfig.FileName));
-        _loraInputs = new Lazy<LoraModelInputs>(() => LoraModelInputs.FromSession(decoder, directory));
+        _loraDecoder = openLoraDecoder is null ? null : new Lazy<InferenceSession>(openLoraDecoder, LazyThreadSafetyMode.ExecutionAndPublication);
+        _loraInputs = new Lazy<LoraModelInputs>(() => LoraModelInputs.FromSession(LoraDecoder, directory));
     }
 
     /// <summary>The model folder.</summary>
@@ -44,7 +48,22 @@ public sealed class AndesModel : IDisposable
     /// <summary>The maximum total tokens of a sequence (prompt + generated).</summary>
     public int ContextLength => Config.Model.ContextLength;
 
+    /// <summary>The decoder run when no LoRA adapter is active.</summary>
     internal InferenceSession Decoder => _decoder;
+
+    /// <summary>
+    /// The decoder with LoRA inputs, run when an adapter is active: the folder's <c>genai_config.json</c> decoder. When
+    /// <c>andes_lora.json</c> names a base decoder (the same graph without LoRA branches, which <see cref="Decoder"/>
+    /// runs), this one is opened on first use, sharing the base decoder's pre-packed weights.
+    /// </summary>
+    internal InferenceSession LoraDecoder
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _loraDecoder?.Value ?? _decoder;
+        }
+    }
 
     internal InferenceSession? Embedding => _embedding;
 
@@ -73,6 +92,7 @@ public sealed class AndesModel : IDisposable
         AndesTokenizer tokenizer = AndesTokenizer.Create(tokenizerPath);
         InferenceSession? embedding = null;
         InferenceSession? decoder = null;
+        SharedWeights? shared = null;
         try
         {
             if (config.Model.Embedding is { } e)
@@ -80,13 +100,39 @@ public sealed class AndesModel : IDisposable
                 embedding = OpenSession(directory, e.Filename, e.SessionOptions, options, configFile, "model.embedding");
             }
 
+            LoraModelManifest? lora = LoraModelManifest.TryLoad(directory);
+            if (lora?.BaseDecoder is { } baseFile && lora.SharedWeights is { } section)
+            {
+                // Two graphs on one copy of the weights: the base decoder now, the LoRA decoder when an adapter needs it.
+                string manifestFile = Path.Combine(directory, LoraModelManifest.FileName);
+                string loraFile = config.Model.Decoder.Filename;
+                if (!File.Exists(Path.Combine(directory, loraFile)))
+                {
+                    throw new ModelConfigurationException($"'{configFile}': field 'model.decoder.filename' names '{loraFile}', which is not in '{directory}'.", configFile, "model.decoder.filename");
+                }
+
+                shared = SharedWeights.Map(directory, section, manifestFile);
+                decoder = OpenSession(directory, baseFile, config.Model.Decoder.SessionOptions, options, manifestFile, "base_decoder", shared);
+                shared.ReleaseResidentPages();
+                SharedWeights weights = shared;
+                InferenceSession OpenLoraDecoder()
+                {
+                    InferenceSession session = OpenSession(directory, loraFile, config.Model.Decoder.SessionOptions, options, configFile, "model.decoder", weights);
+                    weights.ReleaseResidentPages();
+                    return session;
+                }
+
+                return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options, OpenLoraDecoder, shared);
+            }
+
             decoder = OpenSession(directory, config.Model.Decoder.Filename, config.Model.Decoder.SessionOptions, options, configFile, "model.decoder");
-            return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options);
+            return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options, null, null);
         }
         catch
         {
             embedding?.Dispose();
             decoder?.Dispose();
+            shared?.Dispose();
             throw;
         }
     }
@@ -118,21 +164,34 @@ public sealed class AndesModel : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _decoder.Dispose();
+            if (_loraDecoder is { IsValueCreated: true } lora)
+            {
+                lora.Value.Dispose();
+            }
+
             _embedding?.Dispose();
+            _sharedWeights?.Dispose();
         }
     }
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-    private static InferenceSession OpenSession(string directory, string fileName, GenAISessionOptions? sessionConfig, AndesModelOptions options, string configFile, string section)
+    private static InferenceSession OpenSession(string directory, string fileName, GenAISessionOptions? sessionConfig, AndesModelOptions options, string configFile, string section, SharedWeights? shared = null)
     {
         string path = Path.Combine(directory, fileName);
         if (!File.Exists(path))
         {
-            throw new ModelConfigurationException($"'{configFile}': field '{section}.filename' names '{fileName}', which is not in '{directory}'.", configFile, section + ".filename");
+            string field = section == "base_decoder" ? section : section + ".filename";
+            throw new ModelConfigurationException($"'{configFile}': field '{field}' names '{fileName}', which is not in '{directory}'.", configFile, field);
         }
 
         using SessionOptions so = SessionOptionsFactory.Create(sessionConfig, options, configFile, section);
-        return new InferenceSession(path, so);
+        if (shared is null)
+        {
+            return new InferenceSession(path, so);
+        }
+
+        shared.AddTo(so);
+        return new InferenceSession(path, so, shared.Container);
     }
 }

@@ -57,6 +57,9 @@ internal sealed class ConversionContext
 
     public IReadOnlyList<TensorConversionRecord> Records => _records;
 
+    /// <summary>The LoRA branches written into the decoder so far.</summary>
+    public List<LoraBranch> LoraBranches { get; } = [];
+
     public void Record(TensorConversionRecord record)
     {
         CancellationToken.ThrowIfCancellationRequested();

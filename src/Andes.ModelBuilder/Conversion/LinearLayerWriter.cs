@@ -47,7 +47,7 @@ internal sealed partial class LinearLayerWriter
     /// y + (x A) B with A [K, r] and B [r, N] overridable initializers (graph inputs whose defaults have r = 0, so the
     /// branch adds exact zeros until an adapter feeds them). The adapter's scale is already folded into its B.
     /// </summary>
-    private static string EmitLoraBranch(OnnxGraphBuilder g, string x, string y, int k, int n, int layer, LoraTargets target, string outputName)
+    private string EmitLoraBranch(OnnxGraphBuilder g, string x, string y, int k, int n, int layer, LoraTargets target, string outputName)
     {
         string a = g.Initializer(LoraParameterNames.A(layer, target), ReadOnlySpan<float>.Empty, k, 0);
         g.ExposeInitializerAsInput(a, OnnxDataType.Float, k, LoraParameterNames.RankDimension(layer, target));
@@ -55,7 +55,9 @@ internal sealed partial class LinearLayerWriter
         g.ExposeInitializerAsInput(b, OnnxDataType.Float, LoraParameterNames.RankDimension(layer, target), n);
         string xa = g.Node("MatMul", [x, a], outputName + "_lora_a");
         string delta = g.Node("MatMul", [xa, b], outputName + "_lora_delta");
-        return g.Node("Add", [y, delta], outputName);
+        string output = g.Node("Add", [y, delta], outputName);
+        _context.LoraBranches.Add(new LoraBranch(y, output, [xa, delta, output], a, b));
+        return output;
     }
 
     private string EmitFloat(OnnxGraphBuilder g, string input, string weightName, int n, int k, string outputName, string logName, string initializerName)

@@ -35,6 +35,9 @@ public static class ModelConverter
     /// <summary>The image processor configuration's file name (written with the vision graph).</summary>
     public const string ProcessorConfigFileName = ProcessorConfigWriter.FileName;
 
+    /// <summary>The base decoder's file name: the decoder without LoRA branches, written beside a decoder with LoRA inputs.</summary>
+    public const string BaseDecoderFileName = "decoder_base.onnx";
+
     /// <summary>The conversion log's file name (ours, outside the GenAI schema).</summary>
     public const string ConversionLogFileName = "andes_conversion.json";
 
@@ -115,10 +118,27 @@ public static class ModelConverter
         }
 
         context.Stage = "decoder";
+        SharedWeightsSection? shared = null;
+        string basePath = Path.Combine(outputDirectory, BaseDecoderFileName);
         using (var g = new OnnxGraphBuilder("andesvl_decoder", Path.Combine(outputDirectory, DecoderFileName + ".data")))
         {
             new Qwen3DecoderGraph(text, context, contextLength).Build(g);
             g.Save(Path.Combine(outputDirectory, DecoderFileName), version, metadata);
+            if (context.LoraBranches.Count > 0)
+            {
+                // The same graph without the branches, on the same weights: what the engine runs with no adapter active.
+                var baseMetadata = metadata.Where(m => m.Key != "andes.lora_targets").ToDictionary(m => m.Key, m => m.Value);
+                g.SaveVariant(basePath, version, baseMetadata, graph => LoraGraphStripper.Strip(graph, context.LoraBranches));
+                shared = new SharedWeightsSection
+                {
+                    File = DecoderFileName + ".data",
+                    Tensors = [.. g.ExternalTensors().Select(t => new SharedWeightTensor { Name = t.Name, DataType = t.DataType, Dims = t.Dims, Offset = t.Offset, Length = t.Length })],
+                };
+            }
+            else if (File.Exists(basePath))
+            {
+                File.Delete(basePath); // from an earlier conversion into the same folder
+            }
         }
 
         context.Stage = "config";
@@ -129,7 +149,10 @@ public static class ModelConverter
         string manifestPath = Path.Combine(outputDirectory, LoraModelManifest.FileName);
         if (options.LoraTargets != LoraTargets.None)
         {
-            CreateLoraManifest(text, options.LoraTargets, source).Save(outputDirectory);
+            LoraModelManifest manifest = CreateLoraManifest(text, options.LoraTargets, source);
+            manifest.BaseDecoder = BaseDecoderFileName;
+            manifest.SharedWeights = shared;
+            manifest.Save(outputDirectory);
         }
         else if (File.Exists(manifestPath))
         {

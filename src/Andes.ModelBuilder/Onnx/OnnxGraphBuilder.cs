@@ -197,6 +197,54 @@ internal sealed class OnnxGraphBuilder : IDisposable
         model.WriteTo(stream);
     }
 
+    /// <summary>
+    /// Writes a variant of the graph (after <see cref="Save"/>) to another model file: a copy edited by
+    /// <paramref name="edit"/> that refers to the same external data file (weights are not written again).
+    /// </summary>
+    public void SaveVariant(string modelPath, string producerVersion, IReadOnlyDictionary<string, string>? metadata, Action<GraphProto> edit)
+    {
+        GraphProto copy = _graph.Clone();
+        edit(copy);
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "Andes.ModelBuilder",
+            ProducerVersion = producerVersion,
+            Graph = copy,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = DefaultOpset });
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
+        if (metadata is not null)
+        {
+            foreach ((string k, string v) in metadata)
+            {
+                model.MetadataProps.Add(new StringStringEntryProto { Key = k, Value = v });
+            }
+        }
+
+        using var stream = new FileStream(modelPath, FileMode.Create, FileAccess.Write);
+        model.WriteTo(stream);
+    }
+
+    /// <summary>The initializers stored in the external data file: name, ONNX data type, dims, byte offset and length.</summary>
+    public IReadOnlyList<(string Name, int DataType, long[] Dims, long Offset, long Length)> ExternalTensors()
+    {
+        var result = new List<(string, int, long[], long, long)>();
+        foreach (TensorProto t in _graph.Initializer)
+        {
+            if (t.DataLocation != TensorProto.Types.DataLocation.External)
+            {
+                continue;
+            }
+
+            long offset = long.Parse(t.ExternalData.Single(e => e.Key == "offset").Value, System.Globalization.CultureInfo.InvariantCulture);
+            long length = long.Parse(t.ExternalData.Single(e => e.Key == "length").Value, System.Globalization.CultureInfo.InvariantCulture);
+            result.Add((t.Name, t.DataType, [.. t.Dims], offset, length));
+        }
+
+        return result;
+    }
+
     public void Dispose() => _external?.Dispose();
 
     private static TensorProto NewTensor(string name, int dataType, long[] dims)

@@ -74,6 +74,13 @@ public sealed class LoraAdapterParityTests(LoraModelFixture fixture) : IClassFix
 
         Assert.Equal(lora, PromptLogits(fixture.Model, null));
         Assert.Equal(Greedy(fixture.BaseModel, null, 12), Greedy(fixture.Model, null, 12));
+
+        // The base path runs decoder_base.onnx; the decoder with LoRA inputs, run with none fed, agrees bit for bit.
+        Assert.NotSame(fixture.Model.Decoder, fixture.Model.LoraDecoder);
+        using var runner = new SequenceRunner(fixture.Model, 64);
+        using var noAdapter = new Microsoft.ML.OnnxRuntime.RunOptions();
+        runner.Forward(Prompt, null, noAdapter);
+        Assert.Equal(lora, runner.Logits.ToArray());
     }
 
     [Fact]

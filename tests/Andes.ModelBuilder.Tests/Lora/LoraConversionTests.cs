@@ -39,6 +39,16 @@ public sealed class LoraConversionTests
         Assert.Equal(32, manifest.BaseModelFingerprint!.Length);
         Assert.NotEqual(0, manifest.ModelVersion);
 
+        // The base decoder beside it: the same graph without the branches, on the same weights file.
+        Assert.Equal(ModelConverter.BaseDecoderFileName, manifest.BaseDecoder);
+        Assert.Equal("decoder.onnx.data", manifest.SharedWeights!.File);
+        Assert.Contains(manifest.SharedWeights.Tensors, t => t.Name == "language_model.model.layers.0.self_attn.q_proj.weight_t");
+        using var baseSession = new InferenceSession(Path.Combine(TestModels.TinyFp32LoraModel, ModelConverter.BaseDecoderFileName));
+        Assert.DoesNotContain(baseSession.OverridableInitializerMetadata.Keys, k => k.Contains("lora", StringComparison.Ordinal));
+        Assert.Equal(session.InputMetadata.Keys.Order(), baseSession.InputMetadata.Keys.Order());
+        Assert.Equal(session.OutputMetadata.Keys.Order(), baseSession.OutputMetadata.Keys.Order());
+        Assert.False(File.Exists(Path.Combine(TestModels.TinyFp32Model, ModelConverter.BaseDecoderFileName)));
+
         // Without targets: no manifest and no LoRA inputs.
         Assert.Null(LoraModelManifest.TryLoad(TestModels.TinyFp32Model));
         using var plain = new InferenceSession(Path.Combine(TestModels.TinyFp32Model, ModelConverter.DecoderFileName));
