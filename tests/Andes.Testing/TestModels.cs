@@ -1,6 +1,7 @@
 using Andes.GenAI.Adapters;
 using Andes.ModelBuilder.Checkpoints;
 using Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder.SafeTensors;
 
 namespace Andes.Testing;
 
@@ -76,6 +77,38 @@ public static class TestModels
 
     /// <summary>The conversion options of <see cref="TinyInt4Model"/>.</summary>
     public static ModelConversionOptions Int4Options => new() { Precision = WeightPrecision.Int4, BlockSize = 32, Symmetric = true, AccuracyLevel = 0, EmbeddingPrecision = WeightPrecision.Float32, ContextLength = 4096 };
+
+    /// <summary>
+    /// A copy of the tiny checkpoint in a temporary folder (config and tokenizer files as they are, weights rewritten as
+    /// bf16), without <paramref name="tensorToDrop"/> when one is named: for tests of bad checkpoints.
+    /// </summary>
+    public static TemporaryDirectory CopyTinyCheckpoint(string? tensorToDrop = null)
+    {
+        var temp = CreateTemporaryDirectory();
+        foreach (string file in Directory.GetFiles(TinyCheckpoint))
+        {
+            if (!file.EndsWith(".safetensors", StringComparison.Ordinal))
+            {
+                File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
+            }
+        }
+
+        using SafeTensorsCheckpoint source = SafeTensorsCheckpoint.Open(TinyCheckpoint);
+        var kept = source.Names.Where(n => n != tensorToDrop).Select(n => source.GetInfo(n)).ToList();
+        using (SafeTensorsWriter writer = SafeTensorsWriter.Create(Path.Combine(temp.Path, "model.safetensors"), kept.Select(i => new TensorDeclaration(i.Name, TensorDataType.BFloat16, i.Shape))))
+        {
+            foreach (TensorInfo info in kept)
+            {
+                var data = new float[info.ElementCount];
+                source.ReadFloat32(info.Name, 0, data);
+                writer.WriteFloat32(data);
+            }
+
+            writer.Complete();
+        }
+
+        return temp;
+    }
 
     /// <summary>A fresh temporary folder, deleted when the returned object is disposed.</summary>
     public static TemporaryDirectory CreateTemporaryDirectory() => new();

@@ -109,7 +109,7 @@ public sealed class ModelConverterTests
     [Fact]
     public void MissingTensorIsNamedBeforeAnythingIsWritten()
     {
-        using TemporaryDirectory checkpoint = CopyCheckpointWithout("language_model.model.layers.1.mlp.up_proj.weight");
+        using TemporaryDirectory checkpoint = TestModels.CopyTinyCheckpoint("language_model.model.layers.1.mlp.up_proj.weight");
         using TemporaryDirectory output = TestModels.CreateTemporaryDirectory();
         var ex = Assert.Throws<CheckpointException>(() => ModelConverter.Convert(checkpoint.Path, Path.Combine(output.Path, "model")));
         Assert.Contains("language_model.model.layers.1.mlp.up_proj.weight", ex.Message);
@@ -120,7 +120,7 @@ public sealed class ModelConverterTests
     [Fact]
     public void ShapeMismatchNamesTensorFileAndShapes()
     {
-        using TemporaryDirectory checkpoint = CopyCheckpointWithout(null);
+        using TemporaryDirectory checkpoint = TestModels.CopyTinyCheckpoint(null);
         AndesVLConfig config = AndesVLConfig.Load(checkpoint.Path);
         config.TextConfig.IntermediateSize = 96; // the weights have 128
         config.Save(checkpoint.Path);
@@ -154,34 +154,6 @@ public sealed class ModelConverterTests
             }
         });
         Assert.ThrowsAny<OperationCanceledException>(() => ModelConverter.Convert(TestModels.TinyCheckpoint, temp.Path, TestModels.Fp32Options, progress, cts.Token));
-    }
-
-    private static TemporaryDirectory CopyCheckpointWithout(string? tensorToDrop)
-    {
-        var temp = TestModels.CreateTemporaryDirectory();
-        foreach (string file in Directory.GetFiles(TestModels.TinyCheckpoint))
-        {
-            if (!file.EndsWith(".safetensors", StringComparison.Ordinal))
-            {
-                File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
-            }
-        }
-
-        using SafeTensorsCheckpoint source = SafeTensorsCheckpoint.Open(TestModels.TinyCheckpoint);
-        var kept = source.Names.Where(n => n != tensorToDrop).Select(n => source.GetInfo(n)).ToList();
-        using (SafeTensorsWriter writer = SafeTensorsWriter.Create(Path.Combine(temp.Path, "model.safetensors"), kept.Select(i => new TensorDeclaration(i.Name, TensorDataType.Float32, i.Shape))))
-        {
-            foreach (TensorInfo info in kept)
-            {
-                var data = new float[info.ElementCount];
-                source.ReadFloat32(info.Name, 0, data);
-                writer.WriteFloat32(data);
-            }
-
-            writer.Complete();
-        }
-
-        return temp;
     }
 
     private sealed class CallbackProgress(Action<ModelConversionProgress> callback) : IProgress<ModelConversionProgress>

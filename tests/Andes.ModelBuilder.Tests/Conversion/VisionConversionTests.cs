@@ -90,7 +90,7 @@ public sealed class VisionConversionTests
     [Fact]
     public void MissingVisionTensorIsNamedBeforeAnythingIsWritten()
     {
-        using TemporaryDirectory checkpoint = CopyCheckpoint(drop: "vision_encoder.trunk.blocks.1.mlp.fc3.weight");
+        using TemporaryDirectory checkpoint = TestModels.CopyTinyCheckpoint(tensorToDrop: "vision_encoder.trunk.blocks.1.mlp.fc3.weight");
         using TemporaryDirectory output = TestModels.CreateTemporaryDirectory();
         string model = Path.Combine(output.Path, "model");
         var ex = Assert.Throws<CheckpointException>(() => ModelConverter.Convert(checkpoint.Path, model));
@@ -102,7 +102,7 @@ public sealed class VisionConversionTests
     [Fact]
     public void UnsupportedVisionConfigurationNamesTheField()
     {
-        using TemporaryDirectory checkpoint = CopyCheckpoint(drop: null);
+        using TemporaryDirectory checkpoint = TestModels.CopyTinyCheckpoint(tensorToDrop: null);
         AndesVLConfig config = AndesVLConfig.Load(checkpoint.Path);
         config.VisionConfig!.FullAttBlockIndexes = [1];
         config.Save(checkpoint.Path);
@@ -114,7 +114,7 @@ public sealed class VisionConversionTests
     [Fact]
     public void ProcessorPatchSizeThatDisagreesWithTheConfigIsAnError()
     {
-        using TemporaryDirectory checkpoint = CopyCheckpoint(drop: null);
+        using TemporaryDirectory checkpoint = TestModels.CopyTinyCheckpoint(tensorToDrop: null);
         string file = Path.Combine(checkpoint.Path, "preprocessor_config.json");
         JsonObject processor = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
         processor["patch_size"] = 16;
@@ -123,33 +123,5 @@ public sealed class VisionConversionTests
         var ex = Assert.Throws<CheckpointException>(() => ModelConverter.Convert(checkpoint.Path, output.Path, TestModels.Fp32Options));
         Assert.Contains("patch_size", ex.Message);
         Assert.Contains("preprocessor_config.json", ex.Message);
-    }
-
-    private static TemporaryDirectory CopyCheckpoint(string? drop)
-    {
-        var temp = TestModels.CreateTemporaryDirectory();
-        foreach (string file in Directory.GetFiles(TestModels.TinyCheckpoint))
-        {
-            if (!file.EndsWith(".safetensors", StringComparison.Ordinal))
-            {
-                File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
-            }
-        }
-
-        using SafeTensorsCheckpoint source = SafeTensorsCheckpoint.Open(TestModels.TinyCheckpoint);
-        var kept = source.Names.Where(n => n != drop).Select(n => source.GetInfo(n)).ToList();
-        using (SafeTensorsWriter writer = SafeTensorsWriter.Create(Path.Combine(temp.Path, "model.safetensors"), kept.Select(i => new TensorDeclaration(i.Name, TensorDataType.BFloat16, i.Shape))))
-        {
-            foreach (TensorInfo info in kept)
-            {
-                var data = new float[info.ElementCount];
-                source.ReadFloat32(info.Name, 0, data);
-                writer.WriteFloat32(data);
-            }
-
-            writer.Complete();
-        }
-
-        return temp;
     }
 }
