@@ -34,7 +34,10 @@ internal static class BenchAdaptersCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var modelOptions = new AndesModelOptions { IntraOpNumThreads = parse.GetValue(threads) };
+            long startRss = ResidentBytes();
+            var loadTime = Stopwatch.StartNew();
             using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, modelOptions);
+            double modelLoadMs = loadTime.Elapsed.TotalMilliseconds;
             var random = new Random(1234);
             int[] prompt = Enumerable.Range(0, parse.GetValue(promptLength)).Select(_ => random.Next(0, 151000)).ToArray();
             var options = new GenerationOptions { DoSample = false, MaxNewTokens = parse.GetValue(decode) };
@@ -42,12 +45,20 @@ internal static class BenchAdaptersCommand
             int runCount = parse.GetValue(runs);
             Measure(m, prompt, options, null); // warm-up: JIT, arena
 
+            long modelRss = ResidentBytes();
+
+            // The decoder with LoRA inputs (opened on first use when the folder has a separate base decoder).
+            loadTime.Restart();
+            bool separate = !ReferenceEquals(m.LoraDecoder, m.Decoder);
+            double loraDecoderMs = loadTime.Elapsed.TotalMilliseconds;
+            long loraDecoderRss = ResidentBytes();
+
             // Memory: resident set before and after loading (and first using) each adapter.
             using var registry = new AdapterRegistry(m);
             var memory = new Table().AddColumns("adapter", "rank", "targets", "parameters", "file", "parameter data", "load time", "RSS increase (loaded + used)");
             foreach (string path in parse.GetValue(adapters)!)
             {
-                long before = ResidentBytes();
+                    long before = ResidentBytes();
                 var stopwatch = Stopwatch.StartNew();
                 LoraAdapter adapter = registry.Load(UniqueName(registry, path), path);
                 double loadMs = stopwatch.Elapsed.TotalMilliseconds;
@@ -65,6 +76,10 @@ internal static class BenchAdaptersCommand
             }
 
             AnsiConsole.MarkupLine($"[grey]model {Markup.Escape(m.Directory)}; prompt {prompt.Length} tokens, {options.MaxNewTokens} generated, {runCount} runs; {Environment.ProcessorCount} cores[/]");
+            AnsiConsole.MarkupLine($"model loaded in {modelLoadMs:F0} ms: RSS {MiB(modelRss)} (+{MiB(modelRss - startRss)}, after a warm-up run)");
+            AnsiConsole.MarkupLine(separate
+                ? $"LoRA decoder opened on first use in {loraDecoderMs:F0} ms on the shared weights: RSS +{MiB(loraDecoderRss - modelRss)}"
+                : "the model has one decoder (with LoRA inputs): no separate base decoder");
             AnsiConsole.Write(memory);
 
             // Switching: per-request activation and the first token after a switch.
@@ -73,18 +88,27 @@ internal static class BenchAdaptersCommand
             LoraAdapter? second = loaded.Count > 1 ? loaded[1] : null;
             int switchCount = parse.GetValue(switches);
             double activation = MedianMicroseconds(switchCount, i => CreateAndDispose(m, i % 2 == 0 || second is null ? first : second)) - MedianMicroseconds(switchCount, _ => CreateAndDispose(m, null));
-            int[] shortPrompt = prompt[..Math.Min(16, prompt.Length)];
+            int[] shortPrompt = prompt[..1];
             var oneToken = new GenerationOptions { MaxNewTokens = 1 };
-            int passes = Math.Max(20, switchCount / 4);
+            int passes = Math.Max(20, switchCount / 2);
 
-            // Both time a prompt pass with the first adapter; one right after a pass with the same adapter, one right after a pass with another (or none).
-            double same = TimedAfter(passes, () => Measure(m, shortPrompt, oneToken, first), () => Measure(m, shortPrompt, oneToken, first));
-            double switched = TimedAfter(passes, () => Measure(m, shortPrompt, oneToken, second), () => Measure(m, shortPrompt, oneToken, first));
+            // One-token passes with the first adapter, timed right after a pass with the same adapter or right after one
+            // with another adapter (or none); the two kinds alternate so load changes affect both alike.
+            var same = new List<double>();
+            var switched = new List<double>();
+            for (int i = 0; i < passes; i++)
+            {
+                Measure(m, shortPrompt, oneToken, first);
+                same.Add(TimedMicroseconds(() => Measure(m, shortPrompt, oneToken, first)));
+                Measure(m, shortPrompt, oneToken, second);
+                switched.Add(TimedMicroseconds(() => Measure(m, shortPrompt, oneToken, first)));
+            }
+
             var switching = new Table().AddColumns("switch cost", "value");
             switching.AddRow("activation per request (RunOptions + AddActiveLoraAdapter)", $"{activation:F1} µs");
-            switching.AddRow($"{shortPrompt.Length}-token prompt pass, same adapter as before", $"{same / 1000:F2} ms");
-            switching.AddRow($"{shortPrompt.Length}-token prompt pass, switched {(second is null ? "from base" : "from the other adapter")}", $"{switched / 1000:F2} ms");
-            switching.AddRow("switch latency (difference)", $"{(switched - same) / 1000:F3} ms");
+            switching.AddRow("one-token pass, same adapter as the pass before (median)", $"{Median(same) / 1000:F2} ms");
+            switching.AddRow($"one-token pass, right after a pass {(second is null ? "without an adapter" : "with the other adapter")} (median)", $"{Median(switched) / 1000:F2} ms");
+            switching.AddRow("switch latency (difference of medians)", $"{(Median(switched) - Median(same)) / 1000:F3} ms");
             AnsiConsole.Write(switching);
 
             // Decode speed: base vs adapter (vs a model without LoRA inputs), interleaved runs, medians.
@@ -94,28 +118,33 @@ internal static class BenchAdaptersCommand
                 Measure(plain, prompt, options, null);
             }
 
-            var speeds = new Dictionary<string, List<double>>();
+            const string BaseName = "base (no adapter active)";
+            var configurations = new List<(string Name, AndesModel Model, LoraAdapter? Adapter)> { (BaseName, m, null) };
+            configurations.AddRange(loaded.Select(a => ($"adapter {a.Name} (rank {a.Rank})", m, (LoraAdapter?)a)));
+            if (plain is not null)
+            {
+                configurations.Add(("model converted without LoRA", plain, null));
+            }
+
+            var speeds = configurations.ToDictionary(c => c.Name, _ => new List<double>());
             for (int run = 0; run < runCount; run++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                Add(speeds, "base (LoRA inputs, no adapter)", Measure(m, prompt, options, null));
-                foreach (LoraAdapter adapter in loaded)
+                // Each round in a rotated order, so a slow stretch of the machine does not always hit the same configuration.
+                for (int j = 0; j < configurations.Count; j++)
                 {
-                    Add(speeds, $"adapter {adapter.Name} (rank {adapter.Rank})", Measure(m, prompt, options, adapter));
-                }
-
-                if (plain is not null)
-                {
-                    Add(speeds, "model without LoRA inputs", Measure(plain, prompt, options, null));
+                    cancellationToken.ThrowIfCancellationRequested();
+                    (string name, AndesModel target, LoraAdapter? adapter) = configurations[(run + j) % configurations.Count];
+                    speeds[name].Add(Measure(target, prompt, options, adapter));
                 }
             }
 
-            double baseSpeed = Median(speeds["base (LoRA inputs, no adapter)"]);
-            var decodeTable = new Table().AddColumns("configuration", "decode tokens/s (median)", "relative to base");
+            double baseSpeed = Median(speeds[BaseName]);
+            double baseBest = speeds[BaseName].Max();
+            var decodeTable = new Table().AddColumns("configuration", "decode tokens/s (median)", "relative to base", "best run", "best relative to base");
             foreach ((string name, List<double> values) in speeds)
             {
                 double median = Median(values);
-                decodeTable.AddRow(Markup.Escape(name), $"{median:F1}", $"{median / baseSpeed:P1}");
+                decodeTable.AddRow(Markup.Escape(name), $"{median:F1}", $"{median / baseSpeed:P1}", $"{values.Max():F1}", $"{values.Max() / baseBest:P1}");
             }
 
             AnsiConsole.Write(decodeTable);
@@ -161,19 +190,11 @@ internal static class BenchAdaptersCommand
         return Median(samples);
     }
 
-    /// <summary>The median time of <paramref name="timed"/>, each run right after an untimed <paramref name="before"/>.</summary>
-    private static double TimedAfter(int count, Action before, Action timed)
+    private static double TimedMicroseconds(Action action)
     {
-        var samples = new double[count];
-        for (int i = 0; i < count; i++)
-        {
-            before();
-            long start = Stopwatch.GetTimestamp();
-            timed();
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-
-        return Median(samples);
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalMicroseconds;
     }
 
     private static double Median(IEnumerable<double> values)
@@ -182,21 +203,11 @@ internal static class BenchAdaptersCommand
         return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static void Add(Dictionary<string, List<double>> speeds, string name, double value)
-    {
-        if (!speeds.TryGetValue(name, out List<double>? list))
-        {
-            speeds[name] = list = [];
-        }
-
-        list.Add(value);
-    }
-
     private static long ResidentBytes()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true); // gives freed managed memory back to the OS
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64;
     }
