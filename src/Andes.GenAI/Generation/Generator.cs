@@ -170,6 +170,10 @@ public sealed class Generator : IDisposable
         _sampler.AddPromptTokens(tokens);
         PromptTokenCount += tokens.Length;
         _runner.Rewind(_tokens.Count - toRun.Length);
+
+        // Room for the tokens to come (up to 256 ahead; beyond that the cache doubles when needed), so the first decode
+        // steps do not pay for growing and copying the whole cache.
+        _runner.Reserve(_tokens.Count + Math.Min(_maxNewTokens, 256));
         _runner.Forward(toRun, _runOptions, _decoderRunOptions);
         _logitsReady = true;
     }

@@ -106,6 +106,12 @@ internal sealed class SequenceRunner : IDisposable
     /// <summary>Bytes held by the key/value cache.</summary>
     public long CacheSizeInBytes => _shared?.SizeInBytes ?? _chained!.SizeInBytes;
 
+    /// <summary>
+    /// Makes room for <paramref name="positions"/> positions ahead of time, so that the key/value buffers do not grow
+    /// (a copy of the whole cache) in the middle of decoding. Decoders without shared buffers need no reservation.
+    /// </summary>
+    public void Reserve(int positions) => _shared?.EnsureCapacity(Math.Min(positions, _model.ContextLength));
+
     /// <summary>Forgets cached positions from <paramref name="length"/> on (keeps a prefix for reuse).</summary>
     public void Rewind(int length)
     {

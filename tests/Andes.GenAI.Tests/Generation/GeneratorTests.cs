@@ -153,6 +153,22 @@ public sealed class GeneratorTests(TinyModelFixture fixture) : IClassFixture<Tin
     }
 
     [Fact]
+    public void PromptPassReservesTheCacheForTheTokensToCome()
+    {
+        int[] prompt = Enumerable.Range(0, 256).Select(i => 2000 + i).ToArray();
+        using var runner = new SequenceRunner(fixture.Model, 16);
+        using var generator = new Generator(fixture.Model, Greedy(40), runner, null);
+        generator.AppendTokens(prompt);
+        long reserved = runner.CacheSizeInBytes;
+        while (!generator.IsDone)
+        {
+            generator.GenerateNextToken();
+        }
+
+        Assert.Equal(reserved, runner.CacheSizeInBytes); // no growth (a copy of the whole cache) while decoding
+    }
+
+    [Fact]
     public void PromptLongerThanTheContextFailsBeforeAnyCompute()
     {
         using var generator = new Generator(fixture.Model, Greedy(4));
