@@ -13,7 +13,8 @@ namespace Andes.NotebookRunner;
 /// as in .NET Interactive), with this repository's assemblies standing in for <c>#r "nuget: ..."</c> references.
 /// </summary>
 /// <remarks>
-/// Cells run with the notebook's folder as the current directory and nullable annotations enabled. Console output
+/// Cells run with the notebook's folder as the current directory and nullable annotations enabled; compiler warnings
+/// fail the cell like errors. Console output
 /// and <c>display(...)</c> values are written to <see cref="Output"/> and kept per cell. The first cell that does not
 /// compile or throws stops the run with a <see cref="NotebookCellException"/> naming it.
 /// </remarks>
@@ -103,12 +104,8 @@ public sealed class NotebookExecutor
                     ? CSharpScript.Create(code, options, typeof(NotebookGlobals))
                     : state.Script.ContinueWith(code, options);
                 ImmutableArray<Diagnostic> diagnostics = script.Compile(cancellationToken);
-                foreach (Diagnostic warning in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning))
-                {
-                    Output.WriteLine($"warning: {Describe(warning)}");
-                }
-
-                Diagnostic[] errors = [.. diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)];
+                // Warnings are errors, as in the rest of the repository (and in the samples' file-based apps).
+                Diagnostic[] errors = [.. diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning)];
                 if (errors.Length > 0)
                 {
                     throw new NotebookCellException(number, string.Join(Environment.NewLine, errors.Select(Describe)));
