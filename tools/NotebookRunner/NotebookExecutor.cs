@@ -104,8 +104,10 @@ public sealed class NotebookExecutor
                     ? CSharpScript.Create(code, options, typeof(NotebookGlobals))
                     : state.Script.ContinueWith(code, options);
                 ImmutableArray<Diagnostic> diagnostics = script.Compile(cancellationToken);
-                // Warnings are errors, as in the rest of the repository (and in the samples' file-based apps).
-                Diagnostic[] errors = [.. diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning)];
+                // Warnings are errors, as in the rest of the repository (and in the samples' file-based apps), except
+                // the assembly-unification notes the .NET SDK silences too (NoWarn 1701;1702).
+                Diagnostic[] errors = [.. diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error
+                    || (d.Severity == DiagnosticSeverity.Warning && d.Id is not ("CS1701" or "CS1702")))];
                 if (errors.Length > 0)
                 {
                     throw new NotebookCellException(number, string.Join(Environment.NewLine, errors.Select(Describe)));
