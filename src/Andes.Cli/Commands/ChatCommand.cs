@@ -81,15 +81,8 @@ internal static class ChatCommand
                 history.Add(new ChatMessage(ChatRole.User, [.. pending, new TextContent(line)]));
                 pending.Clear();
                 AnsiConsole.Markup("[bold]andes>[/] ");
-                var updates = new List<ChatResponseUpdate>();
-                await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(history, options, cancellationToken))
-                {
-                    updates.Add(update);
-                    Console.Out.Write(update.Text);
-                }
-
-                Console.Out.WriteLine();
-                history.AddMessages(updates);
+                (ChatResponse response, _, _) = await ConsoleStreaming.StreamAsync(client, history, options, cancellationToken);
+                history.AddMessages(response);
             }
         });
         return command;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Andes.GenAI.Chat;
 using Andes.GenAI.Models;
 using Microsoft.Extensions.AI;
@@ -28,24 +27,12 @@ internal static class DescribeCommand
             using var client = new AndesChatClient(m, new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) });
             ChatOptions options = ChatCommand.ExplicitChatOptions(parse, sampling);
             List<ChatMessage> messages = [new(ChatRole.User, [content, new TextContent(parse.GetValue(prompt)!)])];
-            var stopwatch = Stopwatch.StartNew();
-            TimeSpan? first = null;
-            var updates = new List<ChatResponseUpdate>();
-            await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(messages, options, cancellationToken))
-            {
-                first ??= stopwatch.Elapsed;
-                updates.Add(update);
-                Console.Out.Write(update.Text);
-                Console.Out.Flush();
-            }
-
-            Console.Out.WriteLine();
-            ChatResponse response = updates.ToChatResponse();
+            (ChatResponse response, TimeSpan? first, TimeSpan total) = await ConsoleStreaming.StreamAsync(client, messages, options, cancellationToken);
             EncodedPrompt encoded = m.Encode(AndesChatClientPromptRenderer.Render(messages), new PromptEncodingOptions { ImageMaxSize = parse.GetValue(images.MaxSize) });
             PromptImage info = encoded.Images[0];
             AnsiConsole.MarkupLine(
                 $"[grey]{Markup.Escape(info.ToString())}; {response.Usage?.InputTokenCount} prompt tokens, {response.Usage?.OutputTokenCount} generated; " +
-                $"first token after {first?.TotalMilliseconds:F0} ms (image decode, vision encoder and prompt), total {stopwatch.Elapsed.TotalSeconds:F2} s[/]");
+                $"first token after {first?.TotalMilliseconds:F0} ms (image decode, vision encoder and prompt), total {total.TotalSeconds:F2} s[/]");
             return 0;
         });
         return command;
