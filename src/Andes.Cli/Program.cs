@@ -5,6 +5,7 @@ var root = new RootCommand("andes: run and build AndesVL vision-language models 
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
+root.Subcommands.Add(DescribeCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(MakeCheckpointCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());

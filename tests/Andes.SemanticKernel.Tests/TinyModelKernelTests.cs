@@ -103,6 +103,27 @@ public sealed class TinyModelKernelTests(TinyModelFixture fixture) : IClassFixtu
         Assert.Equal((10 + city.Length).ToString(System.Globalization.CultureInfo.InvariantCulture), result.Result?.ToString());
     }
 
+    [Fact]
+    public async Task InvokePromptWithAnImageRunsTheVisionPathOfTheRealEngine()
+    {
+        byte[] png = File.ReadAllBytes(TestImages.Path("photo_97x61.jpg"));
+        string prompt = $"""
+            <message role="user"><text>What is in this picture?</text><image>data:image/jpeg;base64,{Convert.ToBase64String(png)}</image></message>
+            """;
+        Kernel kernel = CreateKernel();
+        FunctionResult result = await kernel.InvokePromptAsync(prompt, new KernelArguments(new AndesPromptExecutionSettings { Temperature = 0, MaxTokens = 8 }));
+
+        using var direct = new AndesChatClient(fixture.Model, new AndesChatClientOptions { MaxCachedConversations = 0 });
+        ChatResponse expected = await direct.GetResponseAsync(
+            [new ChatMessage(ChatRole.User, [new Microsoft.Extensions.AI.TextContent("What is in this picture?"), new DataContent(png, "image/jpeg")])], new ChatOptions { Temperature = 0, MaxOutputTokens = 8 });
+        ChatResponse textOnly = await direct.GetResponseAsync([new ChatMessage(ChatRole.User, "What is in this picture?")], new ChatOptions { Temperature = 0, MaxOutputTokens = 8 });
+        Assert.Equal(expected.Text, result.ToString());
+        Assert.NotEqual(textOnly.Text, result.ToString());
+        UsageDetails usage = Assert.IsType<UsageDetails>(result.GetValue<ChatMessageContent>()!.Metadata!["Usage"]);
+        int imageTokens = fixture.Model.ImageProcessor!.GetGeometry(97, 61).TokenCount;
+        Assert.Equal(textOnly.Usage!.InputTokenCount + imageTokens + 2, usage.InputTokenCount);
+    }
+
     private Kernel CreateKernel()
     {
         IKernelBuilder builder = Kernel.CreateBuilder();

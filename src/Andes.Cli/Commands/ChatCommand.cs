@@ -18,14 +18,18 @@ internal static class ChatCommand
         var system = new Option<string?>("--system") { Description = "A system message." };
         var sampling = new SamplingOptions();
         var adapters = new AdapterOptions();
-        var command = new Command("chat", "Chat with a model (type /exit or an empty line at end of input to quit).") { model, system };
+        var images = new ImageOptions();
+        var command = new Command("chat", "Chat with a model (type /exit or an empty line at end of input to quit; /image PATH attaches an image to the next message).") { model, system };
         sampling.AddTo(command);
         adapters.AddTo(command);
+        images.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName);
             using var registry = new AdapterRegistry(m);
-            var clientOptions = new AndesChatClientOptions();
+            var clientOptions = new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) };
+            List<AIContent> pending = [.. (parse.GetValue(images.Images) ?? []).Select(ImageOptions.Load)];
+            ImageOptions.RequireVision(m, pending.Count);
             ChatOptions options;
             if (parse.GetValue(adapters.Adapter) is { } path)
             {
@@ -65,17 +69,20 @@ internal static class ChatCommand
                     return 0;
                 }
 
-                history.Add(new ChatMessage(ChatRole.User, line));
-                AnsiConsole.Markup("[bold]andes>[/] ");
-                var updates = new List<ChatResponseUpdate>();
-                await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(history, options, cancellationToken))
+                if (line.StartsWith("/image ", StringComparison.Ordinal))
                 {
-                    updates.Add(update);
-                    Console.Out.Write(update.Text);
+                    string imagePath = line["/image ".Length..].Trim();
+                    ImageOptions.RequireVision(m, 1);
+                    pending.Add(ImageOptions.Load(imagePath));
+                    AnsiConsole.MarkupLine($"[grey]image {Markup.Escape(imagePath)} attached to the next message[/]");
+                    continue;
                 }
 
-                Console.Out.WriteLine();
-                history.AddMessages(updates);
+                history.Add(new ChatMessage(ChatRole.User, [.. pending, new TextContent(line)]));
+                pending.Clear();
+                AnsiConsole.Markup("[bold]andes>[/] ");
+                (ChatResponse response, _, _) = await ConsoleStreaming.StreamAsync(client, history, options, cancellationToken);
+                history.AddMessages(response);
             }
         });
         return command;

@@ -28,21 +28,10 @@ internal static class DemoCommand
             AnsiConsole.MarkupLine($"[bold]user>[/] {Markup.Escape(user)}");
             AnsiConsole.Markup("[bold]andes>[/] ");
             var options = new ChatOptions { MaxOutputTokens = 48, Temperature = 0.7f, TopP = 0.9f, Seed = 7 };
-            var updates = new List<ChatResponseUpdate>();
-            TimeSpan? firstToken = null;
-            stopwatch.Restart();
-            await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, user)], options, cancellationToken))
-            {
-                firstToken ??= stopwatch.Elapsed;
-                updates.Add(update);
-                Console.Out.Write(update.Text);
-                Console.Out.Flush();
-            }
-
-            Console.Out.WriteLine();
-            ChatResponse response = updates.ToChatResponse();
+            (ChatResponse response, TimeSpan? firstToken, TimeSpan elapsed) = await ConsoleStreaming.StreamAsync(
+                client, [new ChatMessage(ChatRole.User, user)], options, cancellationToken);
             UsageDetails usage = response.Usage ?? new UsageDetails();
-            double seconds = stopwatch.Elapsed.TotalSeconds;
+            double seconds = elapsed.TotalSeconds;
             AnsiConsole.MarkupLine(
                 $"[grey]{usage.InputTokenCount} prompt tokens, {usage.OutputTokenCount} generated in {seconds:F2} s " +
                 $"({usage.OutputTokenCount / Math.Max(seconds, 1e-9):F1} tokens/s, first token after {firstToken?.TotalMilliseconds:F0} ms), finish: {response.FinishReason}[/]");

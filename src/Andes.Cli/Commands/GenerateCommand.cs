@@ -24,9 +24,11 @@ internal static class GenerateCommand
         var ids = new Option<bool>("--ids") { Description = "Print the generated token ids (comma-separated) instead of the text." };
         var sampling = new SamplingOptions();
         var adapters = new AdapterOptions();
+        var images = new ImageOptions();
         var command = new Command("generate", "Generate one completion.") { model, prompt, inputIds, ids };
         sampling.AddTo(command);
         adapters.AddTo(command);
+        images.AddTo(command);
         command.Validators.Add(result =>
         {
             if ((result.GetValue(prompt) is null) == (result.GetValue(inputIds) is null))
@@ -40,13 +42,23 @@ internal static class GenerateCommand
             Skill? skill = AdapterOptions.ResolveSkill(parse.GetValue(adapters.Skill), m, out SkillRegistry? skills);
             using LoraAdapter? adapter = AdapterOptions.LoadAdapter(parse.GetValue(adapters.Adapter), skill, skills, m);
             ChatOptions? skillOptions = skill?.ApplyTo(null);
-            int[] promptIds = parse.GetValue(inputIds) is { } raw
-                ? ParseIds(raw)
-                : m.EncodePrompt(AndesChatTemplate.Default.Render([new ChatMessage(ChatRole.User, parse.GetValue(prompt)!)], ChatTemplateOptions.FromChatOptions(skillOptions)));
+            string[] imageFiles = parse.GetValue(images.Images) ?? [];
+            ImageOptions.RequireVision(m, imageFiles.Length);
             GenerationOptions defaults = GenerationOptionsMapper.Map(GenerationOptions.FromSearch(m.Config.Search), skillOptions);
             GenerationOptions options = sampling.Apply(parse, defaults);
             using var generator = new Generator(m, options, adapter);
-            generator.AppendTokens(promptIds);
+            if (parse.GetValue(inputIds) is { } raw)
+            {
+                (int[] promptIds, float[] features) = FillImagePads(m, ParseIds(raw), imageFiles, parse.GetValue(images.MaxSize));
+                generator.AppendTokens(promptIds, features);
+            }
+            else
+            {
+                List<AIContent> contents = [.. imageFiles.Select(ImageOptions.Load), new TextContent(parse.GetValue(prompt)!)];
+                ChatPrompt rendered = AndesChatTemplate.Default.Render([new ChatMessage(ChatRole.User, contents)], ChatTemplateOptions.FromChatOptions(skillOptions));
+                generator.AppendPrompt(m.Encode(rendered, new PromptEncodingOptions { ImageMaxSize = parse.GetValue(images.MaxSize) }));
+            }
+
             var streamer = new TextStreamer(generator, options.StopSequences);
             bool printIds = parse.GetValue(ids);
             var generated = new List<int>();
@@ -73,6 +85,64 @@ internal static class GenerateCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Fills each run of <c>&lt;|vision_pad|&gt;</c> ids with the next image: a run of one pad is expanded to the
+    /// image's token count; a longer run must already have it. Returns the ids and the images' feature rows.
+    /// </summary>
+    internal static (int[] Ids, float[] Features) FillImagePads(AndesModel model, int[] ids, string[] imageFiles, int? maxSize)
+    {
+        int pad = model.Config.Model.ImageTokenId ?? 151654;
+        var result = new List<int>(ids.Length);
+        var features = new List<float>();
+        int next = 0;
+        for (int i = 0; i < ids.Length;)
+        {
+            if (ids[i] != pad)
+            {
+                result.Add(ids[i++]);
+                continue;
+            }
+
+            int run = 0;
+            while (i + run < ids.Length && ids[i + run] == pad)
+            {
+                run++;
+            }
+
+            if (next >= imageFiles.Length)
+            {
+                throw new ArgumentException($"--input-ids: the vision pad run at position {i} ({run} x {pad}) has no image; give one --image per run ({imageFiles.Length} given).");
+            }
+
+            Andes.GenAI.Vision.ImageProcessor processor = model.ImageProcessor!;
+            if (maxSize is { } size)
+            {
+                Andes.GenAI.Vision.ImageProcessorOptions o = processor.Options;
+                o.MaxSize = size;
+                processor = new Andes.GenAI.Vision.ImageProcessor(o);
+            }
+
+            using Andes.GenAI.Vision.ProcessedImage image = processor.ProcessFile(imageFiles[next]);
+            if (run != 1 && run != image.TokenCount)
+            {
+                throw new ArgumentException(
+                    $"--input-ids: the vision pad run at position {i} has {run} pads but image '{imageFiles[next]}' takes {image.TokenCount} ({image.Geometry}); give 1 pad (expanded) or exactly {image.TokenCount}.");
+            }
+
+            result.AddRange(Enumerable.Repeat(pad, image.TokenCount));
+            features.AddRange(model.EncodeImage(image).Values.ToArray());
+            next++;
+            i += run;
+        }
+
+        if (next != imageFiles.Length)
+        {
+            throw new ArgumentException($"--input-ids: {imageFiles.Length} --image given but the ids have {next} vision pad run(s) ({pad}).");
+        }
+
+        return ([.. result], [.. features]);
     }
 
     internal static int[] ParseIds(string text)

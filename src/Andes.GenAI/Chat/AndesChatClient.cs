@@ -115,11 +115,13 @@ public sealed class AndesChatClient : IChatClient
 
         string? adapterName = options.GetAdapter();
         ChatPrompt prompt = _template.Render(messages, ChatTemplateOptions.FromChatOptions(options));
-        int[] promptIds = _model.EncodePrompt(prompt);
-        if (promptIds.Length >= _model.ContextLength)
+        var encoding = new PromptEncodingOptions
         {
-            throw new PromptTooLongException(promptIds.Length, _model.ContextLength);
-        }
+            ImageMaxSize = options.GetImageMaxSize() ?? _options.ImageMaxSize,
+            DownscaleImagesToFit = _options.DownscaleImagesToFit,
+        };
+        EncodedPrompt encoded = _model.Encode(prompt, encoding);
+        int promptLength = encoded.Length;
 
         GenerationOptions generation = GenerationOptionsMapper.Map(_defaults, options);
         string responseId = "andes-" + Guid.NewGuid().ToString("N");
@@ -129,11 +131,11 @@ public sealed class AndesChatClient : IChatClient
 
         LoraAdapterLease? lease = adapterName is null ? null : AcquireAdapter(adapterName);
         long adapterId = lease?.Adapter.Id ?? 0;
-        (SequenceRunner runner, IReadOnlyList<int> cachedTokens) = _cache.Rent(promptIds, adapterId);
+        (SequenceRunner runner, IReadOnlyList<int> cachedTokens) = _cache.Rent(encoded.CacheKey, adapterId);
         Generator generator;
         try
         {
-            ILogitsProcessor[] constraints = CreateConstraints(options, generation.MaxNewTokens ?? (_model.ContextLength - promptIds.Length));
+            ILogitsProcessor[] constraints = CreateConstraints(options, generation.MaxNewTokens ?? (_model.ContextLength - promptLength));
             generator = new Generator(_model, generation, runner, constraints, lease?.Adapter);
         }
         catch
@@ -146,10 +148,10 @@ public sealed class AndesChatClient : IChatClient
         bool reusable = false;
         try
         {
-            generator.ReuseCachedPrefix(cachedTokens, promptIds);
+            generator.ReuseCachedPrefix(cachedTokens, encoded.CacheKey);
             using (cancellationToken.Register(generator.Terminate))
             {
-                await Task.Run(() => generator.AppendTokens(promptIds), cancellationToken).ConfigureAwait(false);
+                await Task.Run(() => generator.AppendPrompt(encoded), cancellationToken).ConfigureAwait(false);
             }
 
             var streamer = new TextStreamer(generator, generation.StopSequences);
@@ -201,7 +203,7 @@ public sealed class AndesChatClient : IChatClient
         {
             if (reusable)
             {
-                _cache.Return(generator.DetachRunner(), generator.Tokens, adapterId);
+                _cache.Return(generator.DetachRunner(), generator.CacheTokens, adapterId);
             }
             else
             {

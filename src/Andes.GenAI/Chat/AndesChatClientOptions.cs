@@ -33,6 +33,15 @@ public sealed class AndesChatClientOptions
     /// <summary>The skills requests may run as (<c>options.WithSkill(name)</c>); null: the model folder's <c>skills.json</c>, if any.</summary>
     public SkillRegistry? Skills { get; set; }
 
+    /// <summary>
+    /// The image size (AndesVL's <c>max_size</c>: images are scaled to at most this squared area) for requests that do
+    /// not set one (<c>options.WithImageMaxSize(n)</c>); null: the model folder's processor config (733 for AndesVL).
+    /// </summary>
+    public int? ImageMaxSize { get; set; }
+
+    /// <summary>Scale images down until the prompt fits the context, instead of failing with <see cref="PromptTooLongException"/> (default false).</summary>
+    public bool DownscaleImagesToFit { get; set; }
+
     /// <summary>Creates a copy (the registries are shared, not copied).</summary>
     public AndesChatClientOptions Clone() => new()
     {
@@ -42,5 +51,7 @@ public sealed class AndesChatClientOptions
         DefaultGenerationOptions = DefaultGenerationOptions?.Clone(),
         MaxCachedConversations = MaxCachedConversations,
         ModelId = ModelId,
+        ImageMaxSize = ImageMaxSize,
+        DownscaleImagesToFit = DownscaleImagesToFit,
     };
 }

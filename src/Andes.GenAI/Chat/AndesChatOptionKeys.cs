@@ -27,6 +27,12 @@ public static class AndesChatOptionKeys
     /// </summary>
     public const string Adapter = "andes.adapter";
 
+    /// <summary>
+    /// <c>andes.image_max_size</c> (int): the image size for this request (see
+    /// <see cref="AndesChatClientOptions.ImageMaxSize"/>); see <see cref="AndesChatOptionsExtensions.WithImageMaxSize"/>.
+    /// </summary>
+    public const string ImageMaxSize = "andes.image_max_size";
+
     /// <summary><c>enable_thinking</c> (bool): the chat template's switch for Qwen3 hybrid thinking.</summary>
     public const string EnableThinking = Prompts.ChatTemplateOptions.EnableThinkingPropertyName;
 }

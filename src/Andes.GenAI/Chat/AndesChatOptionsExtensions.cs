@@ -31,6 +31,40 @@ public static class AndesChatOptionsExtensions
     /// <exception cref="ArgumentException">The entry is present but not a string.</exception>
     public static string? GetAdapter(this ChatOptions? options) => Get(options, AndesChatOptionKeys.Adapter);
 
+    /// <summary>Sizes this request's images to at most <paramref name="maxSize"/> squared pixels of area (AndesVL's <c>max_size</c>).</summary>
+    /// <param name="options">The options (modified and returned).</param>
+    /// <param name="maxSize">The size, at least one merged patch (e.g. 28).</param>
+    /// <returns><paramref name="options"/>.</returns>
+    public static ChatOptions WithImageMaxSize(this ChatOptions options, int maxSize)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSize);
+        (options.AdditionalProperties ??= [])[AndesChatOptionKeys.ImageMaxSize] = maxSize;
+        return options;
+    }
+
+    /// <summary>The image size a request asks for, or null.</summary>
+    /// <param name="options">The options, or null.</param>
+    /// <exception cref="ArgumentException">The entry is present but not a positive integer.</exception>
+    public static int? GetImageMaxSize(this ChatOptions? options)
+    {
+        if (options?.AdditionalProperties?.TryGetValue(AndesChatOptionKeys.ImageMaxSize, out object? value) != true || value is null)
+        {
+            return null;
+        }
+
+        int? size = value switch
+        {
+            int i => i,
+            long l when l is > 0 and <= int.MaxValue => (int)l,
+            JsonElement { ValueKind: JsonValueKind.Number } e when e.TryGetInt32(out int i) => i,
+            string s when int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i) => i,
+            _ => null,
+        };
+        return size is > 0 ? size : throw new ArgumentException(
+            $"ChatOptions.AdditionalProperties[\"{AndesChatOptionKeys.ImageMaxSize}\"] must be a positive integer, not '{value}' ({value.GetType().Name}).", nameof(options));
+    }
+
     private static ChatOptions Set(ChatOptions options, string key, string value)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -3,6 +3,7 @@ using Andes.GenAI.Adapters;
 using Andes.GenAI.Generation.Sampling;
 using Andes.GenAI.Generation.Stopping;
 using Andes.GenAI.Models;
+using Andes.GenAI.Vision;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Andes.GenAI.Generation;
@@ -25,6 +26,7 @@ public sealed class Generator : IDisposable
     private readonly LogitsSampler _sampler;
     private readonly HashSet<int> _stopTokens;
     private readonly List<int> _tokens = [];
+    private readonly List<int> _cacheTokens = [];
     private readonly RunOptions _runOptions = new();
     private readonly RunOptions? _decoderRunOptions;
     private readonly int _maxNewTokens;
@@ -98,7 +100,7 @@ public sealed class Generator : IDisposable
     /// <summary>The tokens of the sequence so far (prompt and generated).</summary>
     public IReadOnlyList<int> Tokens => _tokens;
 
-    /// <summary>Tokens appended with <see cref="AppendTokens"/>.</summary>
+    /// <summary>Tokens appended with <see cref="AppendTokens(ReadOnlySpan{int})"/>.</summary>
     public int PromptTokenCount { get; private set; }
 
     /// <summary>Tokens generated.</summary>
@@ -122,15 +124,57 @@ public sealed class Generator : IDisposable
     /// <summary>Time spent inside ONNX Runtime's Run calls (embedding and decoder) for this sequence so far.</summary>
     public TimeSpan ModelRunTime => Stopwatch.GetElapsedTime(0, _runner.RunTicks - _runTicksAtStart);
 
-    /// <summary>The next-token logits (valid after <see cref="AppendTokens"/> and after each non-final token).</summary>
+    /// <summary>The next-token logits (valid after <see cref="AppendTokens(ReadOnlySpan{int})"/> and after each non-final token).</summary>
     public ReadOnlySpan<float> GetLogits() => _logitsReady ? _runner.Logits : throw new InvalidOperationException("No logits yet: append tokens first.");
 
     internal SequenceRunner Runner => _runner;
 
+    /// <summary>The tokens with image placeholders replaced by content-derived keys (see <see cref="EncodedPrompt.CacheKey"/>): what a conversation cache compares.</summary>
+    internal IReadOnlyList<int> CacheTokens => _cacheTokens;
+
     /// <summary>Appends prompt tokens and runs them through the model (one chunk).</summary>
     /// <param name="tokens">The tokens.</param>
     /// <exception cref="PromptTooLongException">The sequence would not fit the context (checked before any compute).</exception>
-    public void AppendTokens(ReadOnlySpan<int> tokens)
+    /// <exception cref="ArgumentException">The tokens hold image placeholders (use an overload that gives their features).</exception>
+    public void AppendTokens(ReadOnlySpan<int> tokens) => AppendTokens(tokens, ReadOnlyMemory<float>.Empty);
+
+    /// <summary>
+    /// Appends prompt tokens with the image features of their <c>&lt;|vision_pad|&gt;</c> placeholders (one chunk), for
+    /// callers that build ids themselves; see <see cref="AppendPrompt"/> for rendered prompts.
+    /// </summary>
+    /// <param name="tokens">The tokens.</param>
+    /// <param name="imageFeatures">One row of the hidden size per placeholder in <paramref name="tokens"/>, in order (for example <see cref="ImageFeatures.Values"/> of <see cref="AndesModel.EncodeImage"/>, concatenated); empty for none.</param>
+    /// <exception cref="PromptTooLongException">The sequence would not fit the context (checked before any compute).</exception>
+    /// <exception cref="ArgumentException">The features are not one row per placeholder.</exception>
+    public void AppendTokens(ReadOnlySpan<int> tokens, ReadOnlyMemory<float> imageFeatures)
+    {
+        int h = _model.Signature.HiddenSize;
+        int pads = CountPads(tokens);
+        if (imageFeatures.Length != pads * h)
+        {
+            throw new ArgumentException(
+                $"The tokens hold {pads} image placeholder(s) ({ImageTokenId}), which need {pads} feature rows of {h}; {imageFeatures.Length} values were given.",
+                nameof(imageFeatures));
+        }
+
+        AppendCore(tokens, tokens, pads == 0 ? null : firstPad => imageFeatures[(firstPad * h)..]);
+    }
+
+    /// <summary>
+    /// Appends an encoded prompt (text and images, see <see cref="AndesModel.Encode"/>) and runs it. Image features are
+    /// taken from the model's feature cache or computed now, and only for images whose placeholders are actually run
+    /// (not for those inside a reused cached prefix).
+    /// </summary>
+    /// <param name="prompt">The prompt, encoded by this generator's model.</param>
+    /// <exception cref="PromptTooLongException">The sequence would not fit the context (checked before any compute).</exception>
+    /// <exception cref="Vision.InvalidImageException">An image fails to decode.</exception>
+    public void AppendPrompt(EncodedPrompt prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        AppendCore(prompt.IdArray, prompt.CacheKey, prompt.Images.Count == 0 ? null : firstPad => GatherFeatures(prompt, firstPad));
+    }
+
+    private void AppendCore(ReadOnlySpan<int> tokens, ReadOnlySpan<int> cacheKey, Func<int, ReadOnlyMemory<float>>? featuresFrom)
     {
         ThrowIfDone();
         if (GeneratedTokenCount > 0)
@@ -160,13 +204,12 @@ public sealed class Generator : IDisposable
 
         // Keys/values already cached for a prefix of this sequence are reused (see ReuseCachedPrefix).
         int cached = _runner.Length - _tokens.Count;
-        ReadOnlySpan<int> toRun = tokens;
-        if (cached > 0)
-        {
-            toRun = tokens[Math.Min(cached, tokens.Length - 1)..];
-        }
+        int skip = cached > 0 ? Math.Min(cached, tokens.Length - 1) : 0;
+        ReadOnlySpan<int> toRun = tokens[skip..];
+        ReadOnlyMemory<float> features = featuresFrom is null || CountPads(toRun) == 0 ? default : featuresFrom(CountPads(tokens[..skip]));
 
         _tokens.AddRange(tokens);
+        _cacheTokens.AddRange(cacheKey);
         _sampler.AddPromptTokens(tokens);
         PromptTokenCount += tokens.Length;
         _runner.Rewind(_tokens.Count - toRun.Length);
@@ -174,9 +217,49 @@ public sealed class Generator : IDisposable
         // Room for the tokens to come (up to 256 ahead; beyond that the cache doubles when needed), so the first decode
         // steps do not pay for growing and copying the whole cache.
         _runner.Reserve(_tokens.Count + Math.Min(_maxNewTokens, 256));
-        _runner.Forward(toRun, _runOptions, _decoderRunOptions);
+        _runner.Forward(toRun, features, _runOptions, _decoderRunOptions);
         _logitsReady = true;
     }
+
+    /// <summary>The feature rows of the prompt's placeholders from the <paramref name="firstPad"/>-th on, images encoded as needed.</summary>
+    private ReadOnlyMemory<float> GatherFeatures(EncodedPrompt prompt, int firstPad)
+    {
+        int h = _model.Signature.HiddenSize;
+        var parts = new List<ReadOnlyMemory<float>>();
+        int seen = 0, rows = 0;
+        foreach (PromptImage image in prompt.Images)
+        {
+            int from = Math.Max(0, firstPad - seen);
+            seen += image.TokenCount;
+            if (from >= image.TokenCount)
+            {
+                continue;
+            }
+
+            ReadOnlyMemory<float> values = _model.GetImageFeatures(image, _runOptions).Values;
+            parts.Add(values[(from * h)..]);
+            rows += image.TokenCount - from;
+        }
+
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        float[] all = GC.AllocateUninitializedArray<float>(rows * h);
+        int offset = 0;
+        foreach (ReadOnlyMemory<float> part in parts)
+        {
+            part.Span.CopyTo(all.AsSpan(offset));
+            offset += part.Length;
+        }
+
+        return all;
+    }
+
+    private int ImageTokenId => _model.Config.Model.ImageTokenId ?? 151654;
+
+    private int CountPads(ReadOnlySpan<int> tokens) => tokens.Count(ImageTokenId);
 
     /// <summary>Samples the next token from the current logits, appends it and, unless that ends the sequence, runs it.</summary>
     /// <returns>The token.</returns>
@@ -192,6 +275,7 @@ public sealed class Generator : IDisposable
         _logitsReady = false;
         _sampler.Accept(token);
         _tokens.Add(token);
+        _cacheTokens.Add(token);
         GeneratedTokenCount++;
         if (_stopTokens.Contains(token))
         {

@@ -1,6 +1,9 @@
 using Andes.GenAI.Adapters;
 using Andes.GenAI.Runtime;
+using Andes.GenAI.Generation;
+using Andes.GenAI.Prompts;
 using Andes.GenAI.Tokenization;
+using Andes.GenAI.Vision;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Andes.GenAI.Models;
@@ -8,7 +11,8 @@ namespace Andes.GenAI.Models;
 /// <summary>
 /// An AndesVL model folder loaded for inference: its <c>genai_config.json</c>, tokenizer and ONNX Runtime sessions
 /// (embedding and decoder). Load once and share: it is safe for concurrent use by any number of generations, each of
-/// which keeps its own key/value cache.
+/// which keeps its own key/value cache. A folder with a vision graph also takes images: see
+/// <see cref="Encode(ChatPrompt, PromptEncodingOptions?)"/> and <see cref="EncodeImage"/>.
 /// </summary>
 public sealed class AndesModel : IDisposable
 {
@@ -17,10 +21,15 @@ public sealed class AndesModel : IDisposable
     private readonly Lazy<InferenceSession>? _loraDecoder;
     private readonly SharedWeights? _sharedWeights;
     private readonly Lazy<LoraModelInputs> _loraInputs;
+    private readonly VisionEncoder? _vision;
+    private readonly ImageFeatureCache _imageFeatures;
     private int _disposed;
 
-    private AndesModel(string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession decoder, InferenceSession? embedding, AndesModelOptions options, Func<InferenceSession>? openLoraDecoder, SharedWeights? sharedWeights)
+    private AndesModel(string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession decoder, InferenceSession? embedding, AndesModelOptions options, Func<InferenceSession>? openLoraDecoder, SharedWeights? sharedWeights, VisionEncoder? vision, ImageProcessor? imageProcessor)
     {
+        _vision = vision;
+        ImageProcessor = imageProcessor;
+        _imageFeatures = new ImageFeatureCache(options.ImageFeatureCacheBytes);
         Directory = directory;
         Config = config;
         Tokenizer = tokenizer;
@@ -67,6 +76,18 @@ public sealed class AndesModel : IDisposable
 
     internal InferenceSession? Embedding => _embedding;
 
+    /// <summary>Whether the folder has a vision graph, so prompts may hold images.</summary>
+    public bool SupportsImages => _vision is not null;
+
+    /// <summary>The image processor configured by the folder's processor config, or null when the model takes no images.</summary>
+    public ImageProcessor? ImageProcessor { get; }
+
+    /// <summary>Stopwatch ticks spent in the vision graph's Run, summed over all images encoded.</summary>
+    internal long VisionRunTicks => _vision?.RunTicks ?? 0;
+
+    /// <summary>The feature cache (for tests and statistics).</summary>
+    internal ImageFeatureCache ImageFeatureCache => _imageFeatures;
+
     internal DecoderSignature Signature { get; }
 
     /// <summary>The decoder's LoRA inputs (empty for a model converted without LoRA targets).</summary>
@@ -93,11 +114,28 @@ public sealed class AndesModel : IDisposable
         InferenceSession? embedding = null;
         InferenceSession? decoder = null;
         SharedWeights? shared = null;
+        VisionEncoder? vision = null;
+        ImageProcessor? imageProcessor = null;
         try
         {
             if (config.Model.Embedding is { } e)
             {
                 embedding = OpenSession(directory, e.Filename, e.SessionOptions, options, configFile, "model.embedding");
+            }
+
+            if (config.Model.Vision is { } v)
+            {
+                imageProcessor = LoadImageProcessor(directory, v, configFile);
+                InferenceSession session = OpenSession(directory, v.Filename, v.SessionOptions, options, configFile, "model.vision");
+                try
+                {
+                    vision = new VisionEncoder(session, v, config.Model.Decoder.HiddenSize, configFile);
+                }
+                catch
+                {
+                    session.Dispose();
+                    throw;
+                }
             }
 
             LoraModelManifest? lora = LoraModelManifest.TryLoad(directory);
@@ -122,40 +160,215 @@ public sealed class AndesModel : IDisposable
                     return session;
                 }
 
-                return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options, OpenLoraDecoder, shared);
+                return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options, OpenLoraDecoder, shared, vision, imageProcessor);
             }
 
             decoder = OpenSession(directory, config.Model.Decoder.Filename, config.Model.Decoder.SessionOptions, options, configFile, "model.decoder");
-            return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options, null, null);
+            return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options, null, null, vision, imageProcessor);
         }
         catch
         {
             embedding?.Dispose();
             decoder?.Dispose();
             shared?.Dispose();
+            vision?.Dispose();
             throw;
         }
     }
 
-    /// <summary>Tokenises a rendered chat prompt (added tokens such as <c>&lt;|im_start|&gt;</c> are recognised).</summary>
+    /// <summary>Tokenises a rendered chat prompt (added tokens such as <c>&lt;|im_start|&gt;</c> are recognised), expanding images to their placeholder tokens.</summary>
     /// <param name="prompt">The rendered prompt.</param>
     /// <returns>The token ids.</returns>
     /// <exception cref="NotSupportedException">The prompt has images and this model has no vision graph.</exception>
-    public int[] EncodePrompt(Prompts.ChatPrompt prompt)
+    /// <exception cref="InvalidImageException">An image is empty, unsupported, truncated, corrupt or too large.</exception>
+    /// <exception cref="PromptTooLongException">The prompt does not fit the context.</exception>
+    public int[] EncodePrompt(ChatPrompt prompt) => Encode(prompt).IdArray;
+
+    /// <summary>
+    /// Tokenises a rendered chat prompt and expands each image slot to <c>&lt;img&gt;</c>, one <c>&lt;|vision_pad|&gt;</c>
+    /// per image token and <c>&lt;/img&gt;</c>. Images are only measured here (from their headers): pixels are decoded and
+    /// encoded by the vision graph when the placeholders are run, and not at all when a cached prefix already covers them.
+    /// </summary>
+    /// <param name="prompt">The rendered prompt.</param>
+    /// <param name="options">Image size and budget options; null for the defaults.</param>
+    /// <returns>The encoded prompt.</returns>
+    /// <exception cref="NotSupportedException">The prompt has images and this model has no vision graph.</exception>
+    /// <exception cref="InvalidImageException">An image is empty, unsupported, truncated, corrupt or too large (checked before any pixel memory is allocated).</exception>
+    /// <exception cref="PromptTooLongException">The prompt does not fit the context (the message names each image and its token count).</exception>
+    public EncodedPrompt Encode(ChatPrompt prompt, PromptEncodingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        var ids = new List<int>();
-        foreach (Prompts.ChatPromptSegment segment in prompt.Segments)
+        ThrowIfDisposed();
+        options ??= DefaultEncodingOptions;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReservedTokens, 1, nameof(options));
+        if (prompt.ImageCount > 0 && (_vision is null || ImageProcessor is null))
+        {
+            throw new NotSupportedException($"Model '{Directory}' has no vision graph, so it cannot take image input.");
+        }
+
+        var textIds = new List<int[]>();
+        var inputs = new List<ImageInput>();
+        var scratch = new List<int>();
+        int textTokens = 0;
+        foreach (ChatPromptSegment segment in prompt.Segments)
         {
             if (segment.IsImage)
             {
-                throw new NotSupportedException($"Model '{Directory}' has no vision graph, so it cannot take image input.");
+                inputs.Add(ImageInput.Resolve(segment.Image!, inputs.Count, ImageProcessor!.Options.Decoder));
+                continue;
             }
 
-            Tokenizer.EncodeToIds(segment.Text!, ids);
+            scratch.Clear();
+            Tokenizer.EncodeToIds(segment.Text!, scratch);
+            textIds.Add([.. scratch]);
+            textTokens += scratch.Count;
         }
 
-        return [.. ids];
+        int limit = ContextLength - options.ReservedTokens;
+        ImageProcessor? processor = inputs.Count == 0 ? null : ProcessorFor(options.ImageMaxSize);
+        ImageGeometry[] geometries = Measure(inputs, processor);
+        int total = textTokens + ImageTokens(geometries);
+        if (total > limit && inputs.Count > 0 && options.DownscaleImagesToFit)
+        {
+            int step = processor!.Options.PatchSize * processor.Options.MergeSize;
+            for (int maxSize = (int)(processor.Options.MaxSize * 0.9); total > limit && maxSize >= step; maxSize = (int)(maxSize * 0.9))
+            {
+                ImageProcessor smaller = ProcessorFor(maxSize);
+                ImageGeometry[] candidate = Measure(inputs, smaller);
+                int candidateTotal = textTokens + ImageTokens(candidate);
+                if (candidateTotal >= total)
+                {
+                    continue; // the minimum token count holds these images up; smaller steps will not help either
+                }
+
+                (processor, geometries, total) = (smaller, candidate, candidateTotal);
+            }
+        }
+
+        int vocabImage = Config.Model.ImageTokenId ?? DefaultImageTokenId;
+        int start = Config.Model.VisionStartTokenId ?? DefaultVisionStartTokenId;
+        int end = Config.Model.VisionEndTokenId ?? DefaultVisionEndTokenId;
+        int[] ids = new int[total];
+        int[] key = new int[total];
+        var images = new PromptImage[inputs.Count];
+        int position = 0, text = 0, image = 0;
+        foreach (ChatPromptSegment segment in prompt.Segments)
+        {
+            if (!segment.IsImage)
+            {
+                int[] part = textIds[text++];
+                part.CopyTo(ids, position);
+                part.CopyTo(key, position);
+                position += part.Length;
+                continue;
+            }
+
+            ImageGeometry g = geometries[image];
+            ids[position] = key[position] = start;
+            position++;
+            images[image] = new PromptImage(image, inputs[image], processor!, g, position);
+            UInt128 hash = inputs[image].ContentHash ^ (UInt128)(uint)g.GetHashCode();
+            for (int k = 0; k < g.TokenCount; k++, position++)
+            {
+                ids[position] = vocabImage;
+                key[position] = ~(int)((uint)(hash >> (32 * (k % 4))) & 0x7FFF_FFFF); // negative: never a token id
+            }
+
+            ids[position] = key[position] = end;
+            position++;
+            image++;
+        }
+
+        if (total > limit)
+        {
+            throw new PromptTooLongException(total, ContextLength, images);
+        }
+
+        return new EncodedPrompt(ids, key, images);
+    }
+
+    /// <summary>Runs the vision graph on a preprocessed image (no caching).</summary>
+    /// <param name="image">The image, preprocessed by <see cref="ImageProcessor"/> (or a processor with the same patch size).</param>
+    /// <returns>One feature row of the hidden size per image token.</returns>
+    /// <exception cref="NotSupportedException">The model has no vision graph.</exception>
+    public ImageFeatures EncodeImage(ProcessedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ThrowIfDisposed();
+        VisionEncoder vision = _vision ?? throw new NotSupportedException($"Model '{Directory}' has no vision graph, so it cannot take image input.");
+        return vision.Encode(image);
+    }
+
+    /// <summary>The features of a prompt image: from the cache, or decoded, preprocessed and encoded (then cached).</summary>
+    internal ImageFeatures GetImageFeatures(PromptImage image, RunOptions? runOptions = null)
+    {
+        ThrowIfDisposed();
+        if (_imageFeatures.TryGet(image.ContentHash, image.Geometry, out ImageFeatures cached))
+        {
+            return cached;
+        }
+
+        ImageFeatures features;
+        using (ProcessedImage processed = image.Input.Process(image.Processor))
+        {
+            if (processed.Geometry != image.Geometry)
+            {
+                throw new InvalidImageException(
+                    ImageErrorKind.Corrupt, $"The {image.Name} decoded to {processed.Geometry.OriginalWidth} x {processed.Geometry.OriginalHeight}, not the {image.Width} x {image.Height} its header claims.", image.Name);
+            }
+
+            features = _vision!.Encode(processed, runOptions);
+        }
+
+        _imageFeatures.Add(image.ContentHash, image.Geometry, features);
+        return features;
+    }
+
+    private static readonly PromptEncodingOptions DefaultEncodingOptions = new();
+
+    private const int DefaultImageTokenId = 151654;
+    private const int DefaultVisionStartTokenId = 151652;
+    private const int DefaultVisionEndTokenId = 151653;
+
+    private static ImageGeometry[] Measure(List<ImageInput> inputs, ImageProcessor? processor) =>
+        [.. inputs.Select(i => processor!.GetGeometry(i.Width, i.Height))];
+
+    private static int ImageTokens(ImageGeometry[] geometries) => geometries.Sum(g => g.TokenCount + 2);
+
+    private ImageProcessor ProcessorFor(int? maxSize)
+    {
+        ImageProcessor processor = ImageProcessor!;
+        if (maxSize is not { } size || size == processor.Options.MaxSize)
+        {
+            return processor;
+        }
+
+        ImageProcessorOptions options = processor.Options;
+        options.MaxSize = size;
+        return new ImageProcessor(options);
+    }
+
+    private static ImageProcessor LoadImageProcessor(string directory, GenAIVisionConfig vision, string configFile)
+    {
+        if (vision.ConfigFilename is not { } name)
+        {
+            throw new ModelConfigurationException($"'{configFile}': field 'model.vision.config_filename' is missing; the image processor needs it.", configFile, "model.vision.config_filename");
+        }
+
+        string path = Path.Combine(directory, name);
+        if (!File.Exists(path))
+        {
+            throw new ModelConfigurationException($"'{configFile}': field 'model.vision.config_filename' names '{name}', which is not in '{directory}'.", configFile, "model.vision.config_filename");
+        }
+
+        ImageProcessorOptions options = ImageProcessorOptions.FromPreprocessorConfig(path);
+        if (vision.PatchSize is { } patch && patch != options.PatchSize)
+        {
+            throw new ModelConfigurationException(
+                $"'{configFile}': field 'model.vision.patch_size' is {patch} but '{path}' says patch size {options.PatchSize}.", configFile, "model.vision.patch_size");
+        }
+
+        return new ImageProcessor(options);
     }
 
     /// <summary>Releases the ONNX Runtime sessions. Generations in flight must have finished.</summary>
@@ -170,6 +383,7 @@ public sealed class AndesModel : IDisposable
             }
 
             _embedding?.Dispose();
+            _vision?.Dispose();
             _sharedWeights?.Dispose();
         }
     }

@@ -32,6 +32,15 @@ public sealed class AndesModelOptions
     /// <summary>Receives warnings such as a provider fall-back (null: none).</summary>
     public ILogger? Logger { get; set; }
 
+    /// <summary>The default <see cref="ImageFeatureCacheBytes"/>: 64 MiB (about a dozen 1280 x 720 screenshots on a 1B model).</summary>
+    public const long DefaultImageFeatureCacheBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes of image features kept by content hash, so a follow-up turn (or a repeated image) does not run the vision
+    /// graph again; 0 disables the cache. Default <see cref="DefaultImageFeatureCacheBytes"/>.
+    /// </summary>
+    public long ImageFeatureCacheBytes { get; set; } = DefaultImageFeatureCacheBytes;
+
     /// <summary>Creates a copy.</summary>
     public AndesModelOptions Clone()
     {
@@ -43,6 +52,7 @@ public sealed class AndesModelOptions
             ExecutionProviders = ExecutionProviders is null ? null : [.. ExecutionProviders],
             AllowCpuFallback = AllowCpuFallback,
             Logger = Logger,
+            ImageFeatureCacheBytes = ImageFeatureCacheBytes,
         };
         foreach ((string key, string value) in SessionConfigEntries)
         {

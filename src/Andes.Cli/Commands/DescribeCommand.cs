@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Andes.GenAI.Chat;
+using Andes.GenAI.Models;
+using Microsoft.Extensions.AI;
+using Spectre.Console;
+
+namespace Andes.Cli.Commands;
+
+/// <summary><c>andes describe</c>: stream a model's description of an image, with the image's token count and timings.</summary>
+internal static class DescribeCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "The model folder.", Required = true };
+        var image = new Argument<FileInfo>("image") { Description = "The image file (PNG, JPEG, BMP, GIF)." };
+        var prompt = new Option<string>("--prompt") { Description = "The instruction sent with the image.", DefaultValueFactory = _ => "Describe this image." };
+        var sampling = new SamplingOptions();
+        var images = new ImageOptions();
+        var command = new Command("describe", "Describe an image.") { model, image, prompt };
+        images.AddTo(command, withImages: false);
+        sampling.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName);
+            ImageOptions.RequireVision(m, 1);
+            DataContent content = ImageOptions.Load(parse.GetValue(image)!.FullName);
+            using var client = new AndesChatClient(m, new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) });
+            ChatOptions options = ChatCommand.ExplicitChatOptions(parse, sampling);
+            List<ChatMessage> messages = [new(ChatRole.User, [content, new TextContent(parse.GetValue(prompt)!)])];
+            (ChatResponse response, TimeSpan? first, TimeSpan total) = await ConsoleStreaming.StreamAsync(client, messages, options, cancellationToken);
+            EncodedPrompt encoded = m.Encode(AndesChatClientPromptRenderer.Render(messages), new PromptEncodingOptions { ImageMaxSize = parse.GetValue(images.MaxSize) });
+            PromptImage info = encoded.Images[0];
+            AnsiConsole.MarkupLine(
+                $"[grey]{Markup.Escape(info.ToString())}; {response.Usage?.InputTokenCount} prompt tokens, {response.Usage?.OutputTokenCount} generated; " +
+                $"first token after {first?.TotalMilliseconds:F0} ms (image decode, vision encoder and prompt), total {total.TotalSeconds:F2} s[/]");
+            return 0;
+        });
+        return command;
+    }
+}
