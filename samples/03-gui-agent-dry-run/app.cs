@@ -9,14 +9,16 @@
 //
 // Nothing touches your real screen: the "screen" is a dialog drawn in memory (`InMemoryScreenCapture`), and the
 // model is scripted, with the boxes answered by `OracleGroundingChatClient`, which knows where each element is.
-// So every number below is deterministic: which element each step found, where the click landed, the outcome. To
-// drive the agent with a real AndesVL model, pass an `AndesChatClient` instead of the scripted client.
+// So every number below is deterministic: which element each step found, where the click landed, the outcome. The
+// last section drives the same agent with `AndesChatClient`, the real engine.
 //
 // Run it as a notebook (Polyglot Notebooks) or as a file-based app: `dotnet run app.cs` in `samples/03-gui-agent-dry-run`.
 
 // %%
 #:package Microsoft.Extensions.AI@10.11.0
 #:project ../../src/Andes.Agents.Gui/Andes.Agents.Gui.csproj
+#:project ../../src/Andes.GenAI/Andes.GenAI.csproj
+#:project ../../src/Andes.ModelBuilder/Andes.ModelBuilder.csproj
 #:property ManagePackageVersionsCentrally=false
 #:property PublishAot=false
 using System.IO;
@@ -29,6 +31,9 @@ using Andes.Agents.Gui.Geometry;
 using Andes.Agents.Gui.Grounding;
 using Andes.Agents.Gui.Imaging;
 using Andes.Agents.Gui.Trajectory;
+using Andes.GenAI.Chat;
+using Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder.Conversion;
 using Microsoft.Extensions.AI;
 
 // %% [markdown]
@@ -178,9 +183,39 @@ display(HTML(pictures));
 Console.WriteLine($"recorded: {string.Join(", ", Directory.GetFiles(recorder.Directory).Select(Path.GetFileName).Order())}");
 
 // %% [markdown]
+// ## The same agent on the real engine
+//
+// Driving the agent with AndesVL is one change: pass an `AndesChatClient`. Set `ANDES_MODEL` to a converted model
+// folder to try a real one; without it we generate the tiny model, whose answers are noise. That shows the other
+// half of the safety story: an answer that is not a valid action in range is rejected and never executed, the model
+// is told why, and after `MaxConsecutiveRejections` (3) such answers in a row the agent gives up.
+
+// %%
+string tinyModel = Environment.GetEnvironmentVariable("ANDES_MODEL") ?? Path.Combine(work, "tiny-int4");
+if (!File.Exists(Path.Combine(tinyModel, "genai_config.json")))
+{
+    CheckpointGenerator.Generate(Path.Combine(work, "checkpoint"), CheckpointShape.Tiny, new CheckpointGeneratorOptions { Seed = 1 });
+    ModelConverter.Convert(Path.Combine(work, "checkpoint"), tinyModel, new ModelConversionOptions { ContextLength = 4096 });
+}
+
+var andes = new AndesChatClient(tinyModel);
+var realScreen = new InMemoryScreenCapture(before.Clone());
+var realExecutor = new DryRunExecutor();
+var realOptions = new GuiAgentOptions { SettleDelay = TimeSpan.Zero, ChatOptions = new ChatOptions { Temperature = 0, MaxOutputTokens = 32 } };
+GuiAgentRunResult real = await new GuiAgent(andes, realScreen, realExecutor, realOptions).RunAsync("Save the document as quarterly-report.txt");
+Console.WriteLine($"status: {real.Status}, {real.Steps.Count} steps, {realExecutor.Actions.Count} actions executed");
+foreach (TrajectoryStep step in real.Steps)
+{
+    string detail = step.Detail ?? "";
+    Console.WriteLine($"step {step.Index}: {step.Outcome}: {(detail.Length <= 100 ? detail : detail[..100] + "...")}");
+}
+
+// %% [markdown]
 // ## Clean up
 
 // %%
+andes.Dispose();
+realScreen.Dispose();
 screen.Dispose();
 agentModel.Dispose();
 Directory.Delete(work, recursive: true);
