@@ -12,7 +12,8 @@ internal static class Samples
         [
             @"the model sees it as 336 x 224 pixels, 24 x 16 patches of 14, 96 image tokens",
             @"112 prompt tokens \(the image's 96 included\), 24 generated",
-            @"155 prompt tokens, 135 of them reused from the cache \(the image's 96 tokens included: True\)",
+            // The follow-up's counts depend on how the tiny model's noise re-tokenizes; that the image is in the reused prefix does not.
+            @"\d+ prompt tokens, \d+ of them reused from the cache \(the image's 96 tokens included: True\)",
             @"same answer as from the PNG: True",
             @"without the image: 14 prompt tokens, a different answer: True",
             @"1280 x 720\s+->\s+980 x 560\s+700 tokens",
