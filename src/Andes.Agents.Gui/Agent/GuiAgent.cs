@@ -26,6 +26,7 @@ public sealed class GuiAgent
     private readonly IScreenCapture _capture;
     private readonly IActionExecutor _executor;
     private readonly GuiAgentOptions _options;
+    private readonly ImageTransport _transport;
 
     /// <summary>Creates an agent.</summary>
     /// <param name="client">The vision-language model.</param>
@@ -42,6 +43,7 @@ public sealed class GuiAgent
         _executor = executor;
         _options = options?.Clone() ?? new GuiAgentOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxSteps, 1, nameof(options));
+        _transport = _options.Transport.Resolve(client);
     }
 
     /// <summary>Runs a task.</summary>
@@ -88,7 +90,7 @@ public sealed class GuiAgent
 
             ScreenFrame frame = _capture.Capture(region);
             var mapper = new CoordinateMapper(ImageGeometry.Compute(frame.Width, frame.Height, _options.Sizing), _options.Coordinates, frame.Bounds);
-            List<ChatMessage> messages = GuiAgentPrompt.CreateMessages(systemPrompt, task, Window(history), frame.ToDataContent(_options.Png));
+            List<ChatMessage> messages = GuiAgentPrompt.CreateMessages(systemPrompt, task, Window(history), frame.ToDataContent(_transport, _options.Png));
             ChatResponse response = await _client.GetResponseAsync(messages, CreateChatOptions(), ct).ConfigureAwait(false);
             string answer = response.Text;
             var step = new TrajectoryStep { Index = index, Timestamp = DateTimeOffset.UtcNow, Outcome = StepOutcome.Rejected, ModelResponse = answer };
@@ -211,7 +213,7 @@ public sealed class GuiAgent
             options.WithSkill(skill);
         }
 
-        return options;
+        return _options.Sizing.ApplyTo(options);
     }
 
     private static TrajectoryStep Record(TrajectoryRecorder? recorder, TrajectoryStep step, ScreenFrame frame)

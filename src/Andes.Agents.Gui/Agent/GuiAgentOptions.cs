@@ -15,10 +15,10 @@ public sealed class GuiAgentOptions
     /// <summary>Rejected or blocked answers in a row before giving up (3).</summary>
     public int MaxConsecutiveRejections { get; set; } = 3;
 
-    /// <summary>How the model writes coordinates (AndesVL: 0-1000 over the processed image).</summary>
+    /// <summary>How the model writes coordinates (AndesVL: 0-1000 over the source image).</summary>
     public ModelCoordinateSystem Coordinates { get; set; } = ModelCoordinateSystem.AndesVL;
 
-    /// <summary>The engine's image sizing (must match the engine).</summary>
+    /// <summary>The engine's image sizing (default: the engine's, <c>max_size</c> 733); its max size is sent with every request.</summary>
     public ImageSizingOptions Sizing { get; set; } = ImageSizingOptions.AndesVL;
 
     /// <summary>The desktop area to screenshot each step; null for the primary monitor.</summary>
@@ -51,8 +51,11 @@ public sealed class GuiAgentOptions
     /// <summary>The LoRA skill to ask for (see <see cref="GuiSkill"/>); null for none.</summary>
     public string? SkillName { get; set; }
 
-    /// <summary>Chat options to start from (cloned per request); null for greedy decoding with 256 output tokens.</summary>
+    /// <summary>Chat options to start from (cloned per request; the image size is set on the clone); null for greedy decoding with 256 output tokens.</summary>
     public ChatOptions? ChatOptions { get; set; }
+
+    /// <summary>How screenshots are sent: raw pixels to the Andes engine, PNG to other clients (<see cref="Capture.ImageTransport.Auto"/>, the default).</summary>
+    public Capture.ImageTransport Transport { get; set; } = Capture.ImageTransport.Auto;
 
     /// <summary>PNG settings for screenshots sent to the model.</summary>
     public PngEncoderOptions Png { get; set; } = PngEncoderOptions.Default;

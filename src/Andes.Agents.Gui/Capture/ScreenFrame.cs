@@ -29,4 +29,21 @@ public sealed record ScreenFrame(BgraImage Image, ScreenRectangle Bounds, double
     /// <param name="options">Encoder settings; null for the defaults.</param>
     /// <returns>The content.</returns>
     public DataContent ToDataContent(PngEncoderOptions? options = null) => new(EncodePng(options), PngEncoder.MediaType);
+
+    /// <summary>
+    /// The frame as raw BGRA content (<c>image/x-raw; format=bgra32; width=W; height=H; stride=S</c>, see
+    /// <see cref="RawFrameContent"/>): no encoding, no copy. Only the Andes engine understands it.
+    /// </summary>
+    /// <returns>The content (it shares the frame's pixel buffer).</returns>
+    public DataContent ToRawDataContent() => RawFrameContent.Create(Image);
+
+    /// <summary>The frame as message content in the given transport.</summary>
+    /// <param name="transport">
+    /// <see cref="ImageTransport.RawPixels"/> for raw BGRA; <see cref="ImageTransport.Png"/> (or an unresolved
+    /// <see cref="ImageTransport.Auto"/>: resolve it against the client first with <see cref="ImageTransportExtensions.Resolve"/>) for PNG.
+    /// </param>
+    /// <param name="png">PNG settings; null for the defaults.</param>
+    /// <returns>The content.</returns>
+    public DataContent ToDataContent(ImageTransport transport, PngEncoderOptions? png = null)
+        => transport == ImageTransport.RawPixels ? ToRawDataContent() : ToDataContent(png);
 }

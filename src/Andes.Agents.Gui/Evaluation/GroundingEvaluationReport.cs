@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Andes.Agents.Gui.Grounding;
 
 namespace Andes.Agents.Gui.Evaluation;
 
@@ -21,6 +22,7 @@ public sealed class GroundingEvaluationReport
         ByPlatform = Group(results, r => r.Sample.Platform);
         ByDataType = Group(results, r => r.Sample.DataType);
         ByPlatformAndDataType = Group(results, r => r.Sample.Platform + "/" + r.Sample.DataType);
+        RejectedByReason = Enum.GetValues<GroundingFailureReason>().ToDictionary(reason => reason, reason => results.Count(r => r.Failure?.Reason == reason));
     }
 
     /// <summary>The dataset's file.</summary>
@@ -44,12 +46,20 @@ public sealed class GroundingEvaluationReport
     /// <summary>By platform and data type.</summary>
     public IReadOnlyList<GroundingAccuracy> ByPlatformAndDataType { get; }
 
-    /// <summary>A plain-text table.</summary>
+    /// <summary>Rejected answers (counted as misses) by why they were rejected; every reason is present, with 0 when none.</summary>
+    public IReadOnlyDictionary<GroundingFailureReason, int> RejectedByReason { get; }
+
+    /// <summary>
+    /// A plain-text report: a summary line (<c>score: H/N hits (A%), R rejected (...)</c>), then a table overall, by
+    /// platform, by data type and by both.
+    /// </summary>
     /// <returns>The table.</returns>
     public string ToText()
     {
         var s = new StringBuilder();
         s.Append(CultureInfo.InvariantCulture, $"Grounding evaluation of {Model} on {Dataset}\n");
+        string reasons = string.Join(", ", RejectedByReason.Select(p => string.Create(CultureInfo.InvariantCulture, $"{ReasonName(p.Key)} {p.Value}")));
+        s.Append(CultureInfo.InvariantCulture, $"score: {Overall.Hits}/{Overall.Count} hits ({Overall.Accuracy * 100:0.00}%), {Overall.Rejected} rejected ({reasons}), {Overall.BoxAnswers} box answers\n");
         s.Append(CultureInfo.InvariantCulture, $"{"group",-28} {"n",6} {"hits",6} {"accuracy",9} {"rejected",9} {"boxes",6} {"mean IoU",9}\n");
         foreach (GroundingAccuracy a in new[] { Overall }.Concat(ByPlatform).Concat(ByDataType).Concat(ByPlatformAndDataType))
         {
@@ -71,6 +81,7 @@ public sealed class GroundingEvaluationReport
             by_platform = ByPlatform.Select(Row),
             by_data_type = ByDataType.Select(Row),
             by_platform_and_data_type = ByPlatformAndDataType.Select(Row),
+            rejected_by_reason = RejectedByReason.ToDictionary(p => ReasonName(p.Key), p => p.Value),
             samples = Results.Select(r => new
             {
                 index = r.Sample.Index,
@@ -85,6 +96,15 @@ public sealed class GroundingEvaluationReport
             }),
         },
         new JsonSerializerOptions { WriteIndented = true });
+
+    private static string ReasonName(GroundingFailureReason reason) => reason switch
+    {
+        GroundingFailureReason.NoCoordinates => "no coordinates",
+        GroundingFailureReason.Malformed => "malformed",
+        GroundingFailureReason.OutOfRange => "out of range",
+        GroundingFailureReason.OutsideImage => "outside image",
+        _ => reason.ToString(),
+    };
 
     private static object Row(GroundingAccuracy a)
         => new { group = a.Group, count = a.Count, hits = a.Hits, accuracy = a.Accuracy, rejected = a.Rejected, box_answers = a.BoxAnswers, mean_iou = a.MeanIntersectionOverUnion };

@@ -1,3 +1,4 @@
+using Andes.Agents.Gui.Capture;
 using Andes.Agents.Gui.Geometry;
 using Andes.Agents.Gui.Grounding;
 using Andes.Agents.Gui.Imaging;
@@ -7,7 +8,8 @@ namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>
 /// Scores a vision-language <see cref="IChatClient"/> on a grounding dataset: each image goes to the model as-is (PNG
-/// or JPEG bytes) with AndesVL's grounding prompt; the answer is parsed, range-checked and mapped back to image pixels
+/// or JPEG bytes, as in AndesVL's published evaluation; with <see cref="GroundingOptions.Transport"/> set to
+/// <see cref="ImageTransport.RawPixels"/>, PNG files are decoded here and sent as raw pixels) with AndesVL's grounding prompt; the answer is parsed, range-checked and mapped back to image pixels
 /// through the same chain the agent uses; a sample is a hit when the point lies in the true box (edges included),
 /// and box answers also get their IoU. Rejected answers count as misses.
 /// </summary>
@@ -68,7 +70,10 @@ public sealed class GroundingEvaluator
         byte[] bytes = await File.ReadAllBytesAsync(sample.ImagePath, cancellationToken).ConfigureAwait(false);
         ImageInfo info = ImageInfo.Read(bytes, sample.ImagePath);
         CoordinateMapper mapper = CreateMapper(info.Width, info.Height, _options);
-        List<ChatMessage> messages = GroundingPrompt.CreateMessages(sample.Instruction, new DataContent(bytes, info.MediaType), _options.IncludeSystemPrompt);
+        DataContent image = _options.Transport == ImageTransport.RawPixels && info.MediaType == PngEncoder.MediaType
+            ? RawFrameContent.Create(PngDecoder.Decode(bytes, sample.ImagePath))
+            : new DataContent(bytes, info.MediaType);
+        List<ChatMessage> messages = GroundingPrompt.CreateMessages(sample.Instruction, image, _options.IncludeSystemPrompt);
         ChatResponse response;
         try
         {

@@ -6,10 +6,14 @@ namespace Andes.Agents.Gui.Grounding;
 /// <remarks>Plain options class; <see cref="Clone"/> copies it.</remarks>
 public sealed class GroundingOptions
 {
-    /// <summary>How the model writes coordinates (default: AndesVL, 0-1000 over the processed image).</summary>
+    /// <summary>How the model writes coordinates (default: AndesVL, 0-1000 over the source image).</summary>
     public ModelCoordinateSystem Coordinates { get; set; } = ModelCoordinateSystem.AndesVL;
 
-    /// <summary>The engine's image sizing (must match the engine's processor settings).</summary>
+    /// <summary>
+    /// The engine's image sizing (default: the engine's, <c>max_size</c> 733). Its <see cref="ImageSizingOptions.MaxSize"/>
+    /// is sent with every request (<see cref="ImageSizingOptions.MaxSizeChatOptionKey"/>) so the engine sizes images the
+    /// same way; the geometry only matters for <see cref="ModelCoordinateFrame.ProcessedImage"/> coordinates.
+    /// </summary>
     public ImageSizingOptions Sizing { get; set; } = ImageSizingOptions.AndesVL;
 
     /// <summary>The LoRA skill to ask for (see <see cref="GuiSkill"/>); null for none.</summary>
@@ -24,6 +28,9 @@ public sealed class GroundingOptions
     /// <summary>Whether to send AndesVL's grounding system prompt (true, as in its evaluation).</summary>
     public bool IncludeSystemPrompt { get; set; } = true;
 
+    /// <summary>How screen frames are sent: raw pixels to the Andes engine, PNG to other clients (<see cref="Capture.ImageTransport.Auto"/>, the default).</summary>
+    public Capture.ImageTransport Transport { get; set; } = Capture.ImageTransport.Auto;
+
     /// <summary>PNG settings for screenshots sent to the model.</summary>
     public Imaging.PngEncoderOptions Png { get; set; } = Imaging.PngEncoderOptions.Default;
 
@@ -31,7 +38,10 @@ public sealed class GroundingOptions
     /// <returns>The copy.</returns>
     public GroundingOptions Clone() => (GroundingOptions)MemberwiseClone();
 
-    /// <summary>The chat options for one request: <see cref="ChatOptions"/> cloned (or the defaults), the skill set, then the hook.</summary>
+    /// <summary>
+    /// The chat options for one request: <see cref="ChatOptions"/> cloned (or the defaults), the skill set, the hook, then
+    /// the image size (<see cref="ImageSizingOptions.ApplyTo"/>; last, so the engine always sizes images as the mapping assumes).
+    /// </summary>
     /// <returns>New chat options.</returns>
     public ChatOptions CreateChatOptions()
     {
@@ -42,6 +52,6 @@ public sealed class GroundingOptions
         }
 
         ConfigureChatOptions?.Invoke(options);
-        return options;
+        return Sizing.ApplyTo(options);
     }
 }

@@ -4,18 +4,19 @@ namespace Andes.Agents.Gui.Grounding;
 
 /// <summary>
 /// Where a source image (a screenshot) lands in the processed image the model sees: the processed canvas size (a
-/// multiple of the resize base) and the rectangle the resized source occupies on it (the rest is padding).
+/// multiple of the resize step) and the rectangle the resized source occupies on it (the rest is padding).
 /// </summary>
 /// <remarks>
-/// <see cref="Compute"/> is AndesVL's sizing rule (model spec, section 3) as a pure function: cap the longest side;
-/// scale up to at least <see cref="ImageSizingOptions.MinTokens"/> tokens of area; scale down to at most
-/// <c>MaxSize^2</c> pixels; round each side up to the base; then resize the source keeping its aspect ratio
-/// (scale = min(W/w, H/h), each side rounded to the nearest pixel) and paste it centred (offset = floor of half the
-/// slack). Immutable and thread-safe.
+/// <see cref="Compute"/> is the Andes engine's sizing arithmetic, copied (this library does not reference the engine)
+/// and checked against the engine's <c>ImageProcessor.GetGeometry</c> for thousands of sizes by the tests: for the same
+/// <see cref="ImageSizingOptions"/> (rule, patch, merge, <c>max_size</c>, cap, minimum tokens) both compute the same
+/// resized size, canvas and offset (<c>floor</c> of half the slack). When the longest-side cap applies, the engine
+/// resizes twice (to the capped size, then to the content size); the mapping only needs the end-to-end scale
+/// (content size / source size), which the two steps compose to exactly. Immutable and thread-safe.
 /// </remarks>
 public sealed record ImageGeometry
 {
-    /// <summary>Creates a geometry from explicit values (use <see cref="Compute"/> for the AndesVL rule).</summary>
+    /// <summary>Creates a geometry from explicit values (use <see cref="Compute"/> for the engine's rule).</summary>
     /// <param name="sourceWidth">Source image width in pixels.</param>
     /// <param name="sourceHeight">Source image height in pixels.</param>
     /// <param name="processedWidth">Processed canvas width.</param>
@@ -56,10 +57,10 @@ public sealed record ImageGeometry
     /// <summary>Source image height in pixels.</summary>
     public int SourceHeight { get; }
 
-    /// <summary>Processed canvas width (a multiple of the resize base).</summary>
+    /// <summary>Processed canvas width (a multiple of the resize step).</summary>
     public int ProcessedWidth { get; }
 
-    /// <summary>Processed canvas height (a multiple of the resize base).</summary>
+    /// <summary>Processed canvas height (a multiple of the resize step).</summary>
     public int ProcessedHeight { get; }
 
     /// <summary>Left padding: where the resized source starts on the canvas.</summary>
@@ -90,80 +91,123 @@ public sealed record ImageGeometry
     /// <returns>The identity geometry.</returns>
     public static ImageGeometry Identity(int width, int height) => new(width, height, width, height, 0, 0, width, height);
 
-    /// <summary>Applies AndesVL's sizing rule to a source image size.</summary>
+    /// <summary>Applies the engine's sizing rule to a source image size.</summary>
     /// <param name="width">Source width in pixels.</param>
     /// <param name="height">Source height in pixels.</param>
     /// <param name="options">Processor settings; null for <see cref="ImageSizingOptions.AndesVL"/>.</param>
     /// <returns>The processed canvas and where the source lands on it.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or a setting is out of range.</exception>
     public static ImageGeometry Compute(int width, int height, ImageSizingOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         options ??= ImageSizingOptions.AndesVL;
         options.Validate();
-        (int targetWidth, int targetHeight) = ComputeTargetSize(width, height, options);
-        if (targetWidth == width && targetHeight == height)
-        {
-            return Identity(width, height);
-        }
-
-        double scale = Math.Min((double)targetWidth / width, (double)targetHeight / height);
-        int contentWidth = Math.Clamp((int)Math.Round(width * scale, MidpointRounding.AwayFromZero), 1, targetWidth);
-        int contentHeight = Math.Clamp((int)Math.Round(height * scale, MidpointRounding.AwayFromZero), 1, targetHeight);
-        return new ImageGeometry(
-            width,
-            height,
-            targetWidth,
-            targetHeight,
-            (targetWidth - contentWidth) / 2,
-            (targetHeight - contentHeight) / 2,
-            contentWidth,
-            contentHeight);
+        int step = options.Base;
+        (int rw, int rh, int bw, int bh) = options.Rule == ImageSizingRule.AndesVL
+            ? AndesVLRule(width, height, step, options.MaxSize, options.LongestSideCap, options.MinTokens)
+            : SpecificationRule(width, height, step, options.MaxSize, options.LongestSideCap, options.MinTokens);
+        rw = Math.Clamp(rw, 1, bw);
+        rh = Math.Clamp(rh, 1, bh);
+        return new ImageGeometry(width, height, bw, bh, (bw - rw) / 2, (bh - rh) / 2, rw, rh);
     }
 
-    /// <summary>The processed canvas size for a source size (step 2 of the sizing rule).</summary>
-    /// <param name="width">Source width.</param>
-    /// <param name="height">Source height.</param>
-    /// <param name="options">Processor settings.</param>
-    /// <returns>The target width and height, multiples of the base.</returns>
-    public static (int Width, int Height) ComputeTargetSize(int width, int height, ImageSizingOptions options)
+    // The arithmetic below is the engine's (Andes.GenAI.Vision.ImageSizing), operation for operation: any change
+    // there must be made here too (ImageGeometryEngineParityTests fails otherwise).
+
+    /// <summary>Integer sizes after capping the longest side; the input when no cap applies.</summary>
+    private static (int W, int H) Cap(int w, int h, int maxLongestSide)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        int baseSize = options.Base;
-        double w = width, h = height;
-        double longest = Math.Max(w, h);
-        if (longest > options.LongestSideCap)
+        int longest = Math.Max(w, h);
+        if (longest <= maxLongestSide)
         {
-            double s = options.LongestSideCap / longest;
-            w *= s;
-            h *= s;
+            return (w, h);
         }
 
-        double minArea = (double)baseSize * baseSize * options.MinTokens;
-        if (w * h < minArea)
-        {
-            double s = Math.Sqrt(minArea / (w * h));
-            w *= s;
-            h *= s;
-        }
-
-        double maxArea = (double)options.MaxSize * options.MaxSize;
-        if (w * h > maxArea)
-        {
-            double s = Math.Sqrt(maxArea / (w * h));
-            w *= s;
-            h *= s;
-        }
-
-        int targetWidth = Math.Max(1, (int)Math.Ceiling(w / baseSize)) * baseSize;
-        int targetHeight = Math.Max(1, (int)Math.Ceiling(h / baseSize)) * baseSize;
-        return (targetWidth, targetHeight);
+        double s = (double)maxLongestSide / longest;
+        return (Math.Max(1, (int)(w * s)), Math.Max(1, (int)(h * s)));
     }
 
-    /// <summary>The number of image tokens the model spends on this image (one per base x base cell).</summary>
+    private static (int, int, int, int) AndesVLRule(int width, int height, int step, int maxSize, int maxLongestSide, int minTokens)
+    {
+        (int w, int h) = Cap(width, height, maxLongestSide);
+        long area = (long)w * h;
+        if (area > (long)maxSize * maxSize)
+        {
+            return FitArea(w, h, maxSize, step, maxLongestSide);
+        }
+
+        if (area < (long)step * step * minTokens)
+        {
+            return FitArea(w, h, (int)(step * Math.Pow(minTokens, 0.5)), step, maxLongestSide);
+        }
+
+        // Each side gains up to one step, a full step when it already is a multiple.
+        int boxW = w + step - w % step, boxH = h + step - h % step;
+        double scale = Math.Min((double)boxW / w, (double)boxH / h);
+        return ((int)(w * scale), (int)(h * scale), boxW, boxH);
+    }
+
+    /// <summary>The box around area <c>maxSize^2</c> with the image's aspect ratio, sides rounded up to the next multiple of the step.</summary>
+    private static (int, int, int, int) FitArea(int w, int h, int maxSize, int step, int maxLongestSide)
+    {
+        double aspect = (double)w / h;
+        double maxArea = (double)((long)maxSize * maxSize);
+        long bw = (long)Math.Floor(Math.Sqrt(maxArea * aspect));
+        long bh = (long)Math.Floor(Math.Sqrt(maxArea / aspect));
+        bw = Math.Max(Math.Min(bw, maxLongestSide), step);
+        bh = Math.Max(Math.Min(bh, maxLongestSide), step);
+        bw = Math.Min(bw + (step - bw % step), maxLongestSide);
+        bh = Math.Min(bh + (step - bh % step), maxLongestSide);
+
+        // The published code can stop at the cap itself, which need not be a multiple of the step; round down.
+        bw -= bw % step;
+        bh -= bh % step;
+        bw = Math.Max(bw, step);
+        bh = Math.Max(bh, step);
+        double f = Math.Min(bw / (double)w, bh / (double)h);
+        int rw = (int)Math.Round(w * f, MidpointRounding.ToEven);
+        int rh = (int)Math.Round(h * f, MidpointRounding.ToEven);
+        return (rw, rh, (int)bw, (int)bh);
+    }
+
+    private static (int, int, int, int) SpecificationRule(int width, int height, int step, int maxSize, int maxLongestSide, int minTokens)
+    {
+        double w = width, h = height;
+        if (Math.Max(w, h) > maxLongestSide)
+        {
+            double s = maxLongestSide / Math.Max(w, h);
+            w *= s;
+            h *= s;
+        }
+
+        if (w * h < (double)step * step * minTokens)
+        {
+            double s = Math.Sqrt((double)step * step * minTokens / (w * h));
+            w *= s;
+            h *= s;
+        }
+
+        if (w * h > (double)maxSize * maxSize)
+        {
+            double s = maxSize / Math.Sqrt(w * h);
+            w *= s;
+            h *= s;
+        }
+
+        int boxW = (int)Math.Ceiling(w / step) * step, boxH = (int)Math.Ceiling(h / step) * step;
+        if (boxW == width && boxH == height)
+        {
+            return (width, height, boxW, boxH);
+        }
+
+        double scale = Math.Min((double)boxW / width, (double)boxH / height);
+        return (Math.Max(1, (int)(width * scale)), Math.Max(1, (int)(height * scale)), boxW, boxH);
+    }
+
+    /// <summary>The number of image tokens the model spends on this image (one per step x step cell).</summary>
     /// <param name="options">Processor settings; null for <see cref="ImageSizingOptions.AndesVL"/>.</param>
-    /// <returns>(W / base) * (H / base).</returns>
+    /// <returns>(W / step) * (H / step).</returns>
     public int TokenCount(ImageSizingOptions? options = null)
     {
         int b = (options ?? ImageSizingOptions.AndesVL).Base;

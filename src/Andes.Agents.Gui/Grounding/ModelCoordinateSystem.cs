@@ -9,14 +9,14 @@ namespace Andes.Agents.Gui.Grounding;
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed record ModelCoordinateSystem
 {
-    /// <summary>AndesVL: 0-1000 over the processed (padded) image.</summary>
+    /// <summary>AndesVL: 0-1000 over the source image (see <see cref="ModelCoordinateFrame"/> for why).</summary>
     public static ModelCoordinateSystem AndesVL { get; } = new();
 
     /// <summary>Creates a coordinate system.</summary>
     /// <param name="scale">The value that means "right/bottom edge" (1000 for AndesVL).</param>
-    /// <param name="frame">The image the coordinates are relative to.</param>
+    /// <param name="frame">The image the coordinates are relative to (default: the source image, as AndesVL).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scale"/> is not positive and finite.</exception>
-    public ModelCoordinateSystem(double scale = 1000, ModelCoordinateFrame frame = ModelCoordinateFrame.ProcessedImage)
+    public ModelCoordinateSystem(double scale = 1000, ModelCoordinateFrame frame = ModelCoordinateFrame.SourceImage)
     {
         if (!double.IsFinite(scale) || scale <= 0)
         {

@@ -6,7 +6,7 @@ namespace Andes.Agents.Gui.Grounding;
 
 /// <summary>
 /// Locates a described element on a screenshot with a vision-language <see cref="IChatClient"/>: sends AndesVL's
-/// grounding prompt with the screenshot as PNG, parses the answer, checks its range and maps it to screenshot pixels
+/// grounding prompt with the screenshot (raw pixels to the Andes engine, PNG to other clients), parses the answer, checks its range and maps it to screenshot pixels
 /// and desktop coordinates. Rejected answers throw <see cref="GroundingAnswerException"/> and are never acted on.
 /// </summary>
 /// <remarks>Thread-safe when the client is.</remarks>
@@ -14,6 +14,7 @@ public sealed class ScreenGrounder
 {
     private readonly IChatClient _client;
     private readonly GroundingOptions _options;
+    private readonly ImageTransport _transport;
 
     /// <summary>Creates a grounder.</summary>
     /// <param name="client">The model.</param>
@@ -23,7 +24,11 @@ public sealed class ScreenGrounder
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _options = options?.Clone() ?? new GroundingOptions();
+        _transport = _options.Transport.Resolve(client);
     }
+
+    /// <summary>How this grounder sends frames to its client (<see cref="GroundingOptions.Transport"/> resolved).</summary>
+    public ImageTransport Transport => _transport;
 
     /// <summary>The settings in use.</summary>
     public GroundingOptions Options => _options.Clone();
@@ -47,12 +52,12 @@ public sealed class ScreenGrounder
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentException.ThrowIfNullOrWhiteSpace(instruction);
-        DataContent image = frame.ToDataContent(_options.Png);
+        DataContent image = frame.ToDataContent(_transport, _options.Png);
         return await LocateAsync(image, CreateMapper(frame), instruction, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Locates an element on an already-encoded image whose mapping is known.</summary>
-    /// <param name="image">The encoded image (PNG or JPEG bytes with their media type).</param>
+    /// <summary>Locates an element on an image whose mapping is known.</summary>
+    /// <param name="image">The image: encoded (PNG or JPEG bytes with their media type) or raw pixels (<see cref="Imaging.RawFrameContent"/>).</param>
     /// <param name="mapper">The mapping for that image (its geometry's source size must be the image's).</param>
     /// <param name="instruction">What to locate.</param>
     /// <param name="cancellationToken">Cancels the model call.</param>

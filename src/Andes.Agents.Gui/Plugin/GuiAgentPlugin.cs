@@ -186,6 +186,8 @@ public sealed class GuiAgentPlugin
         options.SkillName ??= _options.Grounding.SkillName;
         options.Coordinates = _options.Grounding.Coordinates;
         options.Sizing = _options.Grounding.Sizing;
+        options.Transport = _options.Grounding.Transport;
+        options.Png = _options.Grounding.Png;
         try
         {
             GuiAgentRunResult result = await new GuiAgent(_client, _capture, _executor, options).RunAsync(task, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,11 @@
 using System.CommandLine;
+using System.Diagnostics;
+using Andes.Agents.Gui.Capture;
 using Andes.Agents.Gui.Evaluation;
 using Andes.Agents.Gui.Grounding;
 using Andes.GenAI.Chat;
+using Andes.GenAI.Models;
+using Andes.GenAI.Vision;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 
@@ -9,7 +13,9 @@ namespace Andes.Cli.Commands;
 
 /// <summary>
 /// <c>andes eval-grounding</c>: point-in-box accuracy (by platform and text/icon) and IoU of a model, or of the
-/// ground-truth oracle, on a ScreenSpot-format or AndesUI-format dataset.
+/// ground-truth oracle, on a ScreenSpot-format or AndesUI-format dataset. With <c>--model</c> the image sizing (patch,
+/// merge, rule, cap, minimum tokens and, unless <c>--max-size</c> says otherwise, <c>max_size</c>) is read from the
+/// model folder's processor config, so the GUI's mapping and the engine agree exactly.
 /// </summary>
 internal static class EvalGroundingCommand
 {
@@ -24,14 +30,18 @@ internal static class EvalGroundingCommand
         boxFormat.AcceptOnlyFromAmong("auto", "xywh", "xyxy");
         var images = new Option<DirectoryInfo?>("--images") { Description = "The image folder (default: beside the annotation file)." };
         var scale = new Option<double>("--scale") { Description = "The model's coordinate scale.", DefaultValueFactory = _ => 1000 };
-        var maxSize = new Option<int>("--max-size") { Description = "The image processor's max_size (must match the engine).", DefaultValueFactory = _ => 1792 };
-        var patchSize = new Option<int>("--patch-size") { Description = "The vision tower's patch size (14 AIMv2, 16 SigLIP2).", DefaultValueFactory = _ => 14 };
+        var frame = new Option<string>("--coordinates") { Description = "What the coordinates are relative to: source (the image as given, AndesVL's convention) or processed (the padded canvas).", DefaultValueFactory = _ => "source" };
+        frame.AcceptOnlyFromAmong("source", "processed");
+        var maxSize = new Option<int?>("--max-size") { Description = $"The image processor's max_size, sent to the engine with each request (default: the model's processor config; {ImageSizingOptions.DefaultMaxSize} with --oracle; the published evaluation used 1792)." };
+        var patchSize = new Option<int?>("--patch-size") { Description = "The vision tower's patch size for --oracle (14 AIMv2, 16 SigLIP2; with --model it is read from the model)." };
+        var rawPixels = new Option<bool>("--raw-pixels") { Description = "Decode PNG images here and send raw BGRA pixels (the path screen captures take) instead of the file's bytes." };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens per answer.", DefaultValueFactory = _ => 64 };
         var skill = new Option<string?>("--skill") { Description = "A LoRA skill to ask for (e.g. gui)." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N samples." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report (with every answer) as JSON." };
         var command = new Command("eval-grounding", "Score GUI grounding: point-in-box accuracy by platform and text/icon, and IoU of box answers.")
         {
-            dataset, model, oracle, format, boxFormat, images, scale, maxSize, patchSize, skill, limit, json,
+            dataset, model, oracle, format, boxFormat, images, scale, frame, maxSize, patchSize, rawPixels, maxTokens, skill, limit, json,
         };
         command.Validators.Add(result =>
         {
@@ -39,15 +49,20 @@ internal static class EvalGroundingCommand
             {
                 result.AddError("Give exactly one of --model and --oracle.");
             }
+
+            if (result.GetValue(model) is not null && result.GetValue(patchSize) is not null)
+            {
+                result.AddError("--patch-size is read from the model with --model; give it only with --oracle.");
+            }
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new GroundingOptions
+            if (parse.GetValue(maxSize) is < 1 || parse.GetValue(maxTokens) < 1)
             {
-                Coordinates = new ModelCoordinateSystem(parse.GetValue(scale)),
-                Sizing = new ImageSizingOptions { MaxSize = parse.GetValue(maxSize), PatchSize = parse.GetValue(patchSize) },
-                SkillName = parse.GetValue(skill),
-            };
+                Console.Error.WriteLine("error: --max-size and --max-tokens must be positive.");
+                return 1;
+            }
+
             GroundingDataset data = GroundingDataset.Load(
                 parse.GetValue(dataset)!.FullName,
                 Enum.Parse<GroundingDatasetFormat>(parse.GetValue(format)!, ignoreCase: true),
@@ -55,21 +70,62 @@ internal static class EvalGroundingCommand
                 parse.GetValue(images)?.FullName);
             Console.Out.WriteLine($"{data.Path}: {data.Samples.Count} samples, {data.Format} format, boxes {data.BoxFormat} ({data.BoxFormatReason})");
 
-            using IChatClient client = parse.GetValue(oracle)
+            AndesModel? engine = null;
+            ImageSizingOptions sizing;
+            if (parse.GetValue(model) is { } modelDir)
+            {
+                engine = AndesModel.Load(modelDir.FullName);
+                if (!engine.SupportsImages)
+                {
+                    engine.Dispose();
+                    Console.Error.WriteLine($"error: the model '{modelDir.FullName}' has no vision graph (genai_config.json has no model.vision section), so it cannot be evaluated on screenshots.");
+                    return 1;
+                }
+
+                ImageProcessorOptions processor = engine.ImageProcessor!.Options;
+                sizing = new ImageSizingOptions
+                {
+                    PatchSize = processor.PatchSize,
+                    MergeSize = processor.MergeSize,
+                    MaxSize = parse.GetValue(maxSize) ?? processor.MaxSize,
+                    LongestSideCap = processor.MaxLongestSide,
+                    MinTokens = processor.MinTokens,
+                    Rule = processor.SizingRule == GenAI.Vision.ImageSizingRule.AndesVL ? Agents.Gui.Grounding.ImageSizingRule.AndesVL : Agents.Gui.Grounding.ImageSizingRule.Specification,
+                };
+            }
+            else
+            {
+                sizing = new ImageSizingOptions { MaxSize = parse.GetValue(maxSize) ?? ImageSizingOptions.DefaultMaxSize, PatchSize = parse.GetValue(patchSize) ?? 14 };
+            }
+
+            var options = new GroundingOptions
+            {
+                Coordinates = new ModelCoordinateSystem(parse.GetValue(scale), parse.GetValue(frame) == "processed" ? ModelCoordinateFrame.ProcessedImage : ModelCoordinateFrame.SourceImage),
+                Sizing = sizing,
+                SkillName = parse.GetValue(skill),
+                Transport = parse.GetValue(rawPixels) ? ImageTransport.RawPixels : ImageTransport.Auto,
+                ChatOptions = new ChatOptions { Temperature = 0, MaxOutputTokens = parse.GetValue(maxTokens) },
+            };
+            Console.Out.WriteLine($"coordinates {options.Coordinates}; images max_size {sizing.MaxSize}, patch {sizing.PatchSize}, {sizing.Rule} rule; sent as {(parse.GetValue(rawPixels) ? "raw pixels" : "file bytes")}");
+
+            using AndesModel? owned = engine;
+            using IChatClient client = engine is null
                 ? new OracleGroundingChatClient(data, options)
-                : new AndesChatClient(parse.GetValue(model)!.FullName);
+                : new AndesChatClient(engine, new AndesChatClientOptions { ImageMaxSize = sizing.MaxSize });
             var evaluator = new GroundingEvaluator(client, options);
             GroundingEvaluationReport report;
             try
             {
+                var stopwatch = Stopwatch.StartNew();
                 report = await evaluator.EvaluateAsync(data, limit: parse.GetValue(limit), cancellationToken: cancellationToken);
+                Console.Out.WriteLine($"evaluated {report.Results.Count} samples in {stopwatch.Elapsed.TotalSeconds:F1} s");
             }
             catch (GroundingEvaluationException e)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 if (e.InnerException is NotSupportedException)
                 {
-                    Console.Error.WriteLine("The engine cannot take image input for this model yet, so no score can be given.");
+                    Console.Error.WriteLine("The engine cannot take image input for this model, so no score can be given.");
                 }
 
                 return 1;

@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using Andes.GenAI.Adapters;
 using Andes.GenAI.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -143,9 +144,12 @@ internal sealed unsafe class SharedWeights : IDisposable
     private const int MadviseDontNeed = 4;
 
     [DllImport("libc", SetLastError = true)]
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("macos")]
     private static extern int madvise(IntPtr address, UIntPtr length, int advice);
 
     [DllImport("kernel32", SetLastError = true)]
+    [SupportedOSPlatform("windows")]
     private static extern bool VirtualUnlock(IntPtr address, UIntPtr size);
 
     /// <summary>Bytes per element of an ONNX data type (0 for types not stored as fixed-size elements here).</summary>

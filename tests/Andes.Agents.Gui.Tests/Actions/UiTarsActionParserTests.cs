@@ -127,7 +127,7 @@ public sealed class UiTarsActionParserTests
     [Fact]
     public void ResolveRejectsPointsInThePadding()
     {
-        var mapper = new CoordinateMapper(ImageGeometry.Compute(1080, 2400), ModelCoordinateSystem.AndesVL, new ScreenRectangle(0, 0, 1080, 2400));
+        var mapper = new CoordinateMapper(new ImageGeometry(1080, 2400, 1092, 2408, 4, 0, 1084, 2408), new ModelCoordinateSystem(1000, ModelCoordinateFrame.ProcessedImage), new ScreenRectangle(0, 0, 1080, 2400));
         var e = Assert.Throws<GroundingAnswerException>(() => UiTarsActionParser.ParseAction("click(start_box='(0,500)')").Resolve(mapper));
         Assert.Equal(GroundingFailureReason.OutsideImage, e.Reason);
     }

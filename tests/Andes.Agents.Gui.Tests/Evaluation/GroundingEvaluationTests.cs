@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Andes.Agents.Gui.Capture;
 using Andes.Agents.Gui.Evaluation;
 using Andes.Agents.Gui.Geometry;
 using Andes.Agents.Gui.Grounding;
 using Andes.Agents.Gui.Imaging;
 using Andes.Agents.Gui.Tests.TestSupport;
+using Microsoft.Extensions.AI;
 
 namespace Andes.Agents.Gui.Tests.Evaluation;
 
@@ -37,6 +39,64 @@ public sealed class GroundingEvaluationTests
             Assert.Contains("100.00%", report.ToText(), StringComparison.Ordinal);
             JsonElement json = JsonDocument.Parse(report.ToJson()).RootElement;
             Assert.Equal(1.0, json.GetProperty("overall").GetProperty("accuracy").GetDouble());
+        }
+    }
+
+    [Fact]
+    public async Task TheOracleAnswersRawPixelFramesAsWellAsPngFiles()
+    {
+        using var dir = new TempDirectory();
+        GroundingDataset dataset = SyntheticGroundingSetGenerator.Generate(dir.Path, 12, seed: 4);
+        var sent = new List<string>();
+        foreach (ModelCoordinateFrame frame in new[] { ModelCoordinateFrame.SourceImage, ModelCoordinateFrame.ProcessedImage })
+        {
+            var options = new GroundingOptions { Transport = ImageTransport.RawPixels, Coordinates = new ModelCoordinateSystem(1000, frame) };
+            using var oracle = new OracleGroundingChatClient(dataset, options);
+            var recording = new RecordingClient(oracle, sent);
+            GroundingEvaluationReport report = await new GroundingEvaluator(recording, options).EvaluateAsync(dataset);
+            Assert.Equal(12, report.Overall.Hits);
+            Assert.Equal(0, report.Overall.Rejected);
+        }
+
+        Assert.Equal(24, sent.Count);
+        Assert.All(sent, m => Assert.StartsWith("image/x-raw; format=bgra32; width=", m, StringComparison.Ordinal));
+
+        // A screen frame captured from the same pixels (raw through the grounder) is found too; other pixels are not.
+        GroundingSample sample = dataset.Samples[0];
+        BgraImage pixels = PngDecoder.DecodeFile(sample.ImagePath);
+        var client = new OracleGroundingChatClient(dataset);
+        var grounder = new ScreenGrounder(client, new GroundingOptions { Transport = ImageTransport.RawPixels });
+        var screen = new ScreenFrame(pixels, new ScreenRectangle(-pixels.Width, 0, pixels.Width, pixels.Height), 1.0, DateTimeOffset.UnixEpoch);
+        GroundingResult found = await grounder.LocateAsync(screen, sample.Instruction);
+        Assert.True(sample.Box.Contains(found.ImageTarget));
+        Assert.Equal(found.ImageTarget.X - pixels.Width, found.ScreenTarget.X, 6);
+        pixels.Pixels[0] ^= 0xFF;
+        await Assert.ThrowsAsync<GroundingAnswerException>(() => grounder.LocateAsync(screen, sample.Instruction));
+    }
+
+    [Fact]
+    public async Task TheReportCountsRejectionsByReason()
+    {
+        using var dir = new TempDirectory();
+        GroundingDataset dataset = SyntheticGroundingSetGenerator.Generate(dir.Path, 4, seed: 8);
+        var answers = new Queue<string>(["gibberish", "<|box_start|>(1,2),(3<|box_end|>", "<|box_start|>(10,10),(2000,20)<|box_end|>", "(500,500)"]);
+        GroundingEvaluationReport report = await new GroundingEvaluator(new ScriptedChatClient((_, _) => answers.Dequeue())).EvaluateAsync(dataset, "scripted");
+        Assert.Equal(3, report.Overall.Rejected);
+        Assert.Equal(1, report.RejectedByReason[GroundingFailureReason.OutOfRange]);
+        Assert.Equal(3, report.RejectedByReason.Values.Sum());
+        string text = report.ToText();
+        Assert.Matches(@"score: \d/4 hits \(\d+\.\d\d%\), 3 rejected \(no coordinates \d, malformed \d, out of range 1, outside image 0\), 0 box answers", text);
+        JsonElement json = JsonDocument.Parse(report.ToJson()).RootElement;
+        Assert.Equal(1, json.GetProperty("rejected_by_reason").GetProperty("out of range").GetInt32());
+    }
+
+    private sealed class RecordingClient(IChatClient inner, List<string> mediaTypes) : DelegatingChatClient(inner)
+    {
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            List<ChatMessage> list = [.. messages];
+            mediaTypes.Add(ScriptedChatClient.LastImage(list).MediaType);
+            return base.GetResponseAsync(list, options, cancellationToken);
         }
     }
 

@@ -80,8 +80,9 @@ public sealed class CoordinateMapperTests
     [Fact]
     public void PaddingIsAccountedFor()
     {
-        // 1920x1080 -> 1932x1092 canvas, content 1932x1087 at (0, 2): model y=0 lies in the top padding.
-        var mapper = new CoordinateMapper(ImageGeometry.Compute(1920, 1080), ModelCoordinateSystem.AndesVL, new ScreenRectangle(-1920, 0, 1920, 1080));
+        // 1920x1080 -> 1932x1092 canvas, content 1932x1087 at (0, 2), coordinates over the processed canvas: model y=0 lies in the top padding.
+        var processedFrame = new ModelCoordinateSystem(1000, ModelCoordinateFrame.ProcessedImage);
+        var mapper = new CoordinateMapper(new ImageGeometry(1920, 1080, 1932, 1092, 0, 2, 1932, 1087), processedFrame, new ScreenRectangle(-1920, 0, 1920, 1080));
         Assert.Equal(2, mapper.Geometry.ContentY);
         ProcessedImagePoint processed = mapper.ToProcessed(new ModelPoint(500, 500));
         Assert.Equal(966, processed.X, 9);
@@ -100,7 +101,8 @@ public sealed class CoordinateMapperTests
     public void PointsInThePaddingAreRejected()
     {
         // A tall canvas with a lot of horizontal padding: 1080x2400 -> 1092x2408, content 1084 wide at x=4.
-        var mapper = new CoordinateMapper(ImageGeometry.Compute(1080, 2400), ModelCoordinateSystem.AndesVL, new ScreenRectangle(0, 0, 1080, 2400));
+        var processedFrame = new ModelCoordinateSystem(1000, ModelCoordinateFrame.ProcessedImage);
+        var mapper = new CoordinateMapper(new ImageGeometry(1080, 2400, 1092, 2408, 4, 0, 1084, 2408), processedFrame, new ScreenRectangle(0, 0, 1080, 2400));
         Assert.Equal(4, mapper.Geometry.ContentX);
         Assert.False(mapper.TryMapToScreen(new ModelPoint(0, 500), out _, out GroundingFailure? failure));
         Assert.Equal(GroundingFailureReason.OutsideImage, failure!.Reason);
@@ -112,6 +114,26 @@ public sealed class CoordinateMapperTests
         var e = Assert.Throws<GroundingAnswerException>(() => ScreenGrounder.Resolve("x", "(0,500)", mapper));
         Assert.Equal(GroundingFailureReason.OutsideImage, e.Reason);
         Assert.Contains("padding", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AndesVLCoordinatesAreOverTheSourceImageWhateverThePadding()
+    {
+        // The default frame (AndesVL's published scorer divides by the original image's size): the engine's padding
+        // (1920x1080 -> 980x551 at (0, 4) in 980x560 at max_size 733) does not move a point.
+        Assert.Equal(ModelCoordinateFrame.SourceImage, ModelCoordinateSystem.AndesVL.Frame);
+        var mapper = new CoordinateMapper(ImageGeometry.Compute(1920, 1080), ModelCoordinateSystem.AndesVL, new ScreenRectangle(-1920, 0, 1920, 1080));
+        Assert.Equal(4, mapper.Geometry.ContentY);
+        Assert.True(mapper.TryMapToScreen(new ModelPoint(500, 0), out ScreenPoint top, out _));
+        Assert.Equal(new ScreenPoint(-960, 0), top);
+        Assert.Equal(960, mapper.ToImage(new ModelPoint(500, 500)).X, 9);
+        Assert.Equal(540, mapper.ToImage(new ModelPoint(500, 500)).Y, 9);
+
+        // Read over the processed canvas the same answers land elsewhere: 1 row off at the centre, and y=0 falls
+        // into the top padding (4 canvas pixels, about 8 screen rows, above the screenshot).
+        var processed = new CoordinateMapper(mapper.Geometry, new ModelCoordinateSystem(1000, ModelCoordinateFrame.ProcessedImage), mapper.ScreenBounds);
+        Assert.Equal(540 - 4 * (1080.0 / 551) + 0.5 * 9 * (1080.0 / 551), processed.ToImage(new ModelPoint(500, 500)).Y, 6);
+        Assert.Equal(-4 * (1080.0 / 551), processed.ToImage(new ModelPoint(500, 0)).Y, 6);
     }
 
     [Fact]

@@ -63,5 +63,12 @@ public sealed class ScreenGrounderTests
         Assert.Equal(3, created.TopK);
         Assert.Equal("gui", created.GetSkill());
         Assert.Null(template.GetSkill());
+
+        // The image size goes last, so the engine sizes images as the mapping assumes even if the hook set another.
+        Assert.Equal(733, created.AdditionalProperties![ImageSizingOptions.MaxSizeChatOptionKey]);
+        options.ConfigureChatOptions = o => (o.AdditionalProperties ??= [])[ImageSizingOptions.MaxSizeChatOptionKey] = 99;
+        options.Sizing = new ImageSizingOptions { MaxSize = 1792 };
+        Assert.Equal(1792, options.CreateChatOptions().AdditionalProperties![ImageSizingOptions.MaxSizeChatOptionKey]);
+        Assert.Null(template.AdditionalProperties);
     }
 }

@@ -39,7 +39,11 @@ internal sealed class ScriptedChatClient : IChatClient
         }
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
+    /// <summary>What <see cref="GetService"/> reports as <see cref="ChatClientMetadata"/> (null: none).</summary>
+    public ChatClientMetadata? Metadata { get; init; }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+        => serviceType == typeof(ChatClientMetadata) ? Metadata : serviceType.IsInstanceOfType(this) ? this : null;
 
     public void Dispose()
     {

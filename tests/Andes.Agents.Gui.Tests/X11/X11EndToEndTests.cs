@@ -23,19 +23,49 @@ public sealed class X11EndToEndTests(XvfbFixture x)
 
     private static ScreenBox Box(ScreenRectangle r) => new(r.X, r.Y, r.Right, r.Bottom);
 
-    /// <summary>A client that clicks the named button on whatever screenshot it gets, then says it is finished.</summary>
-    private static ScriptedChatClient ClickThenFinish(ScreenRectangle captureRegion, ScreenRectangle button, string label)
+    /// <summary>
+    /// A client that clicks the named button on whatever screenshot it gets, then says it is finished. As the Andes
+    /// engine (<paramref name="asEngine"/>) it gets raw BGRA frames and checks the button's pixels in them.
+    /// </summary>
+    private static ScriptedChatClient ClickThenFinish(ScreenRectangle captureRegion, ScreenRectangle button, string label, bool asEngine = false)
     {
         int calls = 0;
         return new ScriptedChatClient((messages, _) =>
         {
             DataContent image = ScriptedChatClient.LastImage(messages);
-            ImageInfo info = ImageInfo.Read(image.Data.Span);
-            Assert.Equal((captureRegion.Width, captureRegion.Height), (info.Width, info.Height));
+            if (asEngine)
+            {
+                Assert.True(RawFrameContent.TryRead(image, out BgraImage? pixels));
+                Assert.Equal((captureRegion.Width, captureRegion.Height), (pixels!.Width, pixels.Height));
+                if (calls == 0)
+                {
+                    // xmessage's buttons are white with a black label: the frame holds the live screen's pixels.
+                    var colours = new HashSet<BgraColor>();
+                    for (int py = button.Y; py < button.Bottom; py++)
+                    {
+                        for (int px = button.X; px < button.Right; px++)
+                        {
+                            colours.Add(pixels.GetPixel(px - captureRegion.X, py - captureRegion.Y));
+                        }
+                    }
+
+                    Assert.Contains(BgraColor.White, colours);
+                    Assert.Contains(BgraColor.Black, colours);
+                }
+            }
+            else
+            {
+                ImageInfo info = ImageInfo.Read(image.Data.Span);
+                Assert.Equal((captureRegion.Width, captureRegion.Height), (info.Width, info.Height));
+            }
+
             return calls++ == 0
                 ? $"Thought: Click the {label} button.\nAction: click(start_box='{TestScreens.BoxAnswer(captureRegion, Box(button))}')"
                 : "Thought: The dialog is gone.\nAction: finished(content='Clicked " + label + ".')";
-        });
+        })
+        {
+            Metadata = asEngine ? new ChatClientMetadata(ImageTransportExtensions.AndesProviderName) : null,
+        };
     }
 
     [SkippableFact]
@@ -75,10 +105,11 @@ public sealed class X11EndToEndTests(XvfbFixture x)
     }
 
     [SkippableTheory]
-    [InlineData("Beta", 0, 0, false)]
-    [InlineData("Gamma", 300, 200, false)]
-    [InlineData("Alpha", 520, 410, true)]
-    public async Task TheFullLoopClicksTheButtonTheModelPointsAt(string label, int left, int top, bool captureAMonitorRegion)
+    [InlineData("Beta", 0, 0, false, false)]
+    [InlineData("Gamma", 300, 200, false, false)]
+    [InlineData("Alpha", 520, 410, true, false)]
+    [InlineData("Beta", 480, 380, true, true)]
+    public async Task TheFullLoopClicksTheButtonTheModelPointsAt(string label, int left, int top, bool captureAMonitorRegion, bool rawFramesToTheEngine)
     {
         SkipWithoutX();
         using XMessageWindow window = XMessageWindow.Start(x, left, top);
@@ -90,7 +121,7 @@ public sealed class X11EndToEndTests(XvfbFixture x)
         using X11ScreenCapture capture = X11ScreenCapture.Open(x.Display);
         using var kill = new KillSwitch();
         using var executor = new InputActionExecutor(X11InputDevice.Open(x.Display), kill);
-        ScriptedChatClient client = ClickThenFinish(region, button, label);
+        ScriptedChatClient client = ClickThenFinish(region, button, label, rawFramesToTheEngine);
 
         GuiAgentRunResult result = await new GuiAgent(client, capture, executor, new GuiAgentOptions
         {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace Andes.Agents.Gui.Platform.X11;
 
@@ -6,6 +7,8 @@ namespace Andes.Agents.Gui.Platform.X11;
 /// One Xlib display connection, used under its own lock (Xlib connections are not thread-safe without XInitThreads).
 /// Installs, once per process, an X error handler that records errors instead of Xlib's default, which exits.
 /// </summary>
+[SupportedOSPlatform("linux")]
+[SupportedOSPlatform("freebsd")]
 internal sealed class X11Connection : IDisposable
 {
     private static int s_handlerInstalled;

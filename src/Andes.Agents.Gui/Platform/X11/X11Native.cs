@@ -1,8 +1,11 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace Andes.Agents.Gui.Platform.X11;
 
 /// <summary>P/Invoke declarations for libX11, libXtst and libXrandr (LP64: XID, Atom, KeySym are 64-bit).</summary>
+[SupportedOSPlatform("linux")]
+[SupportedOSPlatform("freebsd")]
 internal static partial class X11Native
 {
     public const string LibX11 = "libX11.so.6";
