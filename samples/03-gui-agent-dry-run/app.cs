@@ -97,7 +97,7 @@ display(HTML(Inline(File.ReadAllBytes(beforePng), "before typing") + Inline(File
 // ## The model: a scripted planner with oracle grounding
 //
 // `OracleGroundingChatClient` answers AndesVL grounding prompts ("where is X on this screenshot?") from ground
-// truth: it recognises the screenshot by its bytes and answers with the element's box in model coordinates, rounded
+// truth: it recognises the screenshot by its pixels and answers with the element's box in model coordinates, rounded
 // inwards, exactly as a perfect model would. Around it, a small middleware (`ChatClientBuilder.Use`) plays the
 // agent: it follows a fixed plan, and for each step that acts on an element it asks the oracle for the box on the
 // screenshot it was just sent.
@@ -185,10 +185,11 @@ Console.WriteLine($"recorded: {string.Join(", ", Directory.GetFiles(recorder.Dir
 // %% [markdown]
 // ## The same agent on the real engine
 //
-// Driving the agent with AndesVL is one change: pass an `AndesChatClient`. Set `ANDES_MODEL` to a converted model
-// folder to try a real one; without it we generate the tiny model, whose answers are noise. That shows the other
-// half of the safety story: an answer that is not a valid action in range is rejected and never executed, the model
-// is told why, and after `MaxConsecutiveRejections` (3) such answers in a row the agent gives up.
+// Driving the agent with AndesVL is one change: pass an `AndesChatClient` (the agent then sends its screenshots as
+// raw pixels, with no PNG encoding; other clients get PNG). Set `ANDES_MODEL` to a converted model folder to try a
+// real one; without it we generate the tiny model, whose answers are noise. That shows the other half of the safety
+// story: an answer that is not a valid action in range is rejected and never executed, the model is told why, and
+// after `MaxConsecutiveRejections` (3) such answers in a row the agent gives up.
 
 // %%
 string tinyModel = Environment.GetEnvironmentVariable("ANDES_MODEL") ?? Path.Combine(work, "tiny-int4");

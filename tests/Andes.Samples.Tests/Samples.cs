@@ -32,7 +32,7 @@ internal static class Samples
         ],
         ["03-gui-agent-dry-run"] =
         [
-            @"oracle: the File name field -> <\|box_start\|>\(339,248\),\(822,320\)<\|box_end\|>",
+            @"oracle: the File name field -> <\|box_start\|>\(338,248\),\(825,320\)<\|box_end\|>",
             @"status: Completed \(Saved as quarterly-report.txt\), 4 steps, 4 screenshots",
             @"step 2: Executed type ""quarterly-report.txt""",
             @"inside the File name field: True",
