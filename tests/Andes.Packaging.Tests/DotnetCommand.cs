@@ -8,6 +8,10 @@ internal static class DotnetCommand
 {
     /// <summary>Runs <paramref name="fileName"/> and returns its exit code and output; throws on a time-out.</summary>
     public static CommandResult Run(string fileName, string workingDirectory, TimeSpan timeout, params string[] args)
+        => Run(fileName, workingDirectory, timeout, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs <paramref name="fileName"/> with extra environment variables (a null value removes one).</summary>
+    public static CommandResult Run(string fileName, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -36,6 +40,17 @@ internal static class DotnetCommand
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         info.Environment["NO_COLOR"] = "1";
+        foreach ((string name, string? value) in environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
 
         var stopwatch = Stopwatch.StartNew();
         using Process process = Process.Start(info)!;

@@ -109,7 +109,8 @@ public sealed class LocalFeedFixture : IDisposable
         }
     }
 
-    private static string FindRepositoryRoot()
+    /// <summary>The folder holding Andes.sln above this test assembly.</summary>
+    internal static string FindRepositoryRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
