@@ -23,7 +23,12 @@ internal sealed class ConversationCache : IDisposable
         _capacity = Math.Max(0, capacity);
     }
 
-    /// <summary>Takes the idle cache of the same adapter sharing the longest prefix with <paramref name="prompt"/>, or a new one.</summary>
+    /// <summary>
+    /// Takes the idle cache of the same adapter sharing the longest prefix with <paramref name="prompt"/>, or a new one.
+    /// A cache is only taken when at least half of what it holds is reused: a new conversation that merely starts like a
+    /// cached one (the same <c>&lt;|im_start|&gt;user</c>, say) gets a fresh cache and leaves the cached conversation for
+    /// its own follow-up.
+    /// </summary>
     public (SequenceRunner Runner, IReadOnlyList<int> CachedTokens) Rent(ReadOnlySpan<int> prompt, long adapterId = 0)
     {
         lock (_lock)
@@ -38,7 +43,7 @@ internal sealed class ConversationCache : IDisposable
                 }
 
                 int common = CommonPrefix(node.Value.Tokens, prompt);
-                if (common > bestLength)
+                if (common > bestLength && 2 * common >= node.Value.Tokens.Length)
                 {
                     best = node;
                     bestLength = common;

@@ -61,6 +61,25 @@ public sealed class AndesChatClientImageTests
     }
 
     [Fact]
+    public async Task AnUnrelatedRequestBetweenTwoTurnsDoesNotTakeOverTheConversationsCache()
+    {
+        using var model = AndesModel.Load(TestModels.TinyFp32Model);
+        using var client = new AndesChatClient(model); // the default two cached conversations
+        List<ChatMessage> messages = [new(ChatRole.User, [Tests.Generation.ImagePromptTests.Png("text_300x200.png"), new TextContent("Read it.")])];
+        ChatResponse first = await client.GetResponseAsync(messages, Greedy());
+        messages.AddRange(first.Messages);
+
+        // Shares only "<|im_start|>user\n" with the conversation above.
+        ChatResponse other = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Something else entirely.")], Greedy());
+        Assert.True(other.Usage!.CachedInputTokenCount <= 3);
+
+        messages.Add(new ChatMessage(ChatRole.User, "And the second line?"));
+        ChatResponse second = await client.GetResponseAsync(messages, Greedy());
+        Assert.True(second.Usage!.CachedInputTokenCount > model.ImageProcessor!.GetGeometry(300, 200).TokenCount, $"cached {second.Usage.CachedInputTokenCount}");
+        Assert.Equal(1, model.ImageFeatureCache.Misses);
+    }
+
+    [Fact]
     public async Task ADifferentImageOfTheSameSizeIsNotTakenFromTheCache()
     {
         using var model = AndesModel.Load(TestModels.TinyFp32Model);
