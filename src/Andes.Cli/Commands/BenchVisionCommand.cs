@@ -172,13 +172,13 @@ internal static class BenchVisionCommand
             cancellationToken.ThrowIfCancellationRequested();
             bool timed = run >= warmup;
             long t0 = Stopwatch.GetTimestamp();
-            double c0 = CpuClock.ProcessMilliseconds();
+            double c0 = CpuClock.ProcessMilliseconds(), d0 = CpuClock.ThreadMilliseconds();
             RgbImage rgb = ImageDecoder.Decode(shot, shotPath, options.Decoder);
             long t1 = Stopwatch.GetTimestamp();
-            double c1 = CpuClock.ProcessMilliseconds();
+            double d1 = CpuClock.ThreadMilliseconds();
             using ProcessedImage processed = processor.Process(rgb);
             long t2 = Stopwatch.GetTimestamp();
-            double c2 = CpuClock.ProcessMilliseconds();
+            double d2 = CpuClock.ThreadMilliseconds(), c2 = CpuClock.ProcessMilliseconds();
             ImageFeatures features = m.EncodeImage(processed);
             long t3 = Stopwatch.GetTimestamp();
             double c3 = CpuClock.ProcessMilliseconds();
@@ -209,16 +209,18 @@ internal static class BenchVisionCommand
                 continue;
             }
 
-            decode.Add(Ms(t0, t1), c1 - c0);
-            preprocess.Add(Ms(t1, t2), c2 - c1);
+            decode.Add(Ms(t0, t1), d1 - d0);
+            preprocess.Add(Ms(t1, t2), d2 - d1);
             encode.Add(Ms(t2, t3), c3 - c2);
             prefillTimes.Add(Ms(t3, t4), c4 - c3);
             sum.Add(Ms(t0, t4), c4 - c0);
             endToEnd.Add(Ms(t5, t6), c6 - c5);
         }
 
-        AnsiConsole.MarkupLine("median and min wall clock, median process CPU time (all threads); GFLOP/s at the median and at the best run");
-        var table = new Table().AddColumns("stage", "median", "min", "CPU", "GFLOP", "GFLOP/s", "best GFLOP/s");
+        AnsiConsole.MarkupLine(
+            "median and min wall clock; CPU: median CPU time of the calling thread (decode, preprocess: one thread) or of the process (ONNX Runtime stages: all threads); " +
+            "GFLOP/s at the median and at the best run; GFLOP per CPU-second (the work rate per busy core, less sensitive to other jobs)");
+        var table = new Table().AddColumns("stage", "median", "min", "CPU", "GFLOP", "GFLOP/s", "best GFLOP/s", "GFLOP/CPU-s");
         void Row(string name, TimingSamples samples, long flops)
         {
             StepTiming t = samples.Summarise();
@@ -226,7 +228,8 @@ internal static class BenchVisionCommand
                 name, Ms(t.WallMedian), Ms(t.WallMin), Ms(t.CpuMedian),
                 flops == 0 ? "-" : Gflop(flops),
                 flops == 0 ? "-" : Rate(flops, t.WallMedian),
-                flops == 0 ? "-" : Rate(flops, t.WallMin));
+                flops == 0 ? "-" : Rate(flops, t.WallMin),
+                flops == 0 ? "-" : Rate(flops, t.CpuMedian));
         }
 
         Row("decode (PNG -> RGB)", decode, 0);
@@ -236,6 +239,10 @@ internal static class BenchVisionCommand
         Row("total (sum of the stages)", sum, vision.Total + prefill.Total);
         Row("Generator.AppendPrompt (all in one call)", endToEnd, vision.Total + prefill.Total);
         AnsiConsole.Write(table);
+        StepTiming prefillTiming = prefillTimes.Summarise(), sumTiming = sum.Summarise();
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(
+            CultureInfo.InvariantCulture,
+            $"prefill {encoded.Length / (prefillTiming.WallMedian / 1000):F0} prompt tokens/s (median); the screenshot prompt's first token is ready after {sumTiming.WallMedian / 1000:F1} s (median, all stages)")));
 
         var flopsTable = new Table().AddColumns("FLOPs", "applied to", "count", "GFLOP");
         void FlopRow(string name, string appliedTo, long flops) =>
