@@ -12,6 +12,7 @@ root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(MakeAdapterCommand.Create());
 root.Subcommands.Add(ConvertAdapterCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(BenchVisionCommand.Create());
 root.Subcommands.Add(MakeGroundingSetCommand.Create());
 root.Subcommands.Add(EvalGroundingCommand.Create());
 root.Subcommands.Add(BenchAdaptersCommand.Create());
