@@ -113,9 +113,11 @@ internal sealed class Qwen3DecoderGraph
                 residual = outs[3];
             }
 
-            string q = _linears.Emit(g, hidden, Qwen3TensorNames.QProj(i), heads * d, h, _context.Options.Precision, p + "q_proj", lora: (i, LoraTargets.QProj));
-            string k = _linears.Emit(g, hidden, Qwen3TensorNames.KProj(i), kvHeads * d, h, _context.Options.Precision, p + "k_proj", lora: (i, LoraTargets.KProj));
-            string v = _linears.Emit(g, hidden, Qwen3TensorNames.VProj(i), kvHeads * d, h, _context.Options.Precision, p + "v_proj", lora: (i, LoraTargets.VProj));
+            string[] qkv = _linears.EmitShared(g, hidden, h, i, _context.Options.Precision, [
+                (LoraTargets.QProj, Qwen3TensorNames.QProj(i), heads * d, p + "q_proj"),
+                (LoraTargets.KProj, Qwen3TensorNames.KProj(i), kvHeads * d, p + "k_proj"),
+                (LoraTargets.VProj, Qwen3TensorNames.VProj(i), kvHeads * d, p + "v_proj")]);
+            string q = qkv[0], k = qkv[1], v = qkv[2];
 
             q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, attention.QHeadsShape, attention.QFlatShape, p + "q_norm");
             k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, attention.KvHeadsShape, attention.KvFlatShape, p + "k_norm");
@@ -127,8 +129,10 @@ internal sealed class Qwen3DecoderGraph
             string[] post = g.Node("SkipSimplifiedLayerNormalization", [o, residual, postNorm], [p + "post_attention_norm", "", "", p + "residual_mlp"], "com.microsoft", ("epsilon", eps));
             residual = post[3];
 
-            string gate = _linears.Emit(g, post[0], Qwen3TensorNames.GateProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "gate_proj", lora: (i, LoraTargets.GateProj));
-            string up = _linears.Emit(g, post[0], Qwen3TensorNames.UpProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "up_proj", lora: (i, LoraTargets.UpProj));
+            string[] gateUp = _linears.EmitShared(g, post[0], h, i, _context.Options.Precision, [
+                (LoraTargets.GateProj, Qwen3TensorNames.GateProj(i), c.IntermediateSize, p + "gate_proj"),
+                (LoraTargets.UpProj, Qwen3TensorNames.UpProj(i), c.IntermediateSize, p + "up_proj")]);
+            string gate = gateUp[0], up = gateUp[1];
             string silu = g.Node("Mul", [gate, g.Node("Sigmoid", [gate], p + "gate_sigmoid")], p + "gate_silu");
             string act = g.Node("Mul", [silu, up], p + "mlp_act");
             pending = _linears.Emit(g, act, Qwen3TensorNames.DownProj(i), h, c.IntermediateSize, _context.Options.Precision, p + "down_proj", lora: (i, LoraTargets.DownProj));

@@ -44,6 +44,60 @@ internal sealed partial class LinearLayerWriter
     }
 
     /// <summary>
+    /// Emits several linears that read the same activation (q/k/v, or gate/up of one layer). Their LoRA branches, when
+    /// two or more are targeted and <see cref="ModelConversionOptions.FuseLoraA"/> is set, share one A input
+    /// [K, members * r]: one MatMul, a Split into equal parts, then each member's MatMul with its own B and the Add.
+    /// </summary>
+    /// <returns>The outputs, in the order of <paramref name="linears"/>.</returns>
+    public string[] EmitShared(OnnxGraphBuilder g, string input, int inFeatures, int layer, WeightPrecision precision, IReadOnlyList<(LoraTargets Target, string WeightName, int OutFeatures, string OutputName)> linears)
+    {
+        LoraTargets targeted = LoraTargets.None;
+        foreach ((LoraTargets target, _, _, _) in linears)
+        {
+            targeted |= target & _context.Options.LoraTargets;
+        }
+
+        IReadOnlyList<LoraTargets> members = LoraParameterNames.Members(targeted);
+        if (!_context.Options.FuseLoraA || members.Count < 2)
+        {
+            return linears.Select(l => Emit(g, input, l.WeightName, l.OutFeatures, inFeatures, precision, l.OutputName, lora: (layer, l.Target))).ToArray();
+        }
+
+        var outputs = new string[linears.Count];
+        var bases = new Dictionary<LoraTargets, (string Base, int N, string Output)>();
+        for (int i = 0; i < linears.Count; i++)
+        {
+            (LoraTargets target, string weightName, int n, string outputName) = linears[i];
+            bool adapted = (targeted & target) != 0;
+            outputs[i] = Emit(g, input, weightName, n, inFeatures, precision, adapted ? outputName + "_base" : outputName);
+            if (adapted)
+            {
+                bases[target] = (outputs[i], n, outputName);
+            }
+        }
+
+        // The built-in defaults have rank 1 per member, all zeros (Split cannot cut a 0-wide tensor into parts): the
+        // branch adds exact zeros until an adapter is active.
+        string a = g.Initializer(LoraParameterNames.GroupA(layer, targeted), new float[inFeatures * members.Count], inFeatures, members.Count);
+        g.ExposeInitializerAsInput(a, OnnxDataType.Float, inFeatures, LoraParameterNames.GroupRankDimension(layer, targeted));
+        string prefix = $"layers.{layer}.{LoraParameterNames.GroupModuleName(targeted)}";
+        string xa = g.Node("MatMul", [input, a], prefix + "_lora_a");
+        string[] parts = g.Node("Split", [xa], members.Select(m => prefix + "_lora_a_" + LoraParameterNames.ModuleName(m)).ToArray(), "", ("axis", -1L), ("num_outputs", (long)members.Count));
+        for (int j = 0; j < members.Count; j++)
+        {
+            (string baseOutput, int n, string outputName) = bases[members[j]];
+            string b = g.Initializer(LoraParameterNames.B(layer, members[j]), new float[n], 1, n);
+            g.ExposeInitializerAsInput(b, OnnxDataType.Float, LoraParameterNames.RankDimension(layer, members[j]), n);
+            string delta = g.Node("MatMul", [parts[j], b], outputName + "_lora_delta");
+            string output = g.Node("Add", [baseOutput, delta], outputName);
+            _context.LoraBranches.Add(new LoraBranch(baseOutput, output, [xa, .. parts, delta, output], a, b));
+            outputs[linears.ToList().FindIndex(l => l.Target == members[j])] = output;
+        }
+
+        return outputs;
+    }
+
+    /// <summary>
     /// y + (x A) B with A [K, r] and B [r, N] overridable initializers (graph inputs whose defaults have r = 0, so the
     /// branch adds exact zeros until an adapter feeds them). The adapter's scale is already folded into its B.
     /// </summary>

@@ -43,6 +43,14 @@ public sealed class ModelConversionOptions
     /// </summary>
     public LoraTargets LoraTargets { get; set; }
 
+    /// <summary>
+    /// Whether targeted projections that read the same activation (the targeted ones among q/k/v, and gate/up) share
+    /// one concatenated A input (<see cref="LoraParameterNames.GroupA"/>): one A product, split, then each member's B,
+    /// instead of one A product per projection, which makes decode with an adapter on all seven targets measurably
+    /// faster (see bench/README.md). Default true; false writes one A input per projection as earlier versions did.
+    /// </summary>
+    public bool FuseLoraA { get; set; } = true;
+
     /// <summary>The decoder's input/output layout (default: the fastest CPU layout).</summary>
     public DecoderLayout Layout { get; set; } = new();
 

@@ -150,6 +150,7 @@ public static class ModelConverter
         if (options.LoraTargets != LoraTargets.None)
         {
             LoraModelManifest manifest = CreateLoraManifest(text, options.LoraTargets, source);
+            manifest.FusedLoraA = options.FuseLoraA;
             manifest.BaseDecoder = BaseDecoderFileName;
             manifest.SharedWeights = shared;
             manifest.Save(outputDirectory);
