@@ -94,6 +94,26 @@ internal sealed class Qwen3DecoderGraph
         string? positions64 = positions is null ? null : layout.Int32Inputs ? g.Node("Cast", [positions], "position_ids_i64", "", ("to", OnnxDataType.Int64)) : positions;
 
         var attention = new Qwen3Attention(g, c, mask64, positions64, _contextLength, layout);
+
+        // With LoRA inputs (GroupQueryAttention layout) the residual stream is 2-D [batch * sequence, hidden], so each
+        // branch's B product and the add onto the base linear are one Gemm (C = the base output); q/k/v go back to 3-D for
+        // the attention and its output to 2-D for o_proj. The base decoder stripped from it computes the same values.
+        bool flat = _context.Options.LoraTargets != LoraTargets.None && !layout.StandardAttention;
+        _linears.Flat = flat;
+        string qHeadsShape = attention.QHeadsShape, kvHeadsShape = attention.KvHeadsShape, qFlatShape = attention.QFlatShape, kvFlatShape = attention.KvFlatShape;
+        string? hidden3Shape = null, attnFlatShape = null;
+        if (flat)
+        {
+            string batchAndSequence = g.Node("Slice", [g.Node("Shape", [x], "embeds_shape"), g.Vector("const_zero_start", 0), g.Vector("const_two_end", 2)], "batch_and_sequence");
+            qFlatShape = g.Node("Concat", [batchAndSequence, g.Vector("const_q_width", (long)heads * d)], "q_3d_shape", "", ("axis", 0));
+            kvFlatShape = g.Node("Concat", [batchAndSequence, g.Vector("const_kv_width", (long)kvHeads * d)], "kv_3d_shape", "", ("axis", 0));
+            hidden3Shape = g.Node("Concat", [batchAndSequence, g.Vector("const_hidden_width", h)], "hidden_3d_shape", "", ("axis", 0));
+            qHeadsShape = g.Vector("const_q_heads_2d_shape", -1, heads, d);
+            kvHeadsShape = g.Vector("const_kv_heads_2d_shape", -1, kvHeads, d);
+            attnFlatShape = g.Vector("const_attn_2d_shape", -1, (long)heads * d);
+            x = g.Node("Reshape", [x, g.Vector("const_hidden_2d_shape", -1, h)], "embeds_2d");
+        }
+
         string residual = x;
         string? pending = null; // the last sub-layer's output, not yet added to the residual
         for (int i = 0; i < c.NumHiddenLayers; i++)
@@ -119,10 +139,19 @@ internal sealed class Qwen3DecoderGraph
                 (LoraTargets.VProj, Qwen3TensorNames.VProj(i), kvHeads * d, p + "v_proj")]);
             string q = qkv[0], k = qkv[1], v = qkv[2];
 
-            q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, attention.QHeadsShape, attention.QFlatShape, p + "q_norm");
-            k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, attention.KvHeadsShape, attention.KvFlatShape, p + "k_norm");
+            q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, qHeadsShape, qFlatShape, p + "q_norm");
+            k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, kvHeadsShape, kvFlatShape, p + "k_norm");
+            if (flat)
+            {
+                v = g.Node("Reshape", [v, kvFlatShape], p + "v_3d");
+            }
 
             string attn = attention.Emit(i, q, k, v, p);
+            if (flat)
+            {
+                attn = g.Node("Reshape", [attn, attnFlatShape!], p + "attn_2d");
+            }
+
             string o = _linears.Emit(g, attn, Qwen3TensorNames.OProj(i), h, heads * d, _context.Options.Precision, p + "o_proj", lora: (i, LoraTargets.OProj));
 
             string postNorm = NormWeight(g, Qwen3TensorNames.PostAttentionNorm(i), h);
@@ -139,6 +168,12 @@ internal sealed class Qwen3DecoderGraph
         }
 
         // Only the last position's logits: slice before the final norm and the lm_head.
+        if (flat)
+        {
+            pending = g.Node("Reshape", [pending!, hidden3Shape!], "mlp_out_3d");
+            residual = g.Node("Reshape", [residual, hidden3Shape!], "residual_3d");
+        }
+
         string sliceStart = g.Vector("const_minus_one", -1);
         string sliceEnd = g.Vector("const_int64_max", long.MaxValue);
         string lastPending = g.Node("Slice", [pending!, sliceStart, sliceEnd, attention.Axis1], "last_mlp_out");

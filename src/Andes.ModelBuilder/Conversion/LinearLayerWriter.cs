@@ -16,6 +16,12 @@ internal sealed partial class LinearLayerWriter
 
     public LinearLayerWriter(ConversionContext context) => _context = context;
 
+    /// <summary>
+    /// Whether the activations are 2-D [tokens, features]: each LoRA branch then ends in one Gemm(x A, B, C = x W^T)
+    /// instead of a MatMul and an Add.
+    /// </summary>
+    public bool Flat { get; set; }
+
     /// <summary>Emits <paramref name="input"/> x W^T and returns the output name.</summary>
     /// <param name="g">The graph.</param>
     /// <param name="input">The activation [.., K].</param>
@@ -88,9 +94,8 @@ internal sealed partial class LinearLayerWriter
             (string baseOutput, int n, string outputName) = bases[members[j]];
             string b = g.Initializer(LoraParameterNames.B(layer, members[j]), new float[n], 1, n);
             g.ExposeInitializerAsInput(b, OnnxDataType.Float, LoraParameterNames.RankDimension(layer, members[j]), n);
-            string delta = g.Node("MatMul", [parts[j], b], outputName + "_lora_delta");
-            string output = g.Node("Add", [baseOutput, delta], outputName);
-            _context.LoraBranches.Add(new LoraBranch(baseOutput, output, [xa, .. parts, delta, output], a, b));
+            (string output, string[] nodes) = AddProduct(g, parts[j], b, baseOutput, outputName);
+            _context.LoraBranches.Add(new LoraBranch(baseOutput, output, [xa, .. parts, .. nodes], a, b));
             outputs[linears.ToList().FindIndex(l => l.Target == members[j])] = output;
         }
 
@@ -103,15 +108,29 @@ internal sealed partial class LinearLayerWriter
     /// </summary>
     private string EmitLoraBranch(OnnxGraphBuilder g, string x, string y, int k, int n, int layer, LoraTargets target, string outputName)
     {
-        string a = g.Initializer(LoraParameterNames.A(layer, target), ReadOnlySpan<float>.Empty, k, 0);
+        int defaultRank = Flat ? 1 : 0; // Gemm with an empty inner dimension is avoided: rank-1 zeros add exact zeros too
+        string a = g.Initializer(LoraParameterNames.A(layer, target), new float[k * defaultRank], k, defaultRank);
         g.ExposeInitializerAsInput(a, OnnxDataType.Float, k, LoraParameterNames.RankDimension(layer, target));
-        string b = g.Initializer(LoraParameterNames.B(layer, target), ReadOnlySpan<float>.Empty, 0, n);
+        string b = g.Initializer(LoraParameterNames.B(layer, target), new float[n * defaultRank], defaultRank, n);
         g.ExposeInitializerAsInput(b, OnnxDataType.Float, LoraParameterNames.RankDimension(layer, target), n);
         string xa = g.Node("MatMul", [x, a], outputName + "_lora_a");
+        (string output, string[] nodes) = AddProduct(g, xa, b, y, outputName);
+        _context.LoraBranches.Add(new LoraBranch(y, output, [xa, .. nodes], a, b));
+        return output;
+    }
+
+    /// <summary>y + xa B: one Gemm when the activations are 2-D, else a MatMul and an Add. Returns the output and the nodes' outputs.</summary>
+    private (string Output, string[] Nodes) AddProduct(OnnxGraphBuilder g, string xa, string b, string y, string outputName)
+    {
+        if (Flat)
+        {
+            string sum = g.Node("Gemm", [xa, b, y], outputName, "", ("alpha", 1f), ("beta", 1f));
+            return (sum, [sum]);
+        }
+
         string delta = g.Node("MatMul", [xa, b], outputName + "_lora_delta");
         string output = g.Node("Add", [y, delta], outputName);
-        _context.LoraBranches.Add(new LoraBranch(y, output, [xa, delta, output], a, b));
-        return output;
+        return (output, [delta, output]);
     }
 
     private string EmitFloat(OnnxGraphBuilder g, string input, string weightName, int n, int k, string outputName, string logName, string initializerName)
