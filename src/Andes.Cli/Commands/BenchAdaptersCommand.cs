@@ -90,7 +90,16 @@ internal static class BenchAdaptersCommand
             LoraAdapter first = loaded[0];
             LoraAdapter? second = loaded.Count > 1 ? loaded[1] : null;
             int switchCount = parse.GetValue(switches);
-            double activation = MedianMicroseconds(switchCount, i => CreateAndDispose(m, i % 2 == 0 || second is null ? first : second)) - MedianMicroseconds(switchCount, _ => CreateAndDispose(m, null));
+            // Generator creation with and without an adapter, alternated so both see the same machine.
+            var withAdapter = new List<double>();
+            var withoutAdapter = new List<double>();
+            for (int i = 0; i < switchCount; i++)
+            {
+                withAdapter.Add(TimedMicroseconds(() => CreateAndDispose(m, i % 2 == 0 || second is null ? first : second)));
+                withoutAdapter.Add(TimedMicroseconds(() => CreateAndDispose(m, null)));
+            }
+
+            double activation = Median(withAdapter) - Median(withoutAdapter);
             int[] shortPrompt = prompt[..1];
             var oneToken = new GenerationOptions { MaxNewTokens = 1 };
             int passes = Math.Max(20, switchCount / 2);
@@ -214,19 +223,6 @@ internal static class BenchAdaptersCommand
     private static void CreateAndDispose(AndesModel model, LoraAdapter? adapter)
     {
         using var generator = new Generator(model, new GenerationOptions { MaxNewTokens = 1 }, adapter);
-    }
-
-    private static double MedianMicroseconds(int count, Action<int> action)
-    {
-        var samples = new double[count];
-        for (int i = 0; i < count; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action(i);
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-
-        return Median(samples);
     }
 
     private static double TimedMicroseconds(Action action)

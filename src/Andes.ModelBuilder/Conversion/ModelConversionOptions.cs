@@ -38,8 +38,10 @@ public sealed class ModelConversionOptions
     /// <summary>
     /// The projections of every decoder layer that take LoRA inputs (default <see cref="GenAI.Adapters.LoraTargets.None"/>:
     /// the decoder is exactly the base model). Each targeted linear computes <c>y = x W^T + (x A) B</c> with A
-    /// [in, r] and B [r, out] graph inputs named by <see cref="LoraParameterNames"/>, whose built-in defaults have rank 0
-    /// (the branch adds exact zeros until an adapter is active); <c>andes_lora.json</c> records the targets.
+    /// [in, r] and B [r, out] graph inputs named by <see cref="LoraParameterNames"/>, whose built-in defaults are zeros
+    /// (the branch adds exact zeros until an adapter is active); <c>andes_lora.json</c> records the targets. In the
+    /// GroupQueryAttention layout the decoder keeps its activations 2-D [tokens, hidden] so each branch ends in one Gemm
+    /// (<c>(x A) B + x W^T</c>); a <c>decoder_base.onnx</c> without the branches is written beside it.
     /// </summary>
     public LoraTargets LoraTargets { get; set; }
 
