@@ -112,6 +112,7 @@ internal sealed class Qwen3DecoderGraph
             kvHeadsShape = g.Vector("const_kv_heads_2d_shape", -1, kvHeads, d);
             attnFlatShape = g.Vector("const_attn_2d_shape", -1, (long)heads * d);
             x = g.Node("Reshape", [x, g.Vector("const_hidden_2d_shape", -1, h)], "embeds_2d");
+            _context.FlatReshapes.Add(x);
         }
 
         string residual = x;
@@ -139,17 +140,19 @@ internal sealed class Qwen3DecoderGraph
                 (LoraTargets.VProj, Qwen3TensorNames.VProj(i), kvHeads * d, p + "v_proj")]);
             string q = qkv[0], k = qkv[1], v = qkv[2];
 
-            q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, qHeadsShape, qFlatShape, p + "q_norm");
-            k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, kvHeadsShape, kvFlatShape, p + "k_norm");
+            q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, qHeadsShape, qFlatShape, p + "q_norm", flat ? (attention.QHeadsShape, attention.QFlatShape) : null);
+            k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, kvHeadsShape, kvFlatShape, p + "k_norm", flat ? (attention.KvHeadsShape, attention.KvFlatShape) : null);
             if (flat)
             {
                 v = g.Node("Reshape", [v, kvFlatShape], p + "v_3d");
+                _context.FlatReshapes.Add(v);
             }
 
             string attn = attention.Emit(i, q, k, v, p);
             if (flat)
             {
                 attn = g.Node("Reshape", [attn, attnFlatShape!], p + "attn_2d");
+                _context.FlatReshapes.Add(attn);
             }
 
             string o = _linears.Emit(g, attn, Qwen3TensorNames.OProj(i), h, heads * d, _context.Options.Precision, p + "o_proj", lora: (i, LoraTargets.OProj));
@@ -172,6 +175,8 @@ internal sealed class Qwen3DecoderGraph
         {
             pending = g.Node("Reshape", [pending!, hidden3Shape!], "mlp_out_3d");
             residual = g.Node("Reshape", [residual, hidden3Shape!], "residual_3d");
+            _context.FlatReshapes.Add(pending);
+            _context.FlatReshapes.Add(residual);
         }
 
         string sliceStart = g.Vector("const_minus_one", -1);
@@ -218,11 +223,19 @@ internal sealed class Qwen3DecoderGraph
         return name;
     }
 
-    private string HeadNorm(OnnxGraphBuilder g, string x, string weightName, int headDim, float eps, string headsShape, string flatShape, string outName)
+    // baseShapes: for 2-D activations, the 3-D layout's shapes, which the stripped base decoder uses instead.
+    private string HeadNorm(OnnxGraphBuilder g, string x, string weightName, int headDim, float eps, string headsShape, string flatShape, string outName, (string Heads, string Flat)? baseShapes)
     {
         string w = NormWeight(g, weightName, headDim);
         string perHead = g.Node("Reshape", [x, headsShape], outName + "_heads");
         string normed = g.Node("SimplifiedLayerNormalization", [perHead, w], outName + "_normed", "", ("axis", -1), ("epsilon", eps));
-        return g.Node("Reshape", [normed, flatShape], outName);
+        string output = g.Node("Reshape", [normed, flatShape], outName);
+        if (baseShapes is { } shapes)
+        {
+            _context.FlatShapeSubstitutions[perHead] = shapes.Heads;
+            _context.FlatShapeSubstitutions[output] = shapes.Flat;
+        }
+
+        return output;
     }
 }

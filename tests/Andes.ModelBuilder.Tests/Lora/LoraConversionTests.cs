@@ -55,6 +55,11 @@ public sealed class LoraConversionTests
         Assert.Equal(session.OutputMetadata.Keys.Order(), baseSession.OutputMetadata.Keys.Order());
         Assert.False(File.Exists(Path.Combine(TestModels.TinyFp32Model, ModelConverter.BaseDecoderFileName)));
 
+        // Node for node the decoder a conversion without LoRA targets writes (the 2-D layout's reshapes undone).
+        static string[] OpTypes(string file) => [.. Andes.ModelBuilder.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(file)).Graph.Node.Select(n => n.OpType)];
+        Assert.Equal(OpTypes(Path.Combine(TestModels.TinyFp32Model, ModelConverter.DecoderFileName)), OpTypes(Path.Combine(TestModels.TinyFp32LoraModel, ModelConverter.BaseDecoderFileName)));
+        Assert.Contains("Gemm", OpTypes(Path.Combine(TestModels.TinyFp32LoraModel, ModelConverter.DecoderFileName)));
+
         // Without targets: no manifest and no LoRA inputs.
         Assert.Null(LoraModelManifest.TryLoad(TestModels.TinyFp32Model));
         using var plain = new InferenceSession(Path.Combine(TestModels.TinyFp32Model, ModelConverter.DecoderFileName));
