@@ -31,6 +31,31 @@ public static class AndesKernelBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds an Andes model folder as the kernel's chat service with LoRA adapters and skills registered in code (see
+    /// <see cref="AndesKernelServiceCollectionExtensions.AddAndesChatCompletion(Microsoft.Extensions.DependencyInjection.IServiceCollection, string, Action{AndesSkillsBuilder}, Action{AndesChatClientOptions}?, AndesModelOptions?, string?)"/>);
+    /// add <c>builder.Plugins.AddAndesSkillsFromServices(serviceId)</c> to offer the skills as kernel functions.
+    /// </summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="modelDirectory">The model folder (loaded on first use).</param>
+    /// <param name="configureSkills">Registers adapters, skills and <c>skills.json</c> files.</param>
+    /// <param name="configure">Adjusts the chat client options.</param>
+    /// <param name="modelOptions">Session options; null for the folder's.</param>
+    /// <param name="serviceId">The service id; null for the default service.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    public static IKernelBuilder AddAndesChatClient(
+        this IKernelBuilder builder,
+        string modelDirectory,
+        Action<AndesSkillsBuilder> configureSkills,
+        Action<AndesChatClientOptions>? configure = null,
+        AndesModelOptions? modelOptions = null,
+        string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddAndesChatCompletion(modelDirectory, configureSkills, configure, modelOptions, serviceId);
+        return builder;
+    }
+
     /// <summary>Adds an already loaded Andes model as the kernel's chat service (the caller keeps ownership of the model).</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="model">The model.</param>

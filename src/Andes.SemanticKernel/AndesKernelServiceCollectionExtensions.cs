@@ -1,6 +1,8 @@
+using Andes.GenAI.Adapters;
 using Andes.GenAI.Chat;
 using Andes.GenAI.Models;
 using Andes.GenAI.Runtime;
+using Andes.GenAI.Skills;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
@@ -44,6 +46,47 @@ public static class AndesKernelServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
         AndesChatClientOptions options = Configure(configure);
         return services.AddKernelChatClient(serviceId, _ => new AndesChatClient(modelDirectory, options, modelOptions));
+    }
+
+    /// <summary>
+    /// Registers an Andes model folder as a Semantic Kernel chat service with the LoRA adapters and skills
+    /// <paramref name="configureSkills"/> registers (on top of the folder's <c>skills.json</c>): settings with
+    /// <c>skill</c>/<c>adapter</c> activate them, and <c>kernelBuilder.Plugins.AddAndesSkillsFromServices(serviceId)</c> turns the
+    /// skills into kernel functions. The model, the <see cref="Andes.GenAI.Skills.SkillRegistry"/> and the
+    /// <see cref="Andes.GenAI.Adapters.AdapterRegistry"/> are keyed singletons under <paramref name="serviceId"/>,
+    /// created on first use and disposed by the container.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="modelDirectory">The model folder (loaded on first use).</param>
+    /// <param name="configureSkills">Registers adapters, skills and <c>skills.json</c> files.</param>
+    /// <param name="configure">Adjusts the chat client options.</param>
+    /// <param name="modelOptions">Session options; null for the folder's.</param>
+    /// <param name="serviceId">The service id (the DI key); null for the default service.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddAndesChatCompletion(
+        this IServiceCollection services,
+        string modelDirectory,
+        Action<AndesSkillsBuilder> configureSkills,
+        Action<AndesChatClientOptions>? configure = null,
+        AndesModelOptions? modelOptions = null,
+        string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        ArgumentNullException.ThrowIfNull(configureSkills);
+        var skills = new AndesSkillsBuilder();
+        configureSkills(skills);
+        AndesChatClientOptions options = Configure(configure);
+        services.AddKeyedSingleton(serviceId, (_, _) => AndesModel.Load(modelDirectory, modelOptions));
+        services.AddKeyedSingleton(serviceId, (_, _) => skills.BuildSkills(modelDirectory));
+        services.AddKeyedSingleton(serviceId, (sp, key) => AndesSkillsBuilder.LoadAdapters(sp.GetRequiredKeyedService<AndesModel>(key), sp.GetRequiredKeyedService<SkillRegistry>(key)));
+        return services.AddKernelChatClient(serviceId, sp =>
+        {
+            AndesChatClientOptions withRegistries = options.Clone();
+            withRegistries.Skills = sp.GetRequiredKeyedService<SkillRegistry>(serviceId);
+            withRegistries.Adapters = sp.GetRequiredKeyedService<AdapterRegistry>(serviceId);
+            return new AndesChatClient(sp.GetRequiredKeyedService<AndesModel>(serviceId), withRegistries);
+        });
     }
 
     /// <summary>Registers an already loaded Andes model as a Semantic Kernel chat service (the caller keeps ownership of the model).</summary>

@@ -27,9 +27,12 @@ internal static class BenchAdaptersCommand
         var runs = new Option<int>("--runs") { Description = "Runs per configuration (the median is reported).", DefaultValueFactory = _ => 5 };
         var switches = new Option<int>("--switches") { Description = "Adapter switches timed.", DefaultValueFactory = _ => 200 };
         var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: ONNX Runtime's)." };
+        var quietRuns = new Option<int>("--quiet-runs") { Description = "On a shared machine (Linux): keep running rounds until every configuration has this many runs during which other processes used at most --max-others of the cores (or --max-rounds is reached); those runs get their own columns.", DefaultValueFactory = _ => 0 };
+        var maxOthers = new Option<double>("--max-others") { Description = "The share of all cores (0-1) other processes may use during a run for it to count as quiet.", DefaultValueFactory = _ => 0.1 };
+        var maxRounds = new Option<int>("--max-rounds") { Description = "The most rounds run while waiting for quiet runs.", DefaultValueFactory = _ => 200 };
         var command = new Command("bench-adapters", "Benchmark LoRA adapters: memory, switch latency, decode speed against the base model.")
         {
-            model, adapters, baseline, promptLength, decode, runs, switches, threads,
+            model, adapters, baseline, promptLength, decode, runs, switches, threads, quietRuns, maxOthers, maxRounds,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -87,7 +90,16 @@ internal static class BenchAdaptersCommand
             LoraAdapter first = loaded[0];
             LoraAdapter? second = loaded.Count > 1 ? loaded[1] : null;
             int switchCount = parse.GetValue(switches);
-            double activation = MedianMicroseconds(switchCount, i => CreateAndDispose(m, i % 2 == 0 || second is null ? first : second)) - MedianMicroseconds(switchCount, _ => CreateAndDispose(m, null));
+            // Generator creation with and without an adapter, alternated so both see the same machine.
+            var withAdapter = new List<double>();
+            var withoutAdapter = new List<double>();
+            for (int i = 0; i < switchCount; i++)
+            {
+                withAdapter.Add(TimedMicroseconds(() => CreateAndDispose(m, i % 2 == 0 || second is null ? first : second)));
+                withoutAdapter.Add(TimedMicroseconds(() => CreateAndDispose(m, null)));
+            }
+
+            double activation = Median(withAdapter) - Median(withoutAdapter);
             int[] shortPrompt = prompt[..1];
             var oneToken = new GenerationOptions { MaxNewTokens = 1 };
             int passes = Math.Max(20, switchCount / 2);
@@ -127,27 +139,63 @@ internal static class BenchAdaptersCommand
             }
 
             var speeds = configurations.ToDictionary(c => c.Name, _ => new List<double>());
-            for (int run = 0; run < runCount; run++)
+            var quiet = configurations.ToDictionary(c => c.Name, _ => new List<double>());
+            var othersShares = new List<double>();
+            int wantQuiet = parse.GetValue(quietRuns);
+            double quietLimit = parse.GetValue(maxOthers);
+            int roundLimit = Math.Max(runCount, parse.GetValue(maxRounds));
+            string loadBefore = LoadAverage();
+            for (int run = 0; run < runCount || (wantQuiet > 0 && run < roundLimit && quiet.Values.Any(q => q.Count < wantQuiet)); run++)
             {
                 // Each round in a rotated order, so a slow stretch of the machine does not always hit the same configuration.
                 for (int j = 0; j < configurations.Count; j++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     (string name, AndesModel target, LoraAdapter? adapter) = configurations[(run + j) % configurations.Count];
-                    speeds[name].Add(Measure(target, prompt, options, adapter));
+                    var before = HostCpuMonitor.Sample();
+                    double speed = Measure(target, prompt, options, adapter);
+                    double? others = HostCpuMonitor.OthersShare(before, HostCpuMonitor.Sample());
+                    speeds[name].Add(speed);
+                    if (others is double share)
+                    {
+                        othersShares.Add(share);
+                        if (share <= quietLimit)
+                        {
+                            quiet[name].Add(speed);
+                        }
+                    }
                 }
             }
 
             double baseSpeed = Median(speeds[BaseName]);
             double baseBest = speeds[BaseName].Max();
+            double baseQuiet = Median(quiet[BaseName]);
+            bool showQuiet = othersShares.Count > 0;
             var decodeTable = new Table().AddColumns("configuration", "decode tokens/s (median)", "relative to base", "best run", "best relative to base");
+            if (showQuiet)
+            {
+                decodeTable.AddColumns($"quiet runs (others <= {quietLimit:P0})", "quiet median", "quiet relative to base");
+            }
+
             foreach ((string name, List<double> values) in speeds)
             {
                 double median = Median(values);
-                decodeTable.AddRow(Markup.Escape(name), $"{median:F1}", $"{median / baseSpeed:P1}", $"{values.Max():F1}", $"{values.Max() / baseBest:P1}");
+                var cells = new List<string> { Markup.Escape(name), $"{median:F1}", $"{median / baseSpeed:P1}", $"{values.Max():F1}", $"{values.Max() / baseBest:P1}" };
+                if (showQuiet)
+                {
+                    List<double> q = quiet[name];
+                    cells.AddRange([$"{q.Count} of {values.Count}", q.Count == 0 ? "-" : $"{Median(q):F1}", q.Count == 0 || baseQuiet == 0 ? "-" : $"{Median(q) / baseQuiet:P1}"]);
+                }
+
+                decodeTable.AddRow([.. cells]);
             }
 
             AnsiConsole.Write(decodeTable);
+            AnsiConsole.MarkupLine($"load average (1, 5, 15 min) before the decode rounds: {loadBefore}; after: {LoadAverage()}");
+            if (showQuiet)
+            {
+                AnsiConsole.MarkupLine($"other processes' share of the cores during the decode runs: median {Median(othersShares):P0}, min {othersShares.Min():P0}, max {othersShares.Max():P0}");
+            }
             using var process = Process.GetCurrentProcess();
             AnsiConsole.MarkupLine($"peak RSS: {process.PeakWorkingSet64 / 1048576.0:F0} MiB");
             return Task.FromResult(0);
@@ -175,19 +223,6 @@ internal static class BenchAdaptersCommand
     private static void CreateAndDispose(AndesModel model, LoraAdapter? adapter)
     {
         using var generator = new Generator(model, new GenerationOptions { MaxNewTokens = 1 }, adapter);
-    }
-
-    private static double MedianMicroseconds(int count, Action<int> action)
-    {
-        var samples = new double[count];
-        for (int i = 0; i < count; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action(i);
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-
-        return Median(samples);
     }
 
     private static double TimedMicroseconds(Action action)
@@ -222,6 +257,19 @@ internal static class BenchAdaptersCommand
         }
 
         return candidate;
+    }
+
+    /// <summary>The machine's load average (Linux), to judge how much other work shared the cores during a measure.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     private static string MiB(long bytes) => $"{bytes / 1048576.0:F2} MiB";

@@ -118,10 +118,11 @@ public sealed class LoraAdapter : IDisposable
     /// <inheritdoc />
     public override string ToString() => $"{Name} (rank {Rank}, {Parameters.Count} parameters, {SourcePath})";
 
-    /// <summary>Creates an adapter from converted parameters (PEFT in memory, or tests).</summary>
+    /// <summary>Creates an adapter from converted parameters, one A/B pair per projection (PEFT in memory, or tests), laid out as the decoder's inputs.</summary>
     internal static LoraAdapter FromParameters(LoraModelInputs inputs, string name, string source, IReadOnlyList<LoraParameter> parameters, int modelVersion, string? fingerprint, long fileBytes)
     {
         (int rank, LoraTargets targets) = inputs.Validate(parameters.Select(p => (p.Name, p.Dims, OnnxAdapterFormat.Float)).ToList(), source, modelVersion, fingerprint);
+        parameters = inputs.Arrange(parameters);
         byte[] bytes = OnnxAdapterFormat.Write(parameters, adapterVersion: 0, modelVersion);
         OrtLoraAdapter handle = Create(() => OrtLoraAdapter.Create(bytes, null), source);
         var infos = parameters.Select(p => new LoraParameterInfo(p.Name, p.Dims)).ToList();
@@ -187,7 +188,7 @@ public sealed class LoraAdapter : IDisposable
             }
         }
 
-        (int rank, LoraTargets targets) = inputs.Validate(contents.Parameters.Select(p => (p.Name, p.Dims, p.DataType)).ToList(), file, contents.ModelVersion, null);
+        (int rank, LoraTargets targets) = inputs.Validate(contents.Parameters.Select(p => (p.Name, p.Dims, p.DataType)).ToList(), file, contents.ModelVersion, null, physical: true);
         foreach (OnnxAdapterFormat.ParameterEntry p in contents.Parameters)
         {
             long expected = p.Dims.Aggregate(1L, (a, b) => a * b) * sizeof(float);

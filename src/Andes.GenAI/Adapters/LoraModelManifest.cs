@@ -47,6 +47,17 @@ public sealed class LoraModelManifest
     [JsonPropertyName("lora_b_name")] public string LoraBNamePattern { get; set; } = "model.layers.{layer}.{module}.lora_B.weight";
 
     /// <summary>
+    /// Whether projections that read the same activation (the targeted ones among q/k/v, and gate/up) share one
+    /// concatenated lora_A input (<see cref="LoraParameterNames.GroupA"/>), so each group costs one A product instead of
+    /// one per projection. False (or absent) in folders converted before fusion: one A input per projection.
+    /// </summary>
+    [JsonPropertyName("fused_lora_a")] public bool FusedLoraA { get; set; }
+
+    /// <summary>The A input a target's matrices go into: its fused group's (see <see cref="FusedLoraA"/>) or its own.</summary>
+    /// <param name="target">One targeted projection.</param>
+    public LoraTargets GroupOf(LoraTargets target) => FusedLoraA ? LoraParameterNames.FusedGroup(Targets, target) : target;
+
+    /// <summary>
     /// A fingerprint of the base checkpoint (hex SHA-256 prefix over its text configuration and a sample of its
     /// weights): adapters made for another base model carry another one.
     /// </summary>

@@ -1,5 +1,7 @@
+using Andes.GenAI.Adapters;
 using Andes.GenAI.Models;
 using Andes.GenAI.Runtime;
+using Andes.GenAI.Skills;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,5 +45,66 @@ public static class AndesServiceCollectionExtensions
         configure?.Invoke(options);
         services.AddKeyedSingleton(serviceKey, (_, _) => AndesModel.Load(modelDirectory, modelOptions));
         return services.AddKeyedChatClient(serviceKey, sp => new AndesChatClient(sp.GetRequiredKeyedService<AndesModel>(serviceKey), options));
+    }
+
+    /// <summary>
+    /// Registers an <see cref="IChatClient"/> over the model folder with the LoRA adapters and skills
+    /// <paramref name="configureSkills"/> registers (on top of the folder's own <c>skills.json</c>): requests activate
+    /// them with <c>options.WithSkill(name)</c> / <c>options.WithAdapter(name)</c>. The <see cref="AndesModel"/>, the
+    /// <see cref="SkillRegistry"/> and the <see cref="AdapterRegistry"/> (every adapter loaded once, resident) are
+    /// registered as singletons too, created with the client on first use and disposed by the container.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="modelDirectory">The model folder (converted with LoRA targets when adapters are registered).</param>
+    /// <param name="configureSkills">Registers adapters, skills and <c>skills.json</c> files.</param>
+    /// <param name="configure">Adjusts the client options (its <see cref="AndesChatClientOptions.Adapters"/> and <see cref="AndesChatClientOptions.Skills"/> are replaced by the registered ones).</param>
+    /// <param name="modelOptions">Session options; null for the folder's.</param>
+    /// <returns>The builder of the registered client.</returns>
+    public static ChatClientBuilder AddAndesChatClient(this IServiceCollection services, string modelDirectory, Action<AndesSkillsBuilder> configureSkills, Action<AndesChatClientOptions>? configure = null, AndesModelOptions? modelOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        ArgumentNullException.ThrowIfNull(configureSkills);
+        var skills = new AndesSkillsBuilder();
+        configureSkills(skills);
+        var options = new AndesChatClientOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(_ => AndesModel.Load(modelDirectory, modelOptions));
+        services.AddSingleton(_ => skills.BuildSkills(modelDirectory));
+        services.AddSingleton(sp => AndesSkillsBuilder.LoadAdapters(sp.GetRequiredService<AndesModel>(), sp.GetRequiredService<SkillRegistry>()));
+        return services.AddChatClient(sp => new AndesChatClient(sp.GetRequiredService<AndesModel>(), WithRegistries(options, sp.GetRequiredService<AdapterRegistry>(), sp.GetRequiredService<SkillRegistry>())));
+    }
+
+    /// <summary>Registers a keyed <see cref="IChatClient"/> over the model folder with adapters and skills (see the unkeyed overload); the model and registries are keyed singletons under the same key.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The key.</param>
+    /// <param name="modelDirectory">The model folder.</param>
+    /// <param name="configureSkills">Registers adapters, skills and <c>skills.json</c> files.</param>
+    /// <param name="configure">Adjusts the client options.</param>
+    /// <param name="modelOptions">Session options; null for the folder's.</param>
+    /// <returns>The builder of the registered client.</returns>
+    public static ChatClientBuilder AddKeyedAndesChatClient(this IServiceCollection services, object serviceKey, string modelDirectory, Action<AndesSkillsBuilder> configureSkills, Action<AndesChatClientOptions>? configure = null, AndesModelOptions? modelOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        ArgumentNullException.ThrowIfNull(configureSkills);
+        var skills = new AndesSkillsBuilder();
+        configureSkills(skills);
+        var options = new AndesChatClientOptions();
+        configure?.Invoke(options);
+        services.AddKeyedSingleton(serviceKey, (_, _) => AndesModel.Load(modelDirectory, modelOptions));
+        services.AddKeyedSingleton(serviceKey, (_, _) => skills.BuildSkills(modelDirectory));
+        services.AddKeyedSingleton(serviceKey, (sp, key) => AndesSkillsBuilder.LoadAdapters(sp.GetRequiredKeyedService<AndesModel>(key), sp.GetRequiredKeyedService<SkillRegistry>(key)));
+        return services.AddKeyedChatClient(serviceKey, sp => new AndesChatClient(
+            sp.GetRequiredKeyedService<AndesModel>(serviceKey),
+            WithRegistries(options, sp.GetRequiredKeyedService<AdapterRegistry>(serviceKey), sp.GetRequiredKeyedService<SkillRegistry>(serviceKey))));
+    }
+
+    private static AndesChatClientOptions WithRegistries(AndesChatClientOptions options, AdapterRegistry adapters, SkillRegistry skills)
+    {
+        AndesChatClientOptions copy = options.Clone();
+        copy.Adapters = adapters;
+        copy.Skills = skills;
+        return copy;
     }
 }

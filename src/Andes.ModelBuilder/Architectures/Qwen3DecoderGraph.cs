@@ -94,6 +94,27 @@ internal sealed class Qwen3DecoderGraph
         string? positions64 = positions is null ? null : layout.Int32Inputs ? g.Node("Cast", [positions], "position_ids_i64", "", ("to", OnnxDataType.Int64)) : positions;
 
         var attention = new Qwen3Attention(g, c, mask64, positions64, _contextLength, layout);
+
+        // With LoRA inputs (GroupQueryAttention layout) the residual stream is 2-D [batch * sequence, hidden], so each
+        // branch's B product and the add onto the base linear are one Gemm (C = the base output); q/k/v go back to 3-D for
+        // the attention and its output to 2-D for o_proj. The base decoder stripped from it computes the same values.
+        bool flat = _context.Options.LoraTargets != LoraTargets.None && !layout.StandardAttention;
+        _linears.Flat = flat;
+        string qHeadsShape = attention.QHeadsShape, kvHeadsShape = attention.KvHeadsShape, qFlatShape = attention.QFlatShape, kvFlatShape = attention.KvFlatShape;
+        string? hidden3Shape = null, attnFlatShape = null;
+        if (flat)
+        {
+            string batchAndSequence = g.Node("Slice", [g.Node("Shape", [x], "embeds_shape"), g.Vector("const_zero_start", 0), g.Vector("const_two_end", 2)], "batch_and_sequence");
+            qFlatShape = g.Node("Concat", [batchAndSequence, g.Vector("const_q_width", (long)heads * d)], "q_3d_shape", "", ("axis", 0));
+            kvFlatShape = g.Node("Concat", [batchAndSequence, g.Vector("const_kv_width", (long)kvHeads * d)], "kv_3d_shape", "", ("axis", 0));
+            hidden3Shape = g.Node("Concat", [batchAndSequence, g.Vector("const_hidden_width", h)], "hidden_3d_shape", "", ("axis", 0));
+            qHeadsShape = g.Vector("const_q_heads_2d_shape", -1, heads, d);
+            kvHeadsShape = g.Vector("const_kv_heads_2d_shape", -1, kvHeads, d);
+            attnFlatShape = g.Vector("const_attn_2d_shape", -1, (long)heads * d);
+            x = g.Node("Reshape", [x, g.Vector("const_hidden_2d_shape", -1, h)], "embeds_2d");
+            _context.FlatReshapes.Add(x);
+        }
+
         string residual = x;
         string? pending = null; // the last sub-layer's output, not yet added to the residual
         for (int i = 0; i < c.NumHiddenLayers; i++)
@@ -113,28 +134,51 @@ internal sealed class Qwen3DecoderGraph
                 residual = outs[3];
             }
 
-            string q = _linears.Emit(g, hidden, Qwen3TensorNames.QProj(i), heads * d, h, _context.Options.Precision, p + "q_proj", lora: (i, LoraTargets.QProj));
-            string k = _linears.Emit(g, hidden, Qwen3TensorNames.KProj(i), kvHeads * d, h, _context.Options.Precision, p + "k_proj", lora: (i, LoraTargets.KProj));
-            string v = _linears.Emit(g, hidden, Qwen3TensorNames.VProj(i), kvHeads * d, h, _context.Options.Precision, p + "v_proj", lora: (i, LoraTargets.VProj));
+            string[] qkv = _linears.EmitShared(g, hidden, h, i, _context.Options.Precision, [
+                (LoraTargets.QProj, Qwen3TensorNames.QProj(i), heads * d, p + "q_proj"),
+                (LoraTargets.KProj, Qwen3TensorNames.KProj(i), kvHeads * d, p + "k_proj"),
+                (LoraTargets.VProj, Qwen3TensorNames.VProj(i), kvHeads * d, p + "v_proj")]);
+            string q = qkv[0], k = qkv[1], v = qkv[2];
 
-            q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, attention.QHeadsShape, attention.QFlatShape, p + "q_norm");
-            k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, attention.KvHeadsShape, attention.KvFlatShape, p + "k_norm");
+            q = HeadNorm(g, q, Qwen3TensorNames.QNorm(i), d, eps, qHeadsShape, qFlatShape, p + "q_norm", flat ? (attention.QHeadsShape, attention.QFlatShape) : null);
+            k = HeadNorm(g, k, Qwen3TensorNames.KNorm(i), d, eps, kvHeadsShape, kvFlatShape, p + "k_norm", flat ? (attention.KvHeadsShape, attention.KvFlatShape) : null);
+            if (flat)
+            {
+                v = g.Node("Reshape", [v, kvFlatShape], p + "v_3d");
+                _context.FlatReshapes.Add(v);
+            }
 
             string attn = attention.Emit(i, q, k, v, p);
+            if (flat)
+            {
+                attn = g.Node("Reshape", [attn, attnFlatShape!], p + "attn_2d");
+                _context.FlatReshapes.Add(attn);
+            }
+
             string o = _linears.Emit(g, attn, Qwen3TensorNames.OProj(i), h, heads * d, _context.Options.Precision, p + "o_proj", lora: (i, LoraTargets.OProj));
 
             string postNorm = NormWeight(g, Qwen3TensorNames.PostAttentionNorm(i), h);
             string[] post = g.Node("SkipSimplifiedLayerNormalization", [o, residual, postNorm], [p + "post_attention_norm", "", "", p + "residual_mlp"], "com.microsoft", ("epsilon", eps));
             residual = post[3];
 
-            string gate = _linears.Emit(g, post[0], Qwen3TensorNames.GateProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "gate_proj", lora: (i, LoraTargets.GateProj));
-            string up = _linears.Emit(g, post[0], Qwen3TensorNames.UpProj(i), c.IntermediateSize, h, _context.Options.Precision, p + "up_proj", lora: (i, LoraTargets.UpProj));
+            string[] gateUp = _linears.EmitShared(g, post[0], h, i, _context.Options.Precision, [
+                (LoraTargets.GateProj, Qwen3TensorNames.GateProj(i), c.IntermediateSize, p + "gate_proj"),
+                (LoraTargets.UpProj, Qwen3TensorNames.UpProj(i), c.IntermediateSize, p + "up_proj")]);
+            string gate = gateUp[0], up = gateUp[1];
             string silu = g.Node("Mul", [gate, g.Node("Sigmoid", [gate], p + "gate_sigmoid")], p + "gate_silu");
             string act = g.Node("Mul", [silu, up], p + "mlp_act");
             pending = _linears.Emit(g, act, Qwen3TensorNames.DownProj(i), h, c.IntermediateSize, _context.Options.Precision, p + "down_proj", lora: (i, LoraTargets.DownProj));
         }
 
         // Only the last position's logits: slice before the final norm and the lm_head.
+        if (flat)
+        {
+            pending = g.Node("Reshape", [pending!, hidden3Shape!], "mlp_out_3d");
+            residual = g.Node("Reshape", [residual, hidden3Shape!], "residual_3d");
+            _context.FlatReshapes.Add(pending);
+            _context.FlatReshapes.Add(residual);
+        }
+
         string sliceStart = g.Vector("const_minus_one", -1);
         string sliceEnd = g.Vector("const_int64_max", long.MaxValue);
         string lastPending = g.Node("Slice", [pending!, sliceStart, sliceEnd, attention.Axis1], "last_mlp_out");
@@ -179,11 +223,19 @@ internal sealed class Qwen3DecoderGraph
         return name;
     }
 
-    private string HeadNorm(OnnxGraphBuilder g, string x, string weightName, int headDim, float eps, string headsShape, string flatShape, string outName)
+    // baseShapes: for 2-D activations, the 3-D layout's shapes, which the stripped base decoder uses instead.
+    private string HeadNorm(OnnxGraphBuilder g, string x, string weightName, int headDim, float eps, string headsShape, string flatShape, string outName, (string Heads, string Flat)? baseShapes)
     {
         string w = NormWeight(g, weightName, headDim);
         string perHead = g.Node("Reshape", [x, headsShape], outName + "_heads");
         string normed = g.Node("SimplifiedLayerNormalization", [perHead, w], outName + "_normed", "", ("axis", -1), ("epsilon", eps));
-        return g.Node("Reshape", [normed, flatShape], outName);
+        string output = g.Node("Reshape", [normed, flatShape], outName);
+        if (baseShapes is { } shapes)
+        {
+            _context.FlatShapeSubstitutions[perHead] = shapes.Heads;
+            _context.FlatShapeSubstitutions[output] = shapes.Flat;
+        }
+
+        return output;
     }
 }

@@ -60,6 +60,17 @@ internal sealed class ConversionContext
     /// <summary>The LoRA branches written into the decoder so far.</summary>
     public List<LoraBranch> LoraBranches { get; } = [];
 
+    /// <summary>
+    /// The outputs of the Reshape nodes that only the 2-D activations of a decoder with LoRA inputs need: the base
+    /// decoder stripped from it bypasses them (their consumers read the Reshape's input).
+    /// </summary>
+    public HashSet<string> FlatReshapes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reshape nodes (by output) whose target shape the base decoder replaces with the 3-D layout's (the head norms).
+    /// </summary>
+    public Dictionary<string, string> FlatShapeSubstitutions { get; } = new(StringComparer.Ordinal);
+
     public void Record(TensorConversionRecord record)
     {
         CancellationToken.ThrowIfCancellationRequested();

@@ -9,8 +9,10 @@ namespace Andes.ModelBuilder.Conversion;
 /// </summary>
 internal static class LoraGraphStripper
 {
-    public static void Strip(GraphProto graph, IReadOnlyList<LoraBranch> branches)
+    /// <summary>Removes the branches and, when given, undoes the 2-D activation layout (see <see cref="ConversionContext.FlatReshapes"/>).</summary>
+    public static void Strip(GraphProto graph, IReadOnlyList<LoraBranch> branches, IReadOnlySet<string>? flatReshapes = null, IReadOnlyDictionary<string, string>? shapeSubstitutions = null)
     {
+        Unflatten(graph, flatReshapes, shapeSubstitutions);
         var removedOutputs = new HashSet<string>(branches.SelectMany(b => b.BranchOutputs), StringComparer.Ordinal);
         var renames = branches.ToDictionary(b => b.BaseOutput, b => b.Output, StringComparer.Ordinal);
         var loraTensors = new HashSet<string>(branches.SelectMany(b => new[] { b.A, b.B }), StringComparer.Ordinal);
@@ -39,6 +41,63 @@ internal static class LoraGraphStripper
         {
             throw new InvalidOperationException($"Stripping the LoRA branches left '{dangling}' referenced in graph '{graph.Name}'.");
         }
+    }
+
+    /// <summary>Bypasses the 2-D layout's Reshape nodes, restores the head norms' 3-D shapes, and drops what is left unused.</summary>
+    private static void Unflatten(GraphProto graph, IReadOnlySet<string>? flatReshapes, IReadOnlyDictionary<string, string>? shapeSubstitutions)
+    {
+        if (flatReshapes is not { Count: > 0 })
+        {
+            return;
+        }
+
+        var bypass = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = graph.Node.Count - 1; i >= 0; i--)
+        {
+            NodeProto node = graph.Node[i];
+            if (node.OpType == "Reshape" && node.Output.Count == 1 && flatReshapes.Contains(node.Output[0]))
+            {
+                bypass[node.Output[0]] = node.Input[0];
+                graph.Node.RemoveAt(i);
+            }
+        }
+
+        foreach (NodeProto node in graph.Node)
+        {
+            for (int j = 0; j < node.Input.Count; j++)
+            {
+                while (bypass.TryGetValue(node.Input[j], out string? source))
+                {
+                    node.Input[j] = source;
+                }
+            }
+
+            if (node.OpType == "Reshape" && node.Output.Count == 1 && shapeSubstitutions?.TryGetValue(node.Output[0], out string? shape) == true)
+            {
+                node.Input[1] = shape;
+            }
+        }
+
+        // Nodes and initializers only the 2-D layout used (the shape computations) are now unused.
+        var graphOutputs = new HashSet<string>(graph.Output.Select(o => o.Name), StringComparer.Ordinal);
+        bool removed = true;
+        while (removed)
+        {
+            var consumed = new HashSet<string>(graph.Node.SelectMany(n => n.Input), StringComparer.Ordinal);
+            removed = false;
+            for (int i = graph.Node.Count - 1; i >= 0; i--)
+            {
+                if (graph.Node[i].Output.All(o => o.Length == 0 || (!consumed.Contains(o) && !graphOutputs.Contains(o))))
+                {
+                    graph.Node.RemoveAt(i);
+                    removed = true;
+                }
+            }
+        }
+
+        var used = new HashSet<string>(graph.Node.SelectMany(n => n.Input), StringComparer.Ordinal);
+        var inputs = new HashSet<string>(graph.Input.Select(v => v.Name), StringComparer.Ordinal);
+        RemoveWhere(graph.Initializer, t => !used.Contains(t.Name) && !inputs.Contains(t.Name) && t.Name.StartsWith("const_", StringComparison.Ordinal));
     }
 
     private static void RemoveWhere<T>(Google.Protobuf.Collections.RepeatedField<T> items, Func<T, bool> predicate)

@@ -38,10 +38,20 @@ public sealed class ModelConversionOptions
     /// <summary>
     /// The projections of every decoder layer that take LoRA inputs (default <see cref="GenAI.Adapters.LoraTargets.None"/>:
     /// the decoder is exactly the base model). Each targeted linear computes <c>y = x W^T + (x A) B</c> with A
-    /// [in, r] and B [r, out] graph inputs named by <see cref="LoraParameterNames"/>, whose built-in defaults have rank 0
-    /// (the branch adds exact zeros until an adapter is active); <c>andes_lora.json</c> records the targets.
+    /// [in, r] and B [r, out] graph inputs named by <see cref="LoraParameterNames"/>, whose built-in defaults are zeros
+    /// (the branch adds exact zeros until an adapter is active); <c>andes_lora.json</c> records the targets. In the
+    /// GroupQueryAttention layout the decoder keeps its activations 2-D [tokens, hidden] so each branch ends in one Gemm
+    /// (<c>(x A) B + x W^T</c>); a <c>decoder_base.onnx</c> without the branches is written beside it.
     /// </summary>
     public LoraTargets LoraTargets { get; set; }
+
+    /// <summary>
+    /// Whether targeted projections that read the same activation (the targeted ones among q/k/v, and gate/up) share
+    /// one concatenated A input (<see cref="LoraParameterNames.GroupA"/>): one A product, split, then each member's B,
+    /// instead of one A product per projection, which makes decode with an adapter on all seven targets measurably
+    /// faster (see bench/README.md). Default true; false writes one A input per projection as earlier versions did.
+    /// </summary>
+    public bool FuseLoraA { get; set; } = true;
 
     /// <summary>The decoder's input/output layout (default: the fastest CPU layout).</summary>
     public DecoderLayout Layout { get; set; } = new();

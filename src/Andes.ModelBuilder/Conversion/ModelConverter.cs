@@ -128,7 +128,7 @@ public static class ModelConverter
             {
                 // The same graph without the branches, on the same weights: what the engine runs with no adapter active.
                 var baseMetadata = metadata.Where(m => m.Key != "andes.lora_targets").ToDictionary(m => m.Key, m => m.Value);
-                g.SaveVariant(basePath, version, baseMetadata, graph => LoraGraphStripper.Strip(graph, context.LoraBranches));
+                g.SaveVariant(basePath, version, baseMetadata, graph => LoraGraphStripper.Strip(graph, context.LoraBranches, context.FlatReshapes, context.FlatShapeSubstitutions));
                 shared = new SharedWeightsSection
                 {
                     File = DecoderFileName + ".data",
@@ -150,6 +150,7 @@ public static class ModelConverter
         if (options.LoraTargets != LoraTargets.None)
         {
             LoraModelManifest manifest = CreateLoraManifest(text, options.LoraTargets, source);
+            manifest.FusedLoraA = options.FuseLoraA;
             manifest.BaseDecoder = BaseDecoderFileName;
             manifest.SharedWeights = shared;
             manifest.Save(outputDirectory);

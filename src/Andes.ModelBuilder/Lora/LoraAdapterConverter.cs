@@ -6,7 +6,8 @@ namespace Andes.ModelBuilder.Lora;
 /// Converts a PEFT LoRA adapter (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>) into ONNX Runtime's
 /// <c>.onnx_adapter</c> format for a model folder converted with LoRA targets: A [r, in] becomes lora_A [in, r], B
 /// [out, r] times the scale (alpha/r, or alpha/sqrt(r) for rsLoRA) becomes lora_B [r, out], named as the decoder's
-/// inputs (<see cref="LoraParameterNames"/>), and the base model's identity is written as the file's
+/// inputs (<see cref="LoraParameterNames"/>; the A of projections the decoder fuses go side by side, see
+/// <see cref="LoraModelManifest.FusedLoraA"/>), and the base model's identity is written as the file's
 /// <c>model_version</c>. The adapter is checked against the folder's <c>andes_lora.json</c> first.
 /// </summary>
 /// <remarks>
@@ -44,10 +45,11 @@ public static class LoraAdapterConverter
         LoraModelInputs inputs = LoraModelInputs.FromManifest(manifest, Path.GetFullPath(modelDirectory));
         (int rank, LoraTargets targets) = inputs.Validate(
             peft.Parameters.Select(p => (p.Name, p.Dims, OnnxAdapterFormat.Float)).ToList(), Path.GetFullPath(peftDirectory), 0, peft.BaseModelFingerprint);
-        byte[] bytes = OnnxAdapterFormat.Write(peft.Parameters, adapterVersion, manifest.ModelVersion);
+        IReadOnlyList<LoraParameter> parameters = inputs.Arrange(peft.Parameters);
+        byte[] bytes = OnnxAdapterFormat.Write(parameters, adapterVersion, manifest.ModelVersion);
         string full = Path.GetFullPath(outputFile);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.WriteAllBytes(full, bytes);
-        return new LoraAdapterConversionResult(full, peft.Parameters.Count, rank, targets, bytes.Length, manifest.ModelVersion);
+        return new LoraAdapterConversionResult(full, parameters.Count, rank, targets, bytes.Length, manifest.ModelVersion);
     }
 }

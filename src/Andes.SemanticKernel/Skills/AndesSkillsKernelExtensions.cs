@@ -34,4 +34,20 @@ public static class AndesSkillsKernelExtensions
         plugins.Services.AddSingleton(AndesSkillsPlugin.Create(chatClient, skills, pluginName));
         return plugins;
     }
+
+    /// <summary>
+    /// Adds the skills plugin of the Andes chat service registered in the container under <paramref name="serviceId"/>
+    /// (e.g. by <c>AddAndesChatClient(folder, skills => ...)</c>): the plugin is created when the kernel is, over that
+    /// service's <see cref="IChatClient"/> and its skills.
+    /// </summary>
+    /// <param name="plugins">The builder's plugins.</param>
+    /// <param name="serviceId">The chat service's id; null for the default service.</param>
+    /// <param name="pluginName">The plugin's name.</param>
+    /// <returns><paramref name="plugins"/>.</returns>
+    public static IKernelBuilderPlugins AddAndesSkillsFromServices(this IKernelBuilderPlugins plugins, string? serviceId = null, string pluginName = AndesSkillsPlugin.DefaultName)
+    {
+        ArgumentNullException.ThrowIfNull(plugins);
+        plugins.Services.AddSingleton(sp => AndesSkillsPlugin.Create(sp.GetRequiredKeyedService<IChatClient>(serviceId), null, pluginName));
+        return plugins;
+    }
 }

@@ -1,7 +1,11 @@
 using System.Text.Json;
 using Andes.GenAI.Adapters;
 using Andes.ModelBuilder.Lora;
+using Andes.GenAI.Generation;
+using Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder.SafeTensors;
 using Andes.Testing;
+using Andes.Testing.Reference;
 
 namespace Andes.GenAI.Tests.Adapters;
 
@@ -18,8 +22,73 @@ public sealed class LoraAdapterValidationTests(LoraModelFixture fixture) : IClas
         using LoraAdapter adapter = LoraAdapter.Load(fixture.Model, PeftTestFolder.Write(temp.Path, 4, PeftTestFolder.QPair()), "q");
         Assert.Equal("q", adapter.Name);
         Assert.Equal(LoraTargets.QProj, adapter.Targets);
-        Assert.Equal([64L, 4], adapter.Parameters[0].Shape);
+
+        // The model fuses the A of q/k/v: q's A goes first, k's and v's parts are zero, their B zero rows of q's rank.
+        Assert.Equal(["model.layers.0.self_attn.qkv_proj.lora_A.weight", LoraParameterNames.B(0, LoraTargets.QProj), LoraParameterNames.B(0, LoraTargets.KProj), LoraParameterNames.B(0, LoraTargets.VProj)], adapter.Parameters.Select(p => p.Name));
+        Assert.Equal([64L, 12], adapter.Parameters[0].Shape);
         Assert.Equal([4L, 128], adapter.Parameters[1].Shape);
+        Assert.Equal([4L, 64], adapter.Parameters[2].Shape);
+    }
+
+    [Fact]
+    public void ProjectionsOfOneGroupMayHaveDifferentRanks()
+    {
+        // q rank 2, v rank 4 (rank_pattern): the fused A is padded to rank 4 per member; logits equal the merged reference.
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        var tensors = new Dictionary<string, long[]>
+        {
+            [QA] = [2, 64],
+            [QB] = [128, 2],
+            [PeftTestFolder.Prefix + "0.self_attn.v_proj.lora_A.weight"] = [4, 64],
+            [PeftTestFolder.Prefix + "0.self_attn.v_proj.lora_B.weight"] = [64, 4],
+        };
+        string peft = PeftTestFolder.Write(temp.Path, 4, tensors, rankPattern: new Dictionary<string, int> { ["q_proj"] = 2 });
+        using LoraAdapter adapter = LoraAdapter.Load(fixture.Model, peft);
+        Assert.Equal(4, adapter.Rank);
+        Assert.Equal(LoraTargets.QProj | LoraTargets.VProj, adapter.Targets);
+        Assert.Equal([64L, 12], adapter.Parameters[0].Shape);
+        Assert.All(adapter.Parameters.Skip(1).Take(3), p => Assert.Equal(4L, p.Shape[0]));
+
+        AndesVLConfig config = AndesVLConfig.Load(TestModels.TinyCheckpoint);
+        using SafeTensorsCheckpoint source = SafeTensorsCheckpoint.Open(TestModels.TinyCheckpoint);
+        ReferenceSession reference = new Qwen3ReferenceModel(config.TextConfig, LoraMerge.WithAdapter(ReferenceWeights.FromTensorSource(source), peft)).CreateSession();
+        using var generator = new Generator(fixture.Model, new GenerationOptions { MaxNewTokens = 1 }, adapter);
+        int[] prompt = [151644, 872, 198, 9707, 11, 1246, 525];
+        generator.AppendTokens(prompt);
+        double diff = LogitAssert.MaxAbsDiff(generator.GetLogits(), reference.ForwardLast(prompt));
+        Assert.True(diff <= 1e-4, $"logits differ by {diff}");
+    }
+
+    [Fact]
+    public void AnOnnxAdapterWithOneAPerProjectionIsRejectedByAFusedModel()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string file = Path.Combine(temp.Path, "unfused.onnx_adapter");
+        File.WriteAllBytes(file, OnnxAdapterFormat.Write([new LoraParameter(LoraParameterNames.A(0, LoraTargets.QProj), [64, 2], new float[128]), new LoraParameter(LoraParameterNames.B(0, LoraTargets.QProj), [2, 128], new float[256])], 1, 0));
+        LoraAdapterException ex = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, file));
+        Assert.Equal(LoraParameterNames.A(0, LoraTargets.QProj), ex.TensorName);
+        Assert.Contains("model.layers.0.self_attn.qkv_proj.lora_A.weight", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("convert-adapter", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFusedAWhoseWidthIsNotAMultipleOfItsMembersIsRejected()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string file = Path.Combine(temp.Path, "odd.onnx_adapter");
+        const string Fused = "model.layers.0.self_attn.qkv_proj.lora_A.weight";
+        File.WriteAllBytes(file, OnnxAdapterFormat.Write(
+            [
+                new LoraParameter(Fused, [64, 5], new float[320]),
+                new LoraParameter(LoraParameterNames.B(0, LoraTargets.QProj), [2, 128], new float[256]),
+                new LoraParameter(LoraParameterNames.B(0, LoraTargets.KProj), [2, 64], new float[128]),
+                new LoraParameter(LoraParameterNames.B(0, LoraTargets.VProj), [2, 64], new float[128]),
+            ],
+            1,
+            0));
+        LoraAdapterException ex = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, file));
+        Assert.Equal(Fused, ex.TensorName);
+        Assert.Contains("3 x r", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

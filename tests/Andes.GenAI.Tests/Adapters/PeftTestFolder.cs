@@ -8,7 +8,7 @@ internal static class PeftTestFolder
 {
     public const string Prefix = "base_model.model.language_model.model.layers.";
 
-    public static string Write(string directory, int rank, IReadOnlyDictionary<string, long[]> tensors, IReadOnlyDictionary<string, string>? metadata = null, double alpha = 8)
+    public static string Write(string directory, int rank, IReadOnlyDictionary<string, long[]> tensors, IReadOnlyDictionary<string, string>? metadata = null, double alpha = 8, IReadOnlyDictionary<string, int>? rankPattern = null)
     {
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "adapter_config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
@@ -17,6 +17,7 @@ internal static class PeftTestFolder
             ["r"] = rank,
             ["lora_alpha"] = alpha,
             ["target_modules"] = new[] { "q_proj", "v_proj" },
+            ["rank_pattern"] = rankPattern ?? new Dictionary<string, int>(),
         }));
         using SafeTensorsWriter writer = SafeTensorsWriter.Create(
             Path.Combine(directory, "adapter_model.safetensors"),

@@ -6,6 +6,7 @@ using Andes.GenAI.Skills;
 using Andes.SemanticKernel.Skills;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 
 namespace Andes.SemanticKernel.Tests.Skills;
@@ -74,6 +75,30 @@ public sealed class AndesSkillsPluginTests
         ChatResponse baseModel = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Read it.")], new ChatOptions { Instructions = "Transcribe exactly.", Temperature = 0, MaxOutputTokens = 9 });
         Assert.Equal(direct.Text, viaKernel);
         Assert.NotEqual(baseModel.Text, viaKernel); // the adapter was active
+    }
+
+    [Fact]
+    public async Task AHostRegistersAdaptersAndSkillsThroughTheKernelBuilder()
+    {
+        IKernelBuilder builder = Kernel.CreateBuilder();
+        builder.AddAndesChatClient(
+            TestModels.TinyFp32LoraModel,
+            skills => skills
+                .AddAdapter("ocr", TestModels.TinyPeftAdapter(7))
+                .AddSkill(new Skill { Name = "ocr-fast", Description = "Reads the text in an image.", Adapter = "ocr", Instructions = "Transcribe exactly.", DefaultOptions = new ChatOptions { Temperature = 0, MaxOutputTokens = 9 } }),
+            o => o.MaxCachedConversations = 0);
+        builder.Plugins.AddAndesSkillsFromServices();
+        Kernel kernel = builder.Build();
+
+        KernelPlugin plugin = kernel.Plugins["AndesSkills"];
+        Assert.Equal(["ocr_fast"], plugin.Select(f => f.Name));
+        object? viaKernel = (await kernel.InvokeAsync(plugin["ocr_fast"], new KernelArguments { ["request"] = "Read it." })).GetValue<object>();
+        IChatClient client = kernel.GetRequiredService<IChatClient>();
+        ChatResponse direct = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Read it.")], new ChatOptions().WithSkill("ocr-fast"));
+        ChatResponse baseModel = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Read it.")], new ChatOptions { Instructions = "Transcribe exactly.", Temperature = 0, MaxOutputTokens = 9 });
+        Assert.Equal(direct.Text, viaKernel);
+        Assert.NotEqual(baseModel.Text, viaKernel); // the adapter registered through DI was active
+        Assert.Equal(["ocr"], kernel.Services.GetRequiredService<AdapterRegistry>().Names);
     }
 
     private sealed class RecordingChatClient(string answer) : IChatClient

@@ -20,7 +20,7 @@ public static class LoraMerge
         int r = config.RootElement.GetProperty("r").GetInt32();
         double alpha = config.RootElement.GetProperty("lora_alpha").GetDouble();
         bool rs = config.RootElement.TryGetProperty("use_rslora", out JsonElement u) && u.GetBoolean();
-        double scale = rs ? alpha / Math.Sqrt(r) : alpha / r;
+        _ = r; // each module's rank is its tensors' (PEFT's rank_pattern), the scale alpha / rank (or / sqrt(rank))
 
         var deltas = new Dictionary<string, (float[] A, float[] B, int Rank)>(StringComparer.Ordinal);
         using (SafeTensorsFile file = SafeTensorsFile.Open(Path.Combine(peftDirectory, "adapter_model.safetensors")))
@@ -46,6 +46,7 @@ public static class LoraMerge
             }
 
             int k = d.A.Length / d.Rank, n = d.B.Length / d.Rank;
+            double scale = rs ? alpha / Math.Sqrt(d.Rank) : alpha / d.Rank;
             var merged = new float[w.Length];
             for (int i = 0; i < n; i++)
             {
