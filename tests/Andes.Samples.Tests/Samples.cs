@@ -20,7 +20,7 @@ internal static class Samples
         ],
         ["02-skills"] =
         [
-            @"adapter ocr: rank 8, All, 28 tensors",
+            @"adapter ocr: rank 8, All, 22 tensors",
             @"adapter summary: rank 4, QProj, VProj, 8 tensors",
             @"base\s+17 prompt \+ 16 generated tokens",
             @"ocr\s+28 prompt \+ 16 generated tokens",
