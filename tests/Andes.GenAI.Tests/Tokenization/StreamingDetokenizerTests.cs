@@ -1,3 +1,4 @@
+using Andes.Testing;
 using System.Text;
 using Andes.GenAI.Tokenization;
 
@@ -86,16 +87,18 @@ public sealed class StreamingDetokenizerTests
             text.Append(buffer, 0, detokenizer.Append(id, buffer));
         }
 
-        text.Clear();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (int id in ids)
-        {
-            text.Append(buffer, 0, detokenizer.Append(id, buffer));
-        }
+        AllocationAssert.NothingPerStep(
+            () =>
+            {
+                text.Clear();
+                foreach (int id in ids)
+                {
+                    text.Append(buffer, 0, detokenizer.Append(id, buffer));
+                }
 
-        text.Append(buffer, 0, detokenizer.Flush(buffer));
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+                text.Append(buffer, 0, detokenizer.Flush(buffer));
+            },
+            iterations: 1);
         Assert.Equal("Hello 世界 😀, streaming without allocations. 你好！", text.ToString());
     }
 

@@ -1,3 +1,4 @@
+using Andes.Testing;
 using Andes.GenAI.Generation;
 using Andes.GenAI.Generation.Sampling;
 
@@ -485,14 +486,13 @@ public sealed class LogitsSamplerTests
             sampler.Accept(sampler.Sample(work));
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            logits.CopyTo(work, 0);
-            sampler.Accept(sampler.Sample(work));
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AllocationAssert.NothingPerStep(
+            () =>
+            {
+                logits.CopyTo(work, 0);
+                sampler.Accept(sampler.Sample(work));
+            },
+            iterations: 20);
     }
 
     private static readonly int[] GoldenSeed1234 = [0, 8, 7, 9, 1, 9, 5, 2, 6, 7, 6, 3];
