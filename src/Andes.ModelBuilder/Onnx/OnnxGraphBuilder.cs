@@ -175,26 +175,8 @@ internal sealed class OnnxGraphBuilder : IDisposable
     /// <summary>Finishes the model and writes it to <paramref name="modelPath"/>.</summary>
     public void Save(string modelPath, string producerVersion, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var model = new ModelProto
-        {
-            IrVersion = IrVersion,
-            ProducerName = "Andes.ModelBuilder",
-            ProducerVersion = producerVersion,
-            Graph = _graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = DefaultOpset });
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
-        if (metadata is not null)
-        {
-            foreach ((string k, string v) in metadata)
-            {
-                model.MetadataProps.Add(new StringStringEntryProto { Key = k, Value = v });
-            }
-        }
-
         _external?.Dispose();
-        using var stream = new FileStream(modelPath, FileMode.Create, FileAccess.Write);
-        model.WriteTo(stream);
+        WriteModel(modelPath, _graph, producerVersion, metadata);
     }
 
     /// <summary>
@@ -205,12 +187,17 @@ internal sealed class OnnxGraphBuilder : IDisposable
     {
         GraphProto copy = _graph.Clone();
         edit(copy);
+        WriteModel(modelPath, copy, producerVersion, metadata);
+    }
+
+    private static void WriteModel(string modelPath, GraphProto graph, string producerVersion, IReadOnlyDictionary<string, string>? metadata)
+    {
         var model = new ModelProto
         {
             IrVersion = IrVersion,
             ProducerName = "Andes.ModelBuilder",
             ProducerVersion = producerVersion,
-            Graph = copy,
+            Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = DefaultOpset });
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });

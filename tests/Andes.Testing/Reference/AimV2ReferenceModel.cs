@@ -29,16 +29,7 @@ public sealed class AimV2ReferenceModel
         ArgumentNullException.ThrowIfNull(weights);
         Config = config;
         TextHiddenSize = textHiddenSize;
-        foreach ((string name, long count) in ExpectedTensors(config, textHiddenSize))
-        {
-            float[] w = weights(name) ?? throw new ArgumentException($"The weights provide no tensor '{name}'.", nameof(weights));
-            if (w.LongLength != count)
-            {
-                throw new ArgumentException($"Tensor '{name}' has {w.LongLength} elements; the configuration needs {count}.", nameof(weights));
-            }
-
-            _weights[name] = w;
-        }
+        VisionReferenceMath.ReadWeights(ExpectedTensors(config, textHiddenSize), weights, _weights);
     }
 
     /// <summary>The vision configuration.</summary>
@@ -85,26 +76,7 @@ public sealed class AimV2ReferenceModel
     public float[][] Forward(ReadOnlySpan<float> pixelValues, IReadOnlyList<(int Rows, int Cols)> grids)
     {
         float[][] tokens = EncodeTower(pixelValues, grids);
-        int merge = Config.HiddenStride, hv = Config.HiddenSize, group = merge * merge;
-        var features = new float[tokens.Length / group][];
-        for (int t = 0; t < features.Length; t++)
-        {
-            var row = new float[group * hv];
-            for (int j = 0; j < group; j++)
-            {
-                tokens[(t * group) + j].CopyTo(row, j * hv);
-            }
-
-            float[] hidden = AddBias(ReferenceMath.MatVec(_weights["mlp.0.weight"], row), _weights["mlp.0.bias"]);
-            for (int i = 0; i < hidden.Length; i++)
-            {
-                hidden[i] = (float)VisionReferenceMath.Gelu(hidden[i]);
-            }
-
-            features[t] = AddBias(ReferenceMath.MatVec(_weights["mlp.2.weight"], hidden), _weights["mlp.2.bias"]);
-        }
-
-        return features;
+        return VisionReferenceMath.Connector(tokens, Config.HiddenStride * Config.HiddenStride, _weights);
     }
 
     /// <summary>The tower's output (after the post-trunk norm), one hidden row per patch, in the input order.</summary>
@@ -212,7 +184,7 @@ public sealed class AimV2ReferenceModel
 
                     float[] o = ReferenceMath.MatVec(_weights[b + "attn.proj.weight"], attended);
                     o = c.UseBias ? AddBias(o, _weights[b + "attn.proj.bias"]) : o;
-                    Accumulate(x[p], o);
+                    VisionReferenceMath.Accumulate(x[p], o);
                 }
             }
 
@@ -227,7 +199,7 @@ public sealed class AimV2ReferenceModel
                     act[i] = (float)(ReferenceMath.Silu(gate[i]) * up[i]);
                 }
 
-                Accumulate(x[p], Linear(b + "mlp.fc2", act));
+                VisionReferenceMath.Accumulate(x[p], Linear(b + "mlp.fc2", act));
             }
         }
 
@@ -266,14 +238,6 @@ public sealed class AimV2ReferenceModel
         }
 
         return y;
-    }
-
-    private static void Accumulate(float[] x, float[] delta)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] += delta[i];
-        }
     }
 
     private static IEnumerable<(string Name, long Count)> ExpectedTensors(AndesVisionConfig c, int textHidden)

@@ -49,16 +49,7 @@ public sealed class SigLip2ReferenceModel
             expected.AddRange([(l + "mlp.fc1.weight", inter * hv), (l + "mlp.fc1.bias", inter), (l + "mlp.fc2.weight", hv * inter), (l + "mlp.fc2.bias", hv)]);
         }
 
-        foreach ((string name, long count) in expected)
-        {
-            float[] w = weights(name) ?? throw new ArgumentException($"The weights provide no tensor '{name}'.", nameof(weights));
-            if (w.LongLength != count)
-            {
-                throw new ArgumentException($"Tensor '{name}' has {w.LongLength} elements; the configuration needs {count}.", nameof(weights));
-            }
-
-            _weights[name] = w;
-        }
+        VisionReferenceMath.ReadWeights(expected, weights, _weights);
     }
 
     /// <summary>The vision configuration.</summary>
@@ -145,7 +136,7 @@ public sealed class SigLip2ReferenceModel
                         ReferenceMath.Attend(q[p].AsSpan(head * d, d), keys, values, head * d, count, scale, attended.AsSpan(head * d, d));
                     }
 
-                    Accumulate(x[p], Linear(l + "self_attn.out_proj", attended));
+                    VisionReferenceMath.Accumulate(x[p], Linear(l + "self_attn.out_proj", attended));
                 }
             }
 
@@ -158,30 +149,12 @@ public sealed class SigLip2ReferenceModel
                     hidden[i] = (float)act(hidden[i]);
                 }
 
-                Accumulate(x[p], Linear(l + "mlp.fc2", hidden));
+                VisionReferenceMath.Accumulate(x[p], Linear(l + "mlp.fc2", hidden));
             }
         }
 
-        int group = merge * merge;
-        var features = new float[n / group][];
-        for (int t = 0; t < features.Length; t++)
-        {
-            var row = new float[group * hv];
-            for (int j = 0; j < group; j++)
-            {
-                VisionReferenceMath.LayerNorm(x[(t * group) + j], _weights[Model + "post_layernorm.weight"], _weights[Model + "post_layernorm.bias"], eps).CopyTo(row, j * hv);
-            }
-
-            float[] hidden = Linear("mlp.0", row);
-            for (int i = 0; i < hidden.Length; i++)
-            {
-                hidden[i] = (float)VisionReferenceMath.Gelu(hidden[i]);
-            }
-
-            features[t] = Linear("mlp.2", hidden);
-        }
-
-        return features;
+        var normed = x.Select(row => VisionReferenceMath.LayerNorm(row, _weights[Model + "post_layernorm.weight"], _weights[Model + "post_layernorm.bias"], eps)).ToArray();
+        return VisionReferenceMath.Connector(normed, merge * merge, _weights);
     }
 
     private float[] Linear(string prefix, ReadOnlySpan<float> x)
@@ -194,13 +167,5 @@ public sealed class SigLip2ReferenceModel
         }
 
         return y;
-    }
-
-    private static void Accumulate(float[] x, float[] delta)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] += delta[i];
-        }
     }
 }

@@ -150,4 +150,68 @@ public static class VisionReferenceMath
 
         return y;
     }
+
+    /// <summary>
+    /// Reads every expected tensor from <paramref name="weights"/> into <paramref name="into"/>, checking its element
+    /// count; the shared loading step of the reference towers.
+    /// </summary>
+    /// <exception cref="ArgumentException">A tensor is missing or has the wrong number of elements.</exception>
+    public static void ReadWeights(IEnumerable<(string Name, long Count)> expected, Func<string, float[]?> weights, IDictionary<string, float[]> into)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(into);
+        foreach ((string name, long count) in expected)
+        {
+            float[] w = weights(name) ?? throw new ArgumentException($"The weights provide no tensor '{name}'.", nameof(weights));
+            if (w.LongLength != count)
+            {
+                throw new ArgumentException($"Tensor '{name}' has {w.LongLength} elements; the configuration needs {count}.", nameof(weights));
+            }
+
+            into[name] = w;
+        }
+    }
+
+    /// <summary>x += delta, element by element.</summary>
+    public static void Accumulate(float[] x, float[] delta)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] += delta[i];
+        }
+    }
+
+    /// <summary>
+    /// AndesVL's connector over the tower's output rows: each 2x2 group (consecutive <paramref name="group"/> rows)
+    /// concatenated, then Linear, exact GELU, Linear (weights <c>mlp.0</c> and <c>mlp.2</c>, with biases).
+    /// </summary>
+    /// <returns>One row per group.</returns>
+    public static float[][] Connector(IReadOnlyList<float[]> tokens, int group, IReadOnlyDictionary<string, float[]> weights)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(weights);
+        int width = tokens.Count == 0 ? 0 : tokens[0].Length;
+        var features = new float[tokens.Count / group][];
+        for (int t = 0; t < features.Length; t++)
+        {
+            var row = new float[group * width];
+            for (int j = 0; j < group; j++)
+            {
+                tokens[(t * group) + j].CopyTo(row, j * width);
+            }
+
+            float[] hidden = ReferenceMath.MatVec(weights["mlp.0.weight"], row);
+            Accumulate(hidden, weights["mlp.0.bias"]);
+            for (int i = 0; i < hidden.Length; i++)
+            {
+                hidden[i] = (float)Gelu(hidden[i]);
+            }
+
+            features[t] = ReferenceMath.MatVec(weights["mlp.2.weight"], hidden);
+            Accumulate(features[t], weights["mlp.2.bias"]);
+        }
+
+        return features;
+    }
 }
