@@ -10,6 +10,13 @@ internal static class SessionOptionsFactory
 {
     private static readonly Lazy<string[]> Available = new(() => OrtEnv.Instance().GetAvailableProviders());
 
+    /// <summary>
+    /// The intra-op thread count a session gets: the caller's, else the config's, else (on Linux) the physical cores
+    /// the process may use; null leaves ONNX Runtime's default.
+    /// </summary>
+    public static int? ResolveIntraOpThreads(AndesModelOptions options, GenAISessionOptions? config)
+        => options.IntraOpNumThreads ?? config?.IntraOpNumThreads ?? CpuTopology.PhysicalCoresAvailable;
+
     public static SessionOptions Create(GenAISessionOptions? config, AndesModelOptions options, string configFile, string section)
     {
         var so = new SessionOptions();
@@ -17,7 +24,7 @@ internal static class SessionOptionsFactory
         {
             so.LogId = config?.LogId ?? "andes";
             so.LogSeverityLevel = (OrtLoggingLevel)(config?.LogSeverityLevel ?? 3);
-            if ((options.IntraOpNumThreads ?? config?.IntraOpNumThreads) is int intra)
+            if (ResolveIntraOpThreads(options, config) is int intra)
             {
                 so.IntraOpNumThreads = intra;
             }
