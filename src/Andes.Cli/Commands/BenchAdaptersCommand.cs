@@ -117,7 +117,7 @@ internal static class BenchAdaptersCommand
             }
 
             var switching = new Table().AddColumns("switch cost", "value");
-            switching.AddRow("activation per request (a generator with the adapter, minus one without)", $"{activation:F1} µs");
+            switching.AddRow("activation per request (RunOptions + AddActiveLoraAdapter)", $"{activation:F1} µs");
             switching.AddRow("one-token pass, same adapter as the pass before (median)", $"{Median(same) / 1000:F2} ms");
             switching.AddRow($"one-token pass, right after a pass {(second is null ? "without an adapter" : "with the other adapter")} (median)", $"{Median(switched) / 1000:F2} ms");
             switching.AddRow("switch latency (difference of medians)", $"{(Median(switched) - Median(same)) / 1000:F3} ms");

@@ -1,5 +1,4 @@
 using System.IO.MemoryMappedFiles;
-using System.Runtime.InteropServices;
 using Andes.GenAI.Models;
 using Andes.GenAI.Runtime;
 using Microsoft.ML.OnnxRuntime;
@@ -22,15 +21,15 @@ public sealed class LoraAdapter : IDisposable
 {
     private static long s_nextId;
 
-    private readonly AdapterTensors _tensors;
+    private readonly OrtLoraAdapter _handle;
     private int _references = 1; // the owner's
     private int _ownerReleased;
 
-    private LoraAdapter(string name, string sourcePath, AdapterTensors tensors, IReadOnlyList<LoraParameterInfo> parameters, int rank, LoraTargets targets, long parameterBytes, long fileBytes, LoraModelInputs model)
+    private LoraAdapter(string name, string sourcePath, OrtLoraAdapter handle, IReadOnlyList<LoraParameterInfo> parameters, int rank, LoraTargets targets, long parameterBytes, long fileBytes, LoraModelInputs model)
     {
         Name = name;
         SourcePath = sourcePath;
-        _tensors = tensors;
+        _handle = handle;
         Parameters = parameters;
         Rank = rank;
         Targets = targets;
@@ -67,8 +66,7 @@ public sealed class LoraAdapter : IDisposable
     /// <summary>A process-unique id (keys caches: keys/values computed under one adapter are never reused under another).</summary>
     internal long Id { get; }
 
-    /// <summary>The parameters as decoder inputs (valid while a reference is held).</summary>
-    internal AdapterTensors Tensors => _tensors;
+    internal OrtLoraAdapter Handle => _handle;
 
     internal LoraModelInputs ModelInputs { get; }
 
@@ -125,13 +123,11 @@ public sealed class LoraAdapter : IDisposable
     {
         (int rank, LoraTargets targets) = inputs.Validate(parameters.Select(p => (p.Name, p.Dims, OnnxAdapterFormat.Float)).ToList(), source, modelVersion, fingerprint);
         parameters = inputs.Arrange(parameters);
-        IReadOnlyList<LoraParameter> arranged = parameters;
-        AdapterTensors tensors = AdapterTensors.Create(
-            arranged.Select(p => (p.Name, p.Dims)).ToList(),
-            (i, destination) => MemoryMarshal.AsBytes(arranged[i].Data.AsSpan()).CopyTo(destination));
+        byte[] bytes = OnnxAdapterFormat.Write(parameters, adapterVersion: 0, modelVersion);
+        OrtLoraAdapter handle = Create(() => OrtLoraAdapter.Create(bytes, null), source);
         var infos = parameters.Select(p => new LoraParameterInfo(p.Name, p.Dims)).ToList();
         long parameterBytes = parameters.Sum(p => (long)p.Data.Length * sizeof(float));
-        return new LoraAdapter(name, source, tensors, infos, rank, targets, parameterBytes, fileBytes, inputs);
+        return new LoraAdapter(name, source, handle, infos, rank, targets, parameterBytes, fileBytes, inputs);
     }
 
     /// <summary>Whether this adapter was checked against inputs equal to <paramref name="model"/>'s.</summary>
@@ -164,47 +160,59 @@ public sealed class LoraAdapter : IDisposable
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
-            _tensors.Dispose();
+            _handle.Dispose();
         }
     }
 
     private static unsafe LoraAdapter FromOnnxAdapterFile(LoraModelInputs inputs, string name, string file)
     {
+        OnnxAdapterFormat.Contents contents;
         long length = FileLengths.Of(file);
         if (length < 8)
         {
             throw new LoraAdapterException($"'{file}' is too short to be an ONNX Runtime adapter file.", file, null);
         }
 
-        using var map = MemoryMappedFile.CreateFromFile(file, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        using MemoryMappedViewAccessor view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        using (var map = MemoryMappedFile.CreateFromFile(file, FileMode.Open, null, 0, MemoryMappedFileAccess.Read))
+        using (MemoryMappedViewAccessor view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read))
+        {
+            byte* pointer = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            try
+            {
+                contents = OnnxAdapterFormat.Read(new ReadOnlySpan<byte>(pointer + view.PointerOffset, checked((int)length)), file);
+            }
+            finally
+            {
+                view.SafeMemoryMappedViewHandle.ReleasePointer();
+            }
+        }
+
+        (int rank, LoraTargets targets) = inputs.Validate(contents.Parameters.Select(p => (p.Name, p.Dims, p.DataType)).ToList(), file, contents.ModelVersion, null, physical: true);
+        foreach (OnnxAdapterFormat.ParameterEntry p in contents.Parameters)
+        {
+            long expected = p.Dims.Aggregate(1L, (a, b) => a * b) * sizeof(float);
+            if (p.DataLength != expected)
+            {
+                throw new LoraAdapterException($"'{file}': tensor '{p.Name}' holds {p.DataLength} bytes; its shape [{string.Join(", ", p.Dims)}] needs {expected}.", file, p.Name);
+            }
+        }
+
+        OrtLoraAdapter handle = Create(() => OrtLoraAdapter.Create(file, null), file);
+        var infos = contents.Parameters.Select(p => new LoraParameterInfo(p.Name, p.Dims)).ToList();
+        long parameterBytes = contents.Parameters.Sum(p => (long)p.DataLength);
+        return new LoraAdapter(name, file, handle, infos, rank, targets, parameterBytes, length, inputs);
+    }
+
+    private static OrtLoraAdapter Create(Func<OrtLoraAdapter> create, string source)
+    {
         try
         {
-            byte* start = pointer + view.PointerOffset;
-            OnnxAdapterFormat.Contents contents = OnnxAdapterFormat.Read(new ReadOnlySpan<byte>(start, checked((int)length)), file);
-            (int rank, LoraTargets targets) = inputs.Validate(contents.Parameters.Select(p => (p.Name, p.Dims, p.DataType)).ToList(), file, contents.ModelVersion, null, physical: true);
-            foreach (OnnxAdapterFormat.ParameterEntry p in contents.Parameters)
-            {
-                long expected = p.Dims.Aggregate(1L, (a, b) => a * b) * sizeof(float);
-                if (p.DataLength != expected)
-                {
-                    throw new LoraAdapterException($"'{file}': tensor '{p.Name}' holds {p.DataLength} bytes; its shape [{string.Join(", ", p.Dims)}] needs {expected}.", file, p.Name);
-                }
-            }
-
-            IReadOnlyList<OnnxAdapterFormat.ParameterEntry> entries = contents.Parameters;
-            AdapterTensors tensors = AdapterTensors.Create(
-                entries.Select(p => (p.Name, p.Dims)).ToList(),
-                (i, destination) => new ReadOnlySpan<byte>(start + entries[i].DataOffset, entries[i].DataLength).CopyTo(destination));
-            var infos = entries.Select(p => new LoraParameterInfo(p.Name, p.Dims)).ToList();
-            long parameterBytes = entries.Sum(p => (long)p.DataLength);
-            return new LoraAdapter(name, file, tensors, infos, rank, targets, parameterBytes, length, inputs);
+            return create();
         }
-        finally
+        catch (OnnxRuntimeException ex)
         {
-            view.SafeMemoryMappedViewHandle.ReleasePointer();
+            throw new LoraAdapterException($"ONNX Runtime rejected adapter '{source}': {ex.Message}", source, null, ex);
         }
     }
 }

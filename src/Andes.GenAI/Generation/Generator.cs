@@ -28,6 +28,7 @@ public sealed class Generator : IDisposable
     private readonly List<int> _tokens = [];
     private readonly List<int> _cacheTokens = [];
     private readonly RunOptions _runOptions = new();
+    private readonly RunOptions? _decoderRunOptions;
     private readonly int _maxNewTokens;
     private readonly long _runTicksAtStart;
     private bool _logitsReady;
@@ -81,10 +82,16 @@ public sealed class Generator : IDisposable
             _sampler = new LogitsSampler(_options, model.Signature.VocabSize, processors);
             _stopTokens = [.. model.Config.Model.EosTokenId, .. _options.StopTokenIds ?? []];
             _runTicksAtStart = _runner.RunTicks;
-            Adapter = adapter;
+            if (adapter is not null)
+            {
+                _decoderRunOptions = new RunOptions();
+                _decoderRunOptions.AddActiveLoraAdapter(adapter.Handle);
+                Adapter = adapter;
+            }
         }
         catch
         {
+            _decoderRunOptions?.Dispose();
             adapter?.Release();
             throw;
         }
@@ -210,7 +217,7 @@ public sealed class Generator : IDisposable
         // Room for the tokens to come (up to 256 ahead; beyond that the cache doubles when needed), so the first decode
         // steps do not pay for growing and copying the whole cache.
         _runner.Reserve(_tokens.Count + Math.Min(_maxNewTokens, 256));
-        _runner.Forward(toRun, features, _runOptions, Adapter);
+        _runner.Forward(toRun, features, _runOptions, _decoderRunOptions);
         _logitsReady = true;
     }
 
@@ -284,7 +291,7 @@ public sealed class Generator : IDisposable
         }
         else
         {
-            _runner.Forward([token], _runOptions, Adapter);
+            _runner.Forward([token], _runOptions, _decoderRunOptions);
             _logitsReady = true;
         }
 
@@ -305,10 +312,11 @@ public sealed class Generator : IDisposable
             _runner.Dispose();
         }
 
-        if (Adapter is not null && !_released)
+        if (_decoderRunOptions is not null && !_released)
         {
             _released = true;
-            Adapter.Release();
+            _decoderRunOptions.Dispose();
+            Adapter!.Release();
         }
     }
 
@@ -340,6 +348,10 @@ public sealed class Generator : IDisposable
     internal void Terminate()
     {
         _runOptions.Terminate = true;
+        if (_decoderRunOptions is not null)
+        {
+            _decoderRunOptions.Terminate = true;
+        }
     }
 
     private void ThrowIfDone()

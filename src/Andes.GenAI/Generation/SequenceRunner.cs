@@ -1,4 +1,3 @@
-using Andes.GenAI.Adapters;
 using System.Diagnostics;
 using Andes.GenAI.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -7,7 +6,7 @@ namespace Andes.GenAI.Generation;
 
 /// <summary>
 /// Runs one sequence through the embedding and decoder graphs, chunk by chunk, keeping its key/value cache. After each
-/// <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, LoraAdapter?, bool)"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
+/// <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, RunOptions?)"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
 /// </summary>
 /// <remarks>
 /// Handles the decoder layouts of the ONNX Runtime GenAI folder format: embeddings or token ids in, separate or combined
@@ -44,11 +43,6 @@ internal sealed class SequenceRunner : IDisposable
     private long[] _positions64 = [];
     private int[] _positions32 = [];
     private float[] _embeds = [];
-
-    // The LoRA decoder's inputs: the base inputs followed by the active adapter's parameters (rebuilt when it changes).
-    private LoraAdapter? _loraInputsAdapter;
-    private string[] _loraInputNames = [];
-    private OrtValue[] _loraInputs = [];
 
     public SequenceRunner(AndesModel model, int capacityHint)
     {
@@ -103,7 +97,7 @@ internal sealed class SequenceRunner : IDisposable
     /// <summary>Positions whose keys/values are cached.</summary>
     public int Length => _shared?.Length ?? _chained!.Length;
 
-    /// <summary>The next-token logits after the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, LoraAdapter?, bool)"/>.</summary>
+    /// <summary>The next-token logits after the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, RunOptions?)"/>.</summary>
     public Span<float> Logits => _logits;
 
     /// <summary>Stopwatch ticks spent inside ONNX Runtime's Run (embedding and decoder) by this runner.</summary>
@@ -135,24 +129,9 @@ internal sealed class SequenceRunner : IDisposable
 
     /// <summary>Runs <paramref name="ids"/> (appended after the cached positions) and leaves the last position's logits.</summary>
     /// <param name="ids">The tokens.</param>
-    /// <param name="runOptions">Run options of the embedding graph and the decoder.</param>
-    /// <param name="adapter">The LoRA adapter to run with (its parameters are fed to the model's LoRA decoder), or null for the base decoder.</param>
-    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null, LoraAdapter? adapter = null) => Forward(ids, default, runOptions, adapter);
-
-    // The base inputs' names followed by the adapter's; allocated only when the adapter changes.
-    private void PrepareLoraInputs(LoraAdapter adapter)
-    {
-        if (ReferenceEquals(_loraInputsAdapter, adapter))
-        {
-            return;
-        }
-
-        AdapterTensors tensors = adapter.Tensors;
-        _loraInputNames = [.. _decoderInputNames, .. tensors.Names];
-        _loraInputs = new OrtValue[_loraInputNames.Length];
-        tensors.Values.CopyTo(_loraInputs, _decoderInputNames.Length);
-        _loraInputsAdapter = adapter;
-    }
+    /// <param name="runOptions">Run options of the embedding graph (and of the decoder unless <paramref name="decoderRunOptions"/> is given).</param>
+    /// <param name="decoderRunOptions">Run options of the decoder only (e.g. with an active LoRA adapter, whose inputs only the decoder has).</param>
+    public void Forward(ReadOnlySpan<int> ids, RunOptions? runOptions = null, RunOptions? decoderRunOptions = null) => Forward(ids, default, runOptions, decoderRunOptions);
 
     /// <summary>
     /// Runs <paramref name="ids"/> with image feature rows [T, H] (row-major) that the embedding graph writes, in order,
@@ -160,15 +139,14 @@ internal sealed class SequenceRunner : IDisposable
     /// </summary>
     /// <param name="ids">The tokens.</param>
     /// <param name="imageFeatures">Image feature rows for the chunk's placeholders (empty for text only).</param>
-    /// <param name="runOptions">Run options of the embedding graph and the decoder.</param>
-    /// <param name="adapter">
-    /// The LoRA adapter to run with: the model's LoRA decoder runs then, fed the adapter's parameters as inputs (the
-    /// caller holds a reference to the adapter for the call); its base decoder otherwise.
+    /// <param name="runOptions">Run options of the embedding graph (and of the decoder unless <paramref name="decoderRunOptions"/> is given).</param>
+    /// <param name="decoderRunOptions">
+    /// Run options of the decoder only, given when a LoRA adapter is active on them: the model's LoRA decoder runs then
+    /// (the adapter's inputs are the decoder's), its base decoder otherwise.
     /// </param>
-    /// <param name="onLoraDecoder">Runs the LoRA decoder even without an adapter (its built-in zero parameters): for tests that compare the two decoders.</param>
     /// <exception cref="NotSupportedException">Features were given but the embedding graph takes none.</exception>
     /// <exception cref="ArgumentException">The features are not whole rows of the hidden size, or do not match the placeholders.</exception>
-    public void Forward(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures, RunOptions? runOptions = null, LoraAdapter? adapter = null, bool onLoraDecoder = false)
+    public void Forward(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures, RunOptions? runOptions = null, RunOptions? decoderRunOptions = null)
     {
         _model.ThrowIfDisposed();
         int s = ids.Length;
@@ -186,11 +164,8 @@ internal sealed class SequenceRunner : IDisposable
 
         CheckImageFeatures(ids, imageFeatures);
         runOptions ??= DefaultRunOptions;
-        InferenceSession decoder = adapter is null && !onLoraDecoder ? _model.Decoder : _model.LoraDecoder;
-        if (adapter is not null)
-        {
-            PrepareLoraInputs(adapter);
-        }
+        InferenceSession decoder = decoderRunOptions is null ? _model.Decoder : _model.LoraDecoder;
+        decoderRunOptions ??= runOptions;
         _shared?.EnsureCapacity(total);
         using OrtValue idsValue = _sig.Int32Ids ? Values.From(ref _ids32, ids, static v => v, [1, s]) : Values.From(ref _ids64, ids, static v => v, [1, s]);
         using OrtValue maskValue = _sig.Int32Mask ? Values.Ones(ref _mask32, total) : Values.Ones(ref _mask64, total);
@@ -251,16 +226,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderOutputs[2 + (2 * i)] = _shared.Values[i];
                 }
 
-                if (adapter is null)
-                {
-                    decoder.Run(runOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
-                }
-                else
-                {
-                    Array.Copy(_decoderInputs, _loraInputs, _decoderInputs.Length);
-                    decoder.Run(runOptions, _loraInputNames, _loraInputs, _decoderOutputNames, _decoderOutputs);
-                }
-
+                decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 _shared.Length = total;
             }
@@ -272,16 +238,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderInputs[_firstPast + i] = pasts[i];
                 }
 
-                if (adapter is null)
-                {
-                    results = decoder.Run(runOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
-                }
-                else
-                {
-                    Array.Copy(_decoderInputs, _loraInputs, _decoderInputs.Length);
-                    results = decoder.Run(runOptions, _loraInputNames, _loraInputs, _decoderOutputNames);
-                }
-
+                results = decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 ReadOnlySpan<float> logits = results[0].GetTensorDataAsSpan<float>();
                 logits[^_sig.VocabSize..].CopyTo(_logits);
@@ -295,7 +252,6 @@ internal sealed class SequenceRunner : IDisposable
             embedsValue?.Dispose();
             featuresValue?.Dispose();
             Array.Clear(_decoderInputs);
-            Array.Clear(_loraInputs, 0, Math.Min(_loraInputs.Length, _decoderInputs.Length));
             Array.Clear(_decoderOutputs);
             Array.Clear(_embeddingInputs);
             _embeddingOutputs[0] = null!;

@@ -78,7 +78,8 @@ public sealed class LoraAdapterParityTests(LoraModelFixture fixture) : IClassFix
         // The base path runs decoder_base.onnx; the decoder with LoRA inputs, run with none fed, agrees bit for bit.
         Assert.NotSame(fixture.Model.Decoder, fixture.Model.LoraDecoder);
         using var runner = new SequenceRunner(fixture.Model, 64);
-        runner.Forward(Prompt, default, null, null, onLoraDecoder: true);
+        using var noAdapter = new Microsoft.ML.OnnxRuntime.RunOptions();
+        runner.Forward(Prompt, null, noAdapter);
         Assert.Equal(lora, runner.Logits.ToArray());
     }
 
