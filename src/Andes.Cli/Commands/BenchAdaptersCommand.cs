@@ -26,7 +26,7 @@ internal static class BenchAdaptersCommand
         var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per run.", DefaultValueFactory = _ => 64 };
         var runs = new Option<int>("--runs") { Description = "Runs per configuration (the median is reported).", DefaultValueFactory = _ => 5 };
         var switches = new Option<int>("--switches") { Description = "Adapter switches timed.", DefaultValueFactory = _ => 200 };
-        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: ONNX Runtime's)." };
+        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads)." };
         var quietRuns = new Option<int>("--quiet-runs") { Description = "On a shared machine (Linux): keep running rounds until every configuration has this many runs during which other processes used at most --max-others of the cores (or --max-rounds is reached); those runs get their own columns.", DefaultValueFactory = _ => 0 };
         var maxOthers = new Option<double>("--max-others") { Description = "The share of all cores (0-1) other processes may use during a run for it to count as quiet.", DefaultValueFactory = _ => 0.1 };
         var maxRounds = new Option<int>("--max-rounds") { Description = "The most rounds run while waiting for quiet runs.", DefaultValueFactory = _ => 200 };

@@ -21,7 +21,7 @@ internal static class BenchCommand
         var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per prompt length.", DefaultValueFactory = _ => 64 };
         var runs = new Option<int>("--runs") { Description = "Repetitions per prompt length (the median is reported).", DefaultValueFactory = _ => 3 };
         var topP = new Option<float>("--top-p") { Description = "Sampling: top-p (with temperature 0.6, top-k off); 0 for greedy.", DefaultValueFactory = _ => 0.95f };
-        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: ONNX Runtime's)." };
+        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads)." };
         var command = new Command("bench", "Benchmark generation on a model folder.") { model, lengths, decode, runs, topP, threads };
         command.SetAction((parse, cancellationToken) =>
         {

@@ -34,7 +34,7 @@ internal static class BenchVisionCommand
         var python = new Option<string?>("--python") { Description = "The Python with Pillow and NumPy (default: /usr/bin/python3, then python3 on PATH)." };
         var noPython = new Option<bool>("--no-python") { Description = "Skip the Pillow + NumPy comparison." };
         var prompt = new Option<string>("--prompt") { Description = "The instruction sent with the screenshot.", DefaultValueFactory = _ => "Describe this screenshot." };
-        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: ONNX Runtime's)." };
+        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads)." };
         var command = new Command("bench-vision", "Benchmark image preprocessing (beside Pillow + NumPy), the vision encoder and the image prompt pass.")
         {
             model, image, screenshot, maxSize, runs, warmup, modelRuns, modelWarmup, python, noPython, prompt, threads,
