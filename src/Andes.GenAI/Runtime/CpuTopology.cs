@@ -49,7 +49,8 @@ internal static class CpuTopology
 
         try
         {
-            long mask = Process.GetCurrentProcess().ProcessorAffinity.ToInt64();
+            using Process self = Process.GetCurrentProcess();
+            long mask = self.ProcessorAffinity.ToInt64();
             var cpus = new List<int>();
             for (int cpu = 0; cpu < 64; cpu++)
             {
