@@ -32,6 +32,9 @@ internal sealed class ModelFlopCounter
         "d = heads*head_dim) and 2*n*(n+1)*d per decoder layer (causal; n = prompt tokens, d = query heads*head_dim). " +
         "Norms, biases, activations, rotary, softmax, the embedding gather are not counted. Shapes from andes_conversion.json.";
 
+    private const string LanguageModelPrefix = "language_model.";
+    private const string EmbeddingTableName = "language_model.model.embed_tokens.weight";
+
     private ModelFlopCounter(string source) => Source = source;
 
     /// <summary>The file (or description) the tensors came from.</summary>
@@ -70,6 +73,12 @@ internal sealed class ModelFlopCounter
     /// <summary>Whether the folder has a vision tower.</summary>
     public bool HasVision => PatchEmbeddingWeights > 0;
 
+    /// <summary>
+    /// The stored bytes of the language model's tensors that every decoded token reads (all of them but the token
+    /// embedding table, from which one row is gathered), from the conversion log's <c>bytes</c> fields; 0 when absent.
+    /// </summary>
+    public long DecoderBytesPerToken { get; private set; }
+
     /// <summary>Reads <c>andes_conversion.json</c> from a model folder.</summary>
     /// <param name="modelDirectory">The model folder.</param>
     /// <returns>The counter.</returns>
@@ -85,6 +94,7 @@ internal sealed class ModelFlopCounter
         }
 
         var tensors = new List<(string, long[])>();
+        long decoderBytes = 0;
         try
         {
             using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
@@ -107,6 +117,12 @@ internal sealed class ModelFlopCounter
                 }
 
                 tensors.Add((name, [.. s.EnumerateArray().Select(d => d.GetInt64())]));
+                if (name.StartsWith(LanguageModelPrefix, StringComparison.Ordinal) && name != EmbeddingTableName
+                    && entry.TryGetProperty("bytes", out JsonElement b) && b.ValueKind == JsonValueKind.Number && b.TryGetInt64(out long stored) && stored >= 0)
+                {
+                    decoderBytes += stored;
+                }
+
                 index++;
             }
         }
@@ -115,7 +131,9 @@ internal sealed class ModelFlopCounter
             throw new ModelConfigurationException($"'{path}' is not valid JSON: {ex.Message}", path, null, ex);
         }
 
-        return FromTensors(tensors, path);
+        ModelFlopCounter counter = FromTensors(tensors, path);
+        counter.DecoderBytesPerToken = decoderBytes;
+        return counter;
     }
 
     /// <summary>Builds a counter from tensor names and shapes (as listed in <c>andes_conversion.json</c>).</summary>

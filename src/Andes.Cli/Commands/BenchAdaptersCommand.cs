@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Andes.Cli.Benchmarks;
 using Andes.GenAI.Adapters;
 using Andes.GenAI.Generation;
 using Andes.GenAI.Models;
@@ -191,6 +192,11 @@ internal static class BenchAdaptersCommand
             }
 
             AnsiConsole.Write(decodeTable);
+            if (DecodeTrafficLine(m.Directory, registry.Names.Select(registry.Get).ToList()) is string traffic)
+            {
+                AnsiConsole.MarkupLine(traffic);
+            }
+
             AnsiConsole.MarkupLine($"load average (1, 5, 15 min) before the decode rounds: {loadBefore}; after: {LoadAverage()}");
             if (showQuiet)
             {
@@ -201,6 +207,32 @@ internal static class BenchAdaptersCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>
+    /// What each decoded token reads: the decoder's stored weights and each adapter's parameters, and the ceiling that
+    /// puts on an adapter's decode speed when decode is bound by memory bandwidth (null without a conversion log).
+    /// </summary>
+    internal static string? DecodeTrafficLine(string modelDirectory, IReadOnlyList<LoraAdapter> adapters)
+    {
+        long weights;
+        try
+        {
+            weights = ModelFlopCounter.Load(modelDirectory).DecoderBytesPerToken;
+        }
+        catch (Exception ex) when (ex is IOException or ModelConfigurationException)
+        {
+            return null;
+        }
+
+        if (weights <= 0 || adapters.Count == 0)
+        {
+            return null;
+        }
+
+        IEnumerable<string> parts = adapters.Select(a =>
+            $"{Markup.Escape(a.Name)} {a.ParameterBytes / 1048576.0:F1} MiB (+{(double)a.ParameterBytes / weights:P1}; memory-bound ceiling {(double)weights / (weights + a.ParameterBytes):P1} of base)");
+        return $"bytes read per decoded token: decoder weights {weights / 1048576.0:F1} MiB (without the embedding table; plus the key/value cache); adapters: {string.Join(", ", parts)}";
     }
 
     /// <summary>Runs one generation; returns decode tokens/s (0 when nothing was decoded).</summary>
