@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Andes.GenAI.Runtime;
@@ -13,7 +12,8 @@ internal static class CpuTopology
     private static readonly Lazy<int?> Cores = new(Detect);
 
     /// <summary>
-    /// On Linux: the distinct (package, core) pairs among the CPUs in the process's affinity mask, capped at
+    /// On Linux: the distinct (package, core) pairs among the CPUs in the process's affinity mask
+    /// (<c>Cpus_allowed_list</c> of <c>/proc/self/status</c>), capped at
     /// <see cref="Environment.ProcessorCount"/> (which honours cgroup CPU limits); null elsewhere or when the topology
     /// cannot be read (ONNX Runtime's default applies then).
     /// </summary>
@@ -49,23 +49,54 @@ internal static class CpuTopology
 
         try
         {
-            using Process self = Process.GetCurrentProcess();
-            long mask = self.ProcessorAffinity.ToInt64();
-            var cpus = new List<int>();
-            for (int cpu = 0; cpu < 64; cpu++)
+            // /proc/self/status lists the CPUs of the affinity mask whatever their number (Process.ProcessorAffinity stops at 64).
+            string? allowed = File.ReadLines("/proc/self/status")
+                .FirstOrDefault(line => line.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))?["Cpus_allowed_list:".Length..];
+            if (allowed is null || ParseCpuList(allowed) is not { } cpus)
             {
-                if ((mask & (1L << cpu)) != 0)
-                {
-                    cpus.Add(cpu);
-                }
+                return null;
             }
 
             return CountPhysicalCores("/sys/devices/system/cpu", cpus) is int count ? Math.Min(count, Environment.ProcessorCount) : null;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or PlatformNotSupportedException or System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
+    }
+
+    /// <summary>Parses a Linux CPU list such as <c>0-3,8,10-11</c>; null when it is malformed.</summary>
+    internal static IReadOnlyList<int>? ParseCpuList(string list)
+    {
+        var cpus = new List<int>();
+        foreach (string part in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int dash = part.IndexOf('-', StringComparison.Ordinal);
+            if (dash < 0)
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int single))
+                {
+                    return null;
+                }
+
+                cpus.Add(single);
+                continue;
+            }
+
+            if (!int.TryParse(part.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out int first)
+                || !int.TryParse(part.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int last)
+                || last < first || last - first > 1 << 16)
+            {
+                return null;
+            }
+
+            for (int cpu = first; cpu <= last; cpu++)
+            {
+                cpus.Add(cpu);
+            }
+        }
+
+        return cpus.Count == 0 ? null : cpus;
     }
 
     private static int? ReadInt(string file)

@@ -31,6 +31,20 @@ public sealed class CpuTopologyTests
         Assert.Null(CpuTopology.CountPhysicalCores(sys.Path, []));
     }
 
+    [Theory]
+    [InlineData("0-1", new[] { 0, 1 })]
+    [InlineData("0-3,8,10-11\n", new[] { 0, 1, 2, 3, 8, 10, 11 })]
+    [InlineData(" 64-66 , 130", new[] { 64, 65, 66, 130 })]
+    public void CpuListsParseLikeTheKernelWritesThem(string list, int[] expected)
+        => Assert.Equal(expected, CpuTopology.ParseCpuList(list));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("3-1")]
+    [InlineData("a-b")]
+    [InlineData("1,,x")]
+    public void MalformedCpuListsGiveNothing(string list) => Assert.Null(CpuTopology.ParseCpuList(list));
+
     [Fact]
     public void OnLinuxThisMachinesCountIsWithinItsProcessors()
     {
