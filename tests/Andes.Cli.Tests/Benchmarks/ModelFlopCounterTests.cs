@@ -38,10 +38,9 @@ public sealed class ModelFlopCounterTests
     public void DecoderBytesPerTokenCountEveryLanguageModelTensorButTheEmbeddingTable()
     {
         // Tiny fp32: per layer seven linears (49,152 floats) and four norms (64 + 64 + 32 + 32); the final norm; the
-        // float32 lm_head (151,936 x 64). The embedding table is gathered one row per token, so it is left out.
+        // float32 lm_head (151,936 x 64): 39,290,624 bytes. The embedding table is gathered one row per token, so it is left out.
         long perLayer = (49_152L + 64 + 64 + 32 + 32) * 4;
         long expected = (2 * perLayer) + (64 * 4) + (151_936L * 64 * 4);
-        Assert.Equal(39_290_624L, expected);
         Assert.Equal(expected, ModelFlopCounter.Load(TestModels.TinyFp32Model).DecoderBytesPerToken);
         Assert.True(ModelFlopCounter.Load(TestModels.TinyInt4Model).DecoderBytesPerToken < expected / 4);
         Assert.Equal(0, ModelFlopCounter.FromTensors([("language_model.model.layers.0.self_attn.q_proj.weight", [32, 16])], "shapes only").DecoderBytesPerToken);

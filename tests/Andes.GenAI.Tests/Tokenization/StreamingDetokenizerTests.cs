@@ -1,6 +1,6 @@
-using Andes.Testing;
 using System.Text;
 using Andes.GenAI.Tokenization;
+using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Tokenization;
 

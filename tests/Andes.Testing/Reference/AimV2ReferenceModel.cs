@@ -123,7 +123,7 @@ public sealed class AimV2ReferenceModel
                         {
                             int row = (gr * merge) + i, col = (gc * merge) + j;
                             positions[cursor] = (row, col);
-                            float[] patch = AddBias(ReferenceMath.MatVec(_weights[Pre + "patchifier.proj.weight"], pixelValues.Slice(cursor * PatchValues, PatchValues)), _weights[Pre + "patchifier.proj.bias"]);
+                            float[] patch = VisionReferenceMath.Accumulate(ReferenceMath.MatVec(_weights[Pre + "patchifier.proj.weight"], pixelValues.Slice(cursor * PatchValues, PatchValues)), _weights[Pre + "patchifier.proj.bias"]);
                             float[] e = ReferenceMath.RmsNorm(patch, _weights[Pre + "patchifier.norm.weight"], c.RmsNormEps);
                             if (table is not null)
                             {
@@ -154,7 +154,7 @@ public sealed class AimV2ReferenceModel
                 float[] qkv = ReferenceMath.MatVec(_weights[b + "attn.qkv.weight"], h);
                 if (c.QkvBias)
                 {
-                    qkv = AddBias(qkv, _weights[b + "attn.qkv.bias"]);
+                    qkv = VisionReferenceMath.Accumulate(qkv, _weights[b + "attn.qkv.bias"]);
                 }
 
                 q[p] = qkv.AsSpan(0, hv).ToArray();
@@ -183,7 +183,7 @@ public sealed class AimV2ReferenceModel
                     }
 
                     float[] o = ReferenceMath.MatVec(_weights[b + "attn.proj.weight"], attended);
-                    o = c.UseBias ? AddBias(o, _weights[b + "attn.proj.bias"]) : o;
+                    o = c.UseBias ? VisionReferenceMath.Accumulate(o, _weights[b + "attn.proj.bias"]) : o;
                     VisionReferenceMath.Accumulate(x[p], o);
                 }
             }
@@ -227,17 +227,7 @@ public sealed class AimV2ReferenceModel
     private float[] Linear(string prefix, float[] x)
     {
         float[] y = ReferenceMath.MatVec(_weights[prefix + ".weight"], x);
-        return Config.UseBias ? AddBias(y, _weights[prefix + ".bias"]) : y;
-    }
-
-    private static float[] AddBias(float[] y, float[] bias)
-    {
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] += bias[i];
-        }
-
-        return y;
+        return Config.UseBias ? VisionReferenceMath.Accumulate(y, _weights[prefix + ".bias"]) : y;
     }
 
     private static IEnumerable<(string Name, long Count)> ExpectedTensors(AndesVisionConfig c, int textHidden)

@@ -159,13 +159,6 @@ public sealed class SigLip2ReferenceModel
 
     private float[] Linear(string prefix, ReadOnlySpan<float> x)
     {
-        float[] y = ReferenceMath.MatVec(_weights[prefix + ".weight"], x);
-        float[] bias = _weights[prefix + ".bias"];
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] += bias[i];
-        }
-
-        return y;
+        return VisionReferenceMath.Accumulate(ReferenceMath.MatVec(_weights[prefix + ".weight"], x), _weights[prefix + ".bias"]);
     }
 }

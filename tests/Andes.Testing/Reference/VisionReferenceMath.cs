@@ -173,13 +173,16 @@ public static class VisionReferenceMath
         }
     }
 
-    /// <summary>x += delta, element by element.</summary>
-    public static void Accumulate(float[] x, float[] delta)
+    /// <summary>x += delta, element by element (a residual add, or a bias onto a product).</summary>
+    /// <returns><paramref name="x"/>.</returns>
+    public static float[] Accumulate(float[] x, float[] delta)
     {
         for (int i = 0; i < x.Length; i++)
         {
             x[i] += delta[i];
         }
+
+        return x;
     }
 
     /// <summary>
@@ -201,15 +204,13 @@ public static class VisionReferenceMath
                 tokens[(t * group) + j].CopyTo(row, j * width);
             }
 
-            float[] hidden = ReferenceMath.MatVec(weights["mlp.0.weight"], row);
-            Accumulate(hidden, weights["mlp.0.bias"]);
+            float[] hidden = Accumulate(ReferenceMath.MatVec(weights["mlp.0.weight"], row), weights["mlp.0.bias"]);
             for (int i = 0; i < hidden.Length; i++)
             {
                 hidden[i] = (float)Gelu(hidden[i]);
             }
 
-            features[t] = ReferenceMath.MatVec(weights["mlp.2.weight"], hidden);
-            Accumulate(features[t], weights["mlp.2.bias"]);
+            features[t] = Accumulate(ReferenceMath.MatVec(weights["mlp.2.weight"], hidden), weights["mlp.2.bias"]);
         }
 
         return features;

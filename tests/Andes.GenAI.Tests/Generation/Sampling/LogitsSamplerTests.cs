@@ -1,6 +1,6 @@
-using Andes.Testing;
 using Andes.GenAI.Generation;
 using Andes.GenAI.Generation.Sampling;
+using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Generation.Sampling;
 

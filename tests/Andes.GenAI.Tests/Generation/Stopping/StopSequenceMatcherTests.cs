@@ -1,6 +1,6 @@
-using Andes.Testing;
 using System.Text;
 using Andes.GenAI.Generation.Stopping;
+using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Generation.Stopping;
 
