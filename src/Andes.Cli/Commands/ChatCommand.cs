@@ -3,6 +3,7 @@ using Andes.GenAI.Adapters;
 using Andes.GenAI.Chat;
 using Andes.GenAI.Generation;
 using Andes.GenAI.Models;
+using Andes.GenAI.Runtime;
 using Skills = Andes.GenAI.Skills;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
@@ -19,21 +20,27 @@ internal static class ChatCommand
         var sampling = new SamplingOptions();
         var adapters = new AdapterOptions();
         var images = new ImageOptions();
-        var command = new Command("chat", "Chat with a model (type /exit or an empty line at end of input to quit; /image PATH attaches an image to the next message).") { model, system };
+        Option<GenerationEngine> engine = EngineOption.Create();
+        var command = new Command("chat", "Chat with a model (type /exit or an empty line at end of input to quit; /image PATH attaches an image to the next message).") { model, system, engine };
         sampling.AddTo(command);
         adapters.AddTo(command);
         images.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName);
-            using var registry = new AdapterRegistry(m);
+            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = parse.GetValue(engine) });
+            if (m.Engine != GenerationEngine.Andes && parse.GetValue(adapters.Adapter) is { } unsupported)
+            {
+                throw TokenSequences.AdapterNotSupported(unsupported);
+            }
+
+            using AdapterRegistry? registry = m.Engine == GenerationEngine.Andes ? new AdapterRegistry(m) : null;
             var clientOptions = new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) };
             List<AIContent> pending = [.. (parse.GetValue(images.Images) ?? []).Select(ImageOptions.Load)];
             ImageOptions.RequireVision(m, pending.Count);
             ChatOptions options;
             if (parse.GetValue(adapters.Adapter) is { } path)
             {
-                LoraAdapter adapter = registry.Load("cli", path);
+                LoraAdapter adapter = registry!.Load("cli", path);
                 clientOptions.Adapters = registry;
                 AnsiConsole.MarkupLine($"[grey]adapter {Markup.Escape(adapter.ToString())}[/]");
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Andes.GenAI.Chat;
 using Andes.GenAI.Models;
+using Andes.GenAI.Runtime;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 
@@ -16,12 +17,13 @@ internal static class DescribeCommand
         var prompt = new Option<string>("--prompt") { Description = "The instruction sent with the image.", DefaultValueFactory = _ => "Describe this image." };
         var sampling = new SamplingOptions();
         var images = new ImageOptions();
-        var command = new Command("describe", "Describe an image.") { model, image, prompt };
+        Option<GenerationEngine> engine = EngineOption.Create();
+        var command = new Command("describe", "Describe an image.") { model, image, prompt, engine };
         images.AddTo(command, withImages: false);
         sampling.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName);
+            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = parse.GetValue(engine) });
             ImageOptions.RequireVision(m, 1);
             DataContent content = ImageOptions.Load(parse.GetValue(image)!.FullName);
             using var client = new AndesChatClient(m, new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) });

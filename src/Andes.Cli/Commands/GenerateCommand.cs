@@ -5,6 +5,7 @@ using Andes.GenAI.Chat;
 using Andes.GenAI.Generation;
 using Andes.GenAI.Models;
 using Andes.GenAI.Prompts;
+using Andes.GenAI.Runtime;
 using Andes.GenAI.Skills;
 using Microsoft.Extensions.AI;
 
@@ -22,10 +23,11 @@ internal static class GenerateCommand
         var prompt = new Option<string?>("--prompt") { Description = "The user message (rendered with the chat template)." };
         var inputIds = new Option<string?>("--input-ids") { Description = "The prompt as raw comma-separated token ids (no chat template)." };
         var ids = new Option<bool>("--ids") { Description = "Print the generated token ids (comma-separated) instead of the text." };
+        Option<GenerationEngine> engine = EngineOption.Create();
         var sampling = new SamplingOptions();
         var adapters = new AdapterOptions();
         var images = new ImageOptions();
-        var command = new Command("generate", "Generate one completion.") { model, prompt, inputIds, ids };
+        var command = new Command("generate", "Generate one completion.") { model, prompt, inputIds, ids, engine };
         sampling.AddTo(command);
         adapters.AddTo(command);
         images.AddTo(command);
@@ -38,19 +40,34 @@ internal static class GenerateCommand
         });
         command.SetAction((parse, cancellationToken) =>
         {
-            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName);
+            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = parse.GetValue(engine) });
             Skill? skill = AdapterOptions.ResolveSkill(parse.GetValue(adapters.Skill), m, out SkillRegistry? skills);
+            string? adapterName = parse.GetValue(adapters.Adapter) ?? skill?.Adapter;
+            if (m.Engine != GenerationEngine.Andes && adapterName is not null)
+            {
+                throw TokenSequences.AdapterNotSupported(adapterName); // before anything is loaded or run
+            }
+
             using LoraAdapter? adapter = AdapterOptions.LoadAdapter(parse.GetValue(adapters.Adapter), skill, skills, m);
             ChatOptions? skillOptions = skill?.ApplyTo(null);
             string[] imageFiles = parse.GetValue(images.Images) ?? [];
             ImageOptions.RequireVision(m, imageFiles.Length);
             GenerationOptions defaults = GenerationOptionsMapper.Map(GenerationOptions.FromSearch(m.Config.Search), skillOptions);
             GenerationOptions options = sampling.Apply(parse, defaults);
-            using var generator = new Generator(m, options, adapter);
-            if (parse.GetValue(inputIds) is { } raw)
+            using ITokenSequence generator = TokenSequences.Create(m, options, adapter: adapter);
+            if (parse.GetValue(inputIds) is { } rawIds && m.Engine != GenerationEngine.Andes)
+            {
+                if (imageFiles.Length > 0)
+                {
+                    throw new EngineFeatureNotSupportedException(m.Engine, "--input-ids with --image", "it needs the image features alone, which ONNX Runtime GenAI computes only inside a generator; use --prompt with --image, or --engine andes.");
+                }
+
+                generator.AppendTokens(ParseIds(rawIds));
+            }
+            else if (parse.GetValue(inputIds) is { } raw)
             {
                 (int[] promptIds, float[] features) = FillImagePads(m, ParseIds(raw), imageFiles, parse.GetValue(images.MaxSize));
-                generator.AppendTokens(promptIds, features);
+                ((Generator)generator).AppendTokens(promptIds, features);
             }
             else
             {

@@ -73,7 +73,8 @@ public sealed class AndesChatClient : IChatClient
         _defaults.Validate();
         _skills = _options.Skills ?? SkillRegistry.TryLoadFromModelDirectory(model.Directory);
         _adapters = _options.Adapters;
-        if (_adapters is null && _skills?.AdapterFiles is { Count: > 0 } files)
+        // ONNX Runtime GenAI loads no Andes adapters: a request that asks for one gets a typed error instead.
+        if (_adapters is null && _skills?.AdapterFiles is { Count: > 0 } files && model.Engine == GenerationEngine.Andes)
         {
             _adapters = LoadAdapters(model, files);
             _ownsAdapters = true;
@@ -129,29 +130,14 @@ public sealed class AndesChatClient : IChatClient
         DateTimeOffset created = DateTimeOffset.UtcNow;
         string modelId = _metadata.DefaultModelId!;
 
-        LoraAdapterLease? lease = adapterName is null ? null : AcquireAdapter(adapterName);
-        long adapterId = lease?.Adapter.Id ?? 0;
-        (SequenceRunner runner, IReadOnlyList<int> cachedTokens) = _cache.Rent(encoded.CacheKey, adapterId);
-        Generator generator;
-        try
-        {
-            ILogitsProcessor[] constraints = CreateConstraints(options, generation.MaxNewTokens ?? (_model.ContextLength - promptLength));
-            generator = new Generator(_model, generation, runner, constraints, lease?.Adapter);
-        }
-        catch
-        {
-            runner.Dispose();
-            lease?.Dispose();
-            throw;
-        }
-
+        int maxNewTokens = generation.MaxNewTokens ?? (_model.ContextLength - promptLength);
+        (ITokenSequence generator, LoraAdapterLease? lease, long adapterId) = Start(encoded, generation, options, adapterName, maxNewTokens);
         bool reusable = false;
         try
         {
-            generator.ReuseCachedPrefix(cachedTokens, encoded.CacheKey);
             using (cancellationToken.Register(generator.Terminate))
             {
-                await Task.Run(() => generator.AppendPrompt(encoded), cancellationToken).ConfigureAwait(false);
+                await RunCancellableAsync(() => generator.AppendPrompt(encoded), cancellationToken).ConfigureAwait(false);
             }
 
             var streamer = new TextStreamer(generator, generation.StopSequences);
@@ -160,7 +146,7 @@ public sealed class AndesChatClient : IChatClient
             while (!streamer.IsDone)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                string text = await Task.Run(streamer.Step, cancellationToken).ConfigureAwait(false);
+                string text = await RunCancellableAsync(streamer.Step, cancellationToken).ConfigureAwait(false);
                 parser.Append(text, contents);
                 if (contents.Count > 0)
                 {
@@ -201,19 +187,74 @@ public sealed class AndesChatClient : IChatClient
         }
         finally
         {
-            if (reusable)
+            if (generator is Generator own)
             {
-                _cache.Return(generator.DetachRunner(), generator.CacheTokens, adapterId);
-            }
-            else
-            {
-                generator.DetachRunner().Dispose();
+                if (reusable)
+                {
+                    _cache.Return(own.DetachRunner(), own.CacheTokens, adapterId);
+                }
+                else
+                {
+                    own.DetachRunner().Dispose();
+                }
             }
 
             generator.Dispose();
             lease?.Dispose();
         }
     }
+
+    /// <summary>
+    /// A sequence on the model's engine for this request, with its adapter lease: on the Andes engine a
+    /// <see cref="Generator"/> over a conversation-cache runner (a follow-up turn reuses its prefix); on ONNX Runtime
+    /// GenAI a fresh generator per request.
+    /// </summary>
+    private (ITokenSequence Sequence, LoraAdapterLease? Lease, long AdapterId) Start(EncodedPrompt encoded, GenerationOptions generation, ChatOptions? options, string? adapterName, int maxNewTokens)
+    {
+        if (_model.Engine != GenerationEngine.Andes)
+        {
+            return (TokenSequences.Create(_model, generation, CreateConstraints(options, maxNewTokens), adapterName: adapterName), null, 0);
+        }
+
+        LoraAdapterLease? lease = adapterName is null ? null : AcquireAdapter(adapterName);
+        long adapterId = lease?.Adapter.Id ?? 0;
+        (SequenceRunner runner, IReadOnlyList<int> cachedTokens) = _cache.Rent(encoded.CacheKey, adapterId);
+        try
+        {
+            var generator = new Generator(_model, generation, runner, CreateConstraints(options, maxNewTokens), lease?.Adapter);
+            generator.ReuseCachedPrefix(cachedTokens, encoded.CacheKey);
+            return (generator, lease, adapterId);
+        }
+        catch
+        {
+            runner.Dispose();
+            lease?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs a forward pass off the caller's thread. A pass stopped by cancellation (ONNX Runtime's terminate flag makes
+    /// it fail with the runtime's own error) surfaces as <see cref="OperationCanceledException"/>.
+    /// </summary>
+    private static async Task<T> RunCancellableAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Task.Run(work, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            throw new OperationCanceledException("The request was cancelled during a forward pass.", ex, cancellationToken);
+        }
+    }
+
+    private static Task RunCancellableAsync(Action work, CancellationToken cancellationToken) =>
+        RunCancellableAsync(() =>
+        {
+            work();
+            return true;
+        }, cancellationToken);
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)

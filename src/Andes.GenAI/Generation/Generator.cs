@@ -18,18 +18,17 @@ namespace Andes.GenAI.Generation;
 /// each with its own LoRA adapter (or none): the adapter is activated on this generator's own run options, so switching
 /// adapters between requests reloads nothing.
 /// </remarks>
-public sealed class Generator : IDisposable
+public sealed class Generator : IDisposable, ITokenSequence
 {
     private readonly AndesModel _model;
     private readonly GenerationOptions _options;
     private readonly SequenceRunner _runner;
     private readonly LogitsSampler _sampler;
-    private readonly HashSet<int> _stopTokens;
+    private readonly StopConditions _stops;
     private readonly List<int> _tokens = [];
     private readonly List<int> _cacheTokens = [];
     private readonly RunOptions _runOptions = new();
     private readonly RunOptions? _decoderRunOptions;
-    private readonly int _maxNewTokens;
     private readonly long _runTicksAtStart;
     private bool _logitsReady;
     private bool _ownsRunner;
@@ -76,11 +75,10 @@ public sealed class Generator : IDisposable
         {
             _model = model;
             _options = options.Clone();
-            _maxNewTokens = _options.MaxNewTokens ?? int.MaxValue;
             _ownsRunner = runner is null;
             _runner = runner ?? new SequenceRunner(model, Math.Min(model.ContextLength, 512));
             _sampler = new LogitsSampler(_options, model.Signature.VocabSize, processors);
-            _stopTokens = [.. model.Config.Model.EosTokenId, .. _options.StopTokenIds ?? []];
+            _stops = new StopConditions(model.Config.Model.EosTokenId, _options, model.ContextLength);
             _runTicksAtStart = _runner.RunTicks;
             if (adapter is not null)
             {
@@ -216,7 +214,7 @@ public sealed class Generator : IDisposable
 
         // Room for the tokens to come (up to 256 ahead; beyond that the cache doubles when needed), so the first decode
         // steps do not pay for growing and copying the whole cache.
-        _runner.Reserve(_tokens.Count + Math.Min(_maxNewTokens, 256));
+        _runner.Reserve(_tokens.Count + Math.Min(_stops.MaxNewTokens, 256));
         _runner.Forward(toRun, features, _runOptions, _decoderRunOptions);
         _logitsReady = true;
     }
@@ -257,7 +255,7 @@ public sealed class Generator : IDisposable
         return all;
     }
 
-    private int ImageTokenId => _model.Config.Model.ImageTokenId ?? 151654;
+    private int ImageTokenId => _model.ImageTokenId;
 
     private int CountPads(ReadOnlySpan<int> tokens) => tokens.Count(ImageTokenId);
 
@@ -277,19 +275,8 @@ public sealed class Generator : IDisposable
         _tokens.Add(token);
         _cacheTokens.Add(token);
         GeneratedTokenCount++;
-        if (_stopTokens.Contains(token))
-        {
-            FinishReason = Stopping.FinishReason.StopToken;
-        }
-        else if (GeneratedTokenCount >= _maxNewTokens)
-        {
-            FinishReason = Stopping.FinishReason.Length;
-        }
-        else if (_tokens.Count >= _model.ContextLength)
-        {
-            FinishReason = Stopping.FinishReason.ContextLimit;
-        }
-        else
+        FinishReason = _stops.Check(token, GeneratedTokenCount, _tokens.Count);
+        if (FinishReason is null)
         {
             _runner.Forward([token], _runOptions, _decoderRunOptions);
             _logitsReady = true;
@@ -343,6 +330,9 @@ public sealed class Generator : IDisposable
         _ownsRunner = false;
         return _runner;
     }
+
+    /// <summary>Requests that a running forward pass stop (ONNX Runtime's terminate flag).</summary>
+    void ITokenSequence.Terminate() => Terminate();
 
     /// <summary>Requests that a running forward pass stop (ONNX Runtime's terminate flag).</summary>
     internal void Terminate()

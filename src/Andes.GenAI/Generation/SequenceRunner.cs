@@ -283,7 +283,7 @@ internal sealed class SequenceRunner : IDisposable
             throw new ArgumentException($"Image features of {imageFeatures.Length} values are not whole rows of {_sig.HiddenSize}.", nameof(imageFeatures));
         }
 
-        int pads = 0, padId = _model.Config.Model.ImageTokenId ?? DefaultImageTokenId;
+        int pads = 0, padId = _model.ImageTokenId;
         foreach (int id in ids)
         {
             pads += id == padId ? 1 : 0;
@@ -295,8 +295,6 @@ internal sealed class SequenceRunner : IDisposable
                 $"{imageFeatures.Length / _sig.HiddenSize} image feature rows were given for {pads} image placeholder tokens ({padId}) in the chunk.", nameof(imageFeatures));
         }
     }
-
-    private const int DefaultImageTokenId = 151654;
 
     /// <summary>Per-call input tensors over reused pinned buffers.</summary>
     private static class Values

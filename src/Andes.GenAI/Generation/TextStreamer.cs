@@ -12,7 +12,7 @@ namespace Andes.GenAI.Generation;
 /// <remarks>Not thread-safe: one per generation.</remarks>
 public sealed class TextStreamer
 {
-    private readonly Generator _generator;
+    private readonly ITokenSequence _generator;
     private readonly StreamingDetokenizer _detokenizer;
     private readonly StopSequenceMatcher? _stops;
     private bool _completed;
@@ -21,6 +21,12 @@ public sealed class TextStreamer
     /// <param name="generator">The generator.</param>
     /// <param name="stopSequences">Stop sequences (may span tokens); null or empty for none.</param>
     public TextStreamer(Generator generator, IEnumerable<string>? stopSequences)
+        : this((ITokenSequence)generator, stopSequences)
+    {
+    }
+
+    /// <summary>Creates a streamer over any engine's sequence whose prompt has been appended.</summary>
+    internal TextStreamer(ITokenSequence generator, IEnumerable<string>? stopSequences)
     {
         ArgumentNullException.ThrowIfNull(generator);
         _generator = generator;

@@ -16,7 +16,9 @@ namespace Andes.GenAI.Models;
 /// </summary>
 public sealed class AndesModel : IDisposable
 {
-    private readonly InferenceSession _decoder;
+    private readonly InferenceSession? _decoder;
+    private readonly OnnxRuntimeGenAIModel? _genai;
+    private readonly DecoderSignature? _signature;
     private readonly InferenceSession? _embedding;
     private readonly Lazy<InferenceSession>? _loraDecoder;
     private readonly SharedWeights? _sharedWeights;
@@ -25,8 +27,10 @@ public sealed class AndesModel : IDisposable
     private readonly ImageFeatureCache _imageFeatures;
     private int _disposed;
 
-    private AndesModel(string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession decoder, InferenceSession? embedding, AndesModelOptions options, Func<InferenceSession>? openLoraDecoder, SharedWeights? sharedWeights, VisionEncoder? vision, ImageProcessor? imageProcessor)
+    private AndesModel(string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession? decoder, InferenceSession? embedding, AndesModelOptions options, Func<InferenceSession>? openLoraDecoder, SharedWeights? sharedWeights, VisionEncoder? vision, ImageProcessor? imageProcessor, OnnxRuntimeGenAIModel? genai = null)
     {
+        _genai = genai;
+        FolderConfig = AndesFolderConfig.TryLoad(directory);
         _vision = vision;
         ImageProcessor = imageProcessor;
         _imageFeatures = new ImageFeatureCache(options.ImageFeatureCacheBytes);
@@ -37,7 +41,7 @@ public sealed class AndesModel : IDisposable
         _embedding = embedding;
         _sharedWeights = sharedWeights;
         Options = options;
-        Signature = DecoderSignature.Create(config, decoder, embedding, Path.Combine(directory, GenAIConfig.FileName));
+        _signature = decoder is null ? null : DecoderSignature.Create(config, decoder, embedding, Path.Combine(directory, GenAIConfig.FileName));
         _loraDecoder = openLoraDecoder is null ? null : new Lazy<InferenceSession>(openLoraDecoder, LazyThreadSafetyMode.ExecutionAndPublication);
         _loraInputs = new Lazy<LoraModelInputs>(() => LoraModelInputs.FromSession(LoraDecoder, directory));
     }
@@ -54,11 +58,23 @@ public sealed class AndesModel : IDisposable
     /// <summary>The options the sessions were created with.</summary>
     public AndesModelOptions Options { get; }
 
+    /// <summary>The runtime that runs the graphs (<see cref="AndesModelOptions.Engine"/>).</summary>
+    public GenerationEngine Engine => _genai is null ? GenerationEngine.Andes : GenerationEngine.OnnxRuntimeGenAI;
+
+    /// <summary>The folder's <c>andes_config.json</c> (what the GenAI schema has no field for), or null when it has none.</summary>
+    public AndesFolderConfig? FolderConfig { get; }
+
+    /// <summary>The ONNX Runtime GenAI model when <see cref="Engine"/> is <see cref="GenerationEngine.OnnxRuntimeGenAI"/>, else null.</summary>
+    internal OnnxRuntimeGenAIModel? GenAIRuntime => _genai;
+
+    /// <summary>The image placeholder token id (<c>&lt;|vision_pad|&gt;</c>): the config's, else AndesVL's 151654.</summary>
+    public int ImageTokenId => Config.Model.ImageTokenId ?? DefaultImageTokenId;
+
     /// <summary>The maximum total tokens of a sequence (prompt + generated).</summary>
     public int ContextLength => Config.Model.ContextLength;
 
     /// <summary>The decoder run when no LoRA adapter is active.</summary>
-    internal InferenceSession Decoder => _decoder;
+    internal InferenceSession Decoder => _decoder ?? throw AndesEngineOnly();
 
     /// <summary>
     /// The decoder with LoRA inputs, run when an adapter is active: the folder's <c>genai_config.json</c> decoder. When
@@ -70,14 +86,14 @@ public sealed class AndesModel : IDisposable
         get
         {
             ThrowIfDisposed();
-            return _loraDecoder?.Value ?? _decoder;
+            return _loraDecoder?.Value ?? Decoder;
         }
     }
 
     internal InferenceSession? Embedding => _embedding;
 
     /// <summary>Whether the folder has a vision graph, so prompts may hold images.</summary>
-    public bool SupportsImages => _vision is not null;
+    public bool SupportsImages => ImageProcessor is not null;
 
     /// <summary>The image processor configured by the folder's processor config, or null when the model takes no images.</summary>
     public ImageProcessor? ImageProcessor { get; }
@@ -88,7 +104,7 @@ public sealed class AndesModel : IDisposable
     /// <summary>The feature cache (for tests and statistics).</summary>
     internal ImageFeatureCache ImageFeatureCache => _imageFeatures;
 
-    internal DecoderSignature Signature { get; }
+    internal DecoderSignature Signature => _signature ?? throw AndesEngineOnly();
 
     /// <summary>The decoder's LoRA inputs (empty for a model converted without LoRA targets).</summary>
     internal LoraModelInputs LoraInputs => _loraInputs.Value;
@@ -111,6 +127,13 @@ public sealed class AndesModel : IDisposable
         }
 
         AndesTokenizer tokenizer = AndesTokenizer.Create(tokenizerPath);
+        if (options.Engine == GenerationEngine.OnnxRuntimeGenAI)
+        {
+            ImageProcessor? processor = config.Model.Vision is { } visionConfig ? LoadImageProcessor(directory, visionConfig, configFile) : null;
+            OnnxRuntimeGenAIModel genai = OnnxRuntimeGenAIModel.Load(directory, config, options, configFile);
+            return new AndesModel(Path.GetFullPath(directory), config, tokenizer, null, null, options, null, null, null, processor, genai);
+        }
+
         InferenceSession? embedding = null;
         InferenceSession? decoder = null;
         SharedWeights? shared = null;
@@ -201,7 +224,7 @@ public sealed class AndesModel : IDisposable
         ThrowIfDisposed();
         options ??= DefaultEncodingOptions;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReservedTokens, 1, nameof(options));
-        if (prompt.ImageCount > 0 && (_vision is null || ImageProcessor is null))
+        if (prompt.ImageCount > 0 && !SupportsImages)
         {
             throw new NotSupportedException($"Model '{Directory}' has no vision graph, so it cannot take image input.");
         }
@@ -245,9 +268,9 @@ public sealed class AndesModel : IDisposable
             }
         }
 
-        int vocabImage = Config.Model.ImageTokenId ?? DefaultImageTokenId;
+        int vocabImage = ImageTokenId;
         int start = Config.Model.VisionStartTokenId ?? DefaultVisionStartTokenId;
-        int end = Config.Model.VisionEndTokenId ?? DefaultVisionEndTokenId;
+        int end = FolderConfig?.VisionEndTokenId ?? Config.Model.VisionEndTokenId ?? AndesFolderConfig.DefaultVisionEndTokenId;
         int[] ids = new int[total];
         int[] key = new int[total];
         var images = new PromptImage[inputs.Count];
@@ -295,6 +318,11 @@ public sealed class AndesModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         ThrowIfDisposed();
+        if (_genai is not null)
+        {
+            throw new EngineFeatureNotSupportedException(GenerationEngine.OnnxRuntimeGenAI, "encoding an image alone", "ONNX Runtime GenAI runs the vision graph inside a generator; load the model with the Andes engine.");
+        }
+
         VisionEncoder vision = _vision ?? throw new NotSupportedException($"Model '{Directory}' has no vision graph, so it cannot take image input.");
         return vision.Encode(image);
     }
@@ -309,14 +337,8 @@ public sealed class AndesModel : IDisposable
         }
 
         ImageFeatures features;
-        using (ProcessedImage processed = image.Input.Process(image.Processor))
+        using (ProcessedImage processed = image.Preprocess())
         {
-            if (processed.Geometry != image.Geometry)
-            {
-                throw new InvalidImageException(
-                    ImageErrorKind.Corrupt, $"The {image.Name} decoded to {processed.Geometry.OriginalWidth} x {processed.Geometry.OriginalHeight}, not the {image.Width} x {image.Height} its header claims.", image.Name);
-            }
-
             features = _vision!.Encode(processed, runOptions);
         }
 
@@ -328,7 +350,6 @@ public sealed class AndesModel : IDisposable
 
     private const int DefaultImageTokenId = 151654;
     private const int DefaultVisionStartTokenId = 151652;
-    private const int DefaultVisionEndTokenId = 151653;
 
     private static ImageGeometry[] Measure(List<ImageInput> inputs, ImageProcessor? processor) =>
         [.. inputs.Select(i => processor!.GetGeometry(i.Width, i.Height))];
@@ -376,7 +397,8 @@ public sealed class AndesModel : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _decoder.Dispose();
+            _decoder?.Dispose();
+            _genai?.Dispose();
             if (_loraDecoder is { IsValueCreated: true } lora)
             {
                 lora.Value.Dispose();
@@ -387,6 +409,9 @@ public sealed class AndesModel : IDisposable
             _sharedWeights?.Dispose();
         }
     }
+
+    private InvalidOperationException AndesEngineOnly() =>
+        new($"Model '{Directory}' was loaded for the {EngineFeatureNotSupportedException.EngineName(Engine)} engine; this needs the Andes engine's sessions.");
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 

@@ -45,6 +45,21 @@ public sealed class PromptImage
 
     internal ImageProcessor Processor { get; }
 
+    /// <summary>Decodes and preprocesses the image into the vision graph's patches (dispose the result).</summary>
+    /// <exception cref="InvalidImageException">The image fails to decode, or decodes to other dimensions than its header claimed.</exception>
+    internal ProcessedImage Preprocess()
+    {
+        ProcessedImage processed = Input.Process(Processor);
+        if (processed.Geometry != Geometry)
+        {
+            processed.Dispose();
+            throw new InvalidImageException(
+                ImageErrorKind.Corrupt, $"The {Name} decoded to {processed.Geometry.OriginalWidth} x {processed.Geometry.OriginalHeight}, not the {Width} x {Height} its header claims.", Name);
+        }
+
+        return processed;
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name}: {Width} x {Height} -> {Geometry.PaddedWidth} x {Geometry.PaddedHeight}, {TokenCount} tokens";
 }

@@ -15,6 +15,13 @@ public sealed class AndesModelOptions
     /// </summary>
     public int? IntraOpNumThreads { get; set; }
 
+    /// <summary>
+    /// The runtime that runs the graphs (default <see cref="GenerationEngine.Andes"/>). With
+    /// <see cref="GenerationEngine.OnnxRuntimeGenAI"/> the folder is loaded by ONNX Runtime GenAI, with the same thread
+    /// count and execution providers as set here, and Andes's own sessions are not created.
+    /// </summary>
+    public GenerationEngine Engine { get; set; }
+
     /// <summary>Threads across operators (null: the config's or ONNX Runtime's default).</summary>
     public int? InterOpNumThreads { get; set; }
 
@@ -51,6 +58,7 @@ public sealed class AndesModelOptions
         var copy = new AndesModelOptions
         {
             IntraOpNumThreads = IntraOpNumThreads,
+            Engine = Engine,
             InterOpNumThreads = InterOpNumThreads,
             GraphOptimizationLevel = GraphOptimizationLevel,
             ExecutionProviders = ExecutionProviders is null ? null : [.. ExecutionProviders],

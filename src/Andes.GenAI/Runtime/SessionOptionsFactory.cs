@@ -78,9 +78,9 @@ internal static class SessionOptionsFactory
                 so.AddSessionConfigEntry(key, value);
             }
 
-            foreach (ExecutionProvider provider in Providers(config, options))
+            foreach (ExecutionProvider provider in UsableProviders(config, options))
             {
-                Append(so, provider, options);
+                Append(so, provider);
             }
 
             return so;
@@ -111,24 +111,40 @@ internal static class SessionOptionsFactory
         return list;
     }
 
-    private static void Append(SessionOptions so, ExecutionProvider provider, AndesModelOptions options)
+    /// <summary>
+    /// The providers a graph's sessions get, in priority order, without CPU (always last, implicitly): the caller's, else
+    /// the config's. One missing from the installed ONNX Runtime (which ONNX Runtime GenAI shares) throws, or is
+    /// dropped with a warning when <see cref="AndesModelOptions.AllowCpuFallback"/> is set.
+    /// </summary>
+    public static List<ExecutionProvider> UsableProviders(GenAISessionOptions? config, AndesModelOptions options)
     {
-        if (provider.RuntimeName == "CPUExecutionProvider")
+        var usable = new List<ExecutionProvider>();
+        foreach (ExecutionProvider provider in Providers(config, options))
         {
-            return; // always last, implicitly
-        }
-
-        if (!Available.Value.Contains(provider.RuntimeName, StringComparer.OrdinalIgnoreCase))
-        {
-            if (!options.AllowCpuFallback)
+            if (provider.RuntimeName == "CPUExecutionProvider")
             {
-                throw new ExecutionProviderNotAvailableException(provider.Name, Available.Value);
+                continue;
             }
 
-            options.Logger?.LogWarning("Execution provider {Provider} is not in the installed ONNX Runtime ({Available}); falling back to CPU.", provider.Name, string.Join(", ", Available.Value));
-            return;
+            if (!Available.Value.Contains(provider.RuntimeName, StringComparer.OrdinalIgnoreCase))
+            {
+                if (!options.AllowCpuFallback)
+                {
+                    throw new ExecutionProviderNotAvailableException(provider.Name, Available.Value);
+                }
+
+                options.Logger?.LogWarning("Execution provider {Provider} is not in the installed ONNX Runtime ({Available}); falling back to CPU.", provider.Name, string.Join(", ", Available.Value));
+                continue;
+            }
+
+            usable.Add(provider);
         }
 
+        return usable;
+    }
+
+    private static void Append(SessionOptions so, ExecutionProvider provider)
+    {
         var providerOptions = provider.Options?.ToDictionary(kv => kv.Key, kv => kv.Value) ?? [];
         switch (provider.Name.ToLowerInvariant())
         {

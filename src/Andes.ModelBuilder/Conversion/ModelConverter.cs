@@ -70,7 +70,14 @@ public static class ModelConverter
             CheckVisionTensors(source, config, checkpointDirectory);
         }
 
-        // A decoder that takes token ids has no embedding graph to scatter image features into: text-only.
+        // A decoder that takes token ids has no embedding graph to scatter image features into: text-only. A text-only
+        // checkpoint gets that layout (ONNX Runtime GenAI's for language models: model type qwen3), so the folder runs in
+        // ONNX Runtime GenAI too, LoRA adapters included; an embedding graph with no vision graph has no model type there.
+        if (config.VisionConfig is null)
+        {
+            options.Layout.TokenIdsInput = true;
+        }
+
         AndesVisionConfig? vision = options.Layout.TokenIdsInput ? null : config.VisionConfig;
         Directory.CreateDirectory(outputDirectory);
         int tensorsTotal = 1 + (text.NumHiddenLayers * Qwen3TensorNames.TensorsPerLayer) + 2;
@@ -144,6 +151,7 @@ public static class ModelConverter
         context.Stage = "config";
         GenerationDefaults defaults = GenerationDefaults.Load(checkpointDirectory, text);
         CreateGenAIConfig(text, contextLength, defaults, layout, vision).Save(outputDirectory);
+        CreateFolderConfig(config, vision).Save(outputDirectory);
         TokenizerJsonBuilder.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
         WriteConversionLog(outputDirectory, config, options, context.Records, version);
         string manifestPath = Path.Combine(outputDirectory, LoraModelManifest.FileName);
@@ -173,12 +181,29 @@ public static class ModelConverter
         };
     }
 
-    /// <summary>Builds the <c>genai_config.json</c> of a converted model.</summary>
+    /// <summary>
+    /// The ONNX Runtime GenAI model type a folder declares: the type whose contract its graphs follow, so that ONNX
+    /// Runtime GenAI 0.20 runs it unmodified. With vision, <c>phi3v</c>: one vision run over all images'
+    /// patches, an embedding graph that scatters the features into the placeholder rows, and 1-D positions counted by the
+    /// decoder itself (the Qwen-VL types would send 3-D mRoPE positions to a decoder with a <c>position_ids</c> input,
+    /// which AndesVL's Qwen3 does not use). Text-only, <c>qwen3</c>: a decoder that takes token ids.
+    /// </summary>
+    public static string GenAIModelType(bool hasVision) => hasVision ? "phi3v" : "qwen3";
+
+    /// <summary>Builds the <c>andes_config.json</c> of a converted model: what the GenAI schema has no field for.</summary>
+    internal static AndesFolderConfig CreateFolderConfig(AndesVLConfig config, AndesVisionConfig? vision) => new()
+    {
+        Architecture = "andesvl",
+        SourceModelType = config.ModelType,
+        VisionEndTokenId = vision is null ? null : AndesFolderConfig.DefaultVisionEndTokenId,
+    };
+
+    /// <summary>Builds the <c>genai_config.json</c> of a converted model (only fields ONNX Runtime GenAI's schema knows).</summary>
     internal static GenAIConfig CreateGenAIConfig(Qwen3TextConfig text, int contextLength, GenerationDefaults defaults, DecoderLayout layout, AndesVisionConfig? vision = null) => new()
     {
         Model = new GenAIModelConfig
         {
-            Type = "andesvl",
+            Type = GenAIModelType(vision is not null),
             ContextLength = contextLength,
             VocabSize = text.VocabSize,
             BosTokenId = defaults.BosTokenId,
@@ -186,7 +211,6 @@ public static class ModelConverter
             EosTokenId = defaults.EosTokenIds,
             ImageTokenId = EmbeddingGraph.ImageTokenId,
             VisionStartTokenId = 151652,
-            VisionEndTokenId = 151653,
             Embedding = layout.TokenIdsInput ? null : new GenAIEmbeddingConfig
             {
                 Filename = EmbeddingFileName,
