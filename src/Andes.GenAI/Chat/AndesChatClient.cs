@@ -143,6 +143,7 @@ public sealed class AndesChatClient : IChatClient
             var streamer = new TextStreamer(generator, generation.StopSequences);
             IChatOutputParser parser = _template.CreateOutputParser(prompt);
             var contents = new List<AIContent>();
+            bool madeToolCall = false; // calls stream as soon as they are complete, so not only in the last update
             while (!streamer.IsDone)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -150,6 +151,7 @@ public sealed class AndesChatClient : IChatClient
                 parser.Append(text, contents);
                 if (contents.Count > 0)
                 {
+                    madeToolCall |= contents.Any(c => c is FunctionCallContent);
                     yield return Update(contents, responseId, messageId, created, modelId);
                     contents = [];
                 }
@@ -157,7 +159,7 @@ public sealed class AndesChatClient : IChatClient
 
             parser.Append(streamer.Complete(), contents);
             parser.Complete(contents);
-            ChatFinishReason finish = contents.Any(c => c is FunctionCallContent) ? ChatFinishReason.ToolCalls : MapFinish(generator.FinishReason);
+            ChatFinishReason finish = madeToolCall || contents.Any(c => c is FunctionCallContent) ? ChatFinishReason.ToolCalls : MapFinish(generator.FinishReason);
             var usage = new UsageDetails
             {
                 InputTokenCount = generator.PromptTokenCount,
@@ -213,7 +215,7 @@ public sealed class AndesChatClient : IChatClient
     {
         if (_model.Engine != GenerationEngine.Andes)
         {
-            return (TokenSequences.Create(_model, generation, CreateConstraints(options, maxNewTokens), adapterName: adapterName), null, 0);
+            return (TokenSequences.Create(_model, generation, CreateConstraints(_model.Tokenizer, options, maxNewTokens), adapterName: adapterName), null, 0);
         }
 
         LoraAdapterLease? lease = adapterName is null ? null : AcquireAdapter(adapterName);
@@ -221,7 +223,7 @@ public sealed class AndesChatClient : IChatClient
         (SequenceRunner runner, IReadOnlyList<int> cachedTokens) = _cache.Rent(encoded.CacheKey, adapterId);
         try
         {
-            var generator = new Generator(_model, generation, runner, CreateConstraints(options, maxNewTokens), lease?.Adapter);
+            var generator = new Generator(_model, generation, runner, CreateConstraints(_model.Tokenizer, options, maxNewTokens), lease?.Adapter);
             generator.ReuseCachedPrefix(cachedTokens, encoded.CacheKey);
             return (generator, lease, adapterId);
         }
@@ -297,7 +299,7 @@ public sealed class AndesChatClient : IChatClient
     /// function), else JSON (or JSON matching a schema) when <c>ResponseFormat</c> asks for it. Tokens that would break
     /// the grammar are masked, so even a weak model produces a valid call or document.
     /// </summary>
-    private ILogitsProcessor[] CreateConstraints(ChatOptions? options, int maxTokens)
+    internal static ILogitsProcessor[] CreateConstraints(AndesTokenizer tokenizer, ChatOptions? options, int maxTokens)
     {
         if (options is null)
         {
@@ -307,10 +309,10 @@ public sealed class AndesChatClient : IChatClient
         if (options.ToolMode is RequiredChatToolMode && options.Tools is { Count: > 0 } tools)
         {
             var toolOptions = new ToolCallConstraintOptions { IgnoreUnsupportedKeywords = true };
-            return [ToolCallConstraint.Create(_model.Tokenizer, tools, options.ToolMode, toolOptions).CreateProcessor(maxTokens)];
+            return [ToolCallConstraint.Create(tokenizer, tools, options.ToolMode, toolOptions).CreateProcessor(maxTokens)];
         }
 
-        JsonConstraint? json = JsonConstraint.ForResponseFormat(_model.Tokenizer, options.ResponseFormat, new JsonConstraintOptions { IgnoreUnsupportedKeywords = true });
+        JsonConstraint? json = JsonConstraint.ForResponseFormat(tokenizer, options.ResponseFormat, new JsonConstraintOptions { IgnoreUnsupportedKeywords = true });
         return json is null ? [] : [json.CreateProcessor(maxTokens)];
     }
 

@@ -25,7 +25,10 @@ public sealed class ModelConverterTests
         }
 
         GenAIConfig config = GenAIConfig.Load(dir);
-        Assert.Equal("andesvl", config.Model.Type);
+        Assert.Equal("phi3v", config.Model.Type); // the ONNX Runtime GenAI contract the graphs follow (see ModelConverter.GenAIModelType)
+        Assert.Null(config.Model.VisionEndTokenId); // not in ONNX Runtime GenAI's schema: in andes_config.json
+        AndesFolderConfig folder = AndesFolderConfig.TryLoad(dir)!;
+        Assert.Equal(("andesvl", 151653), (folder.Architecture, folder.VisionEndTokenId));
         Assert.Equal(4096, config.Model.ContextLength);
         Assert.Equal(151936, config.Model.VocabSize);
         Assert.Equal([151645, 151643], config.Model.EosTokenId);

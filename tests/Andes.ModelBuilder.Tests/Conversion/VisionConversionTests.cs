@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Andes.GenAI.Generation;
 using Andes.GenAI.Models;
 using Andes.ModelBuilder.Checkpoints;
 using Andes.ModelBuilder.Conversion;
@@ -62,7 +63,7 @@ public sealed class VisionConversionTests
     }
 
     [Fact]
-    public void TextOnlyCheckpointsConvertWithoutVision()
+    public void TextOnlyCheckpointsConvertToTheLanguageModelLayout()
     {
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
         AndesVLConfig config = CheckpointShape.Tiny.CreateConfig();
@@ -71,20 +72,27 @@ public sealed class VisionConversionTests
         CheckpointGenerator.Generate(checkpoint, config, new CheckpointGeneratorOptions { Seed = TestModels.TinySeed });
         ModelConversionResult result = ModelConverter.Convert(checkpoint, model, new ModelConversionOptions { Precision = WeightPrecision.Float32, ContextLength = 256 });
 
+        // ONNX Runtime GenAI's layout for language models: the decoder embeds token ids itself, model type qwen3.
         Assert.Equal(25, result.Tensors.Count);
-        Assert.Equal(["embedding", "decoder", "config"], result.StageElapsed.Select(s => s.Key));
+        Assert.Equal(["decoder", "config"], result.StageElapsed.Select(s => s.Key));
         Assert.False(File.Exists(Path.Combine(model, "vision.onnx")));
+        Assert.False(File.Exists(Path.Combine(model, "embedding.onnx")));
         Assert.False(File.Exists(Path.Combine(model, "processor_config.json")));
         GenAIConfig genai = GenAIConfig.Load(model);
+        Assert.Equal("qwen3", genai.Model.Type);
         Assert.Null(genai.Model.Vision);
-        Assert.Null(genai.Model.Embedding!.Inputs.ImageFeatures);
+        Assert.Null(genai.Model.Embedding);
+        Assert.Equal("input_ids", genai.Model.Decoder.Inputs.InputIds);
 
         // Same language-model weights (same seed and names): same logits as the vision model's decoder.
-        using var text = new OnnxDecoderHarness(model);
-        using var full = new OnnxDecoderHarness(TestModels.TinyFp32Model);
-        Assert.False(text.TakesImageFeatures);
+        using AndesModel text = AndesModel.Load(model);
+        using AndesModel full = AndesModel.Load(TestModels.TinyFp32Model);
+        using var textGenerator = new Generator(text, new GenerationOptions());
+        using var fullGenerator = new Generator(full, new GenerationOptions());
         int[] ids = [151644, 872, 198, 9707];
-        Assert.True(LogitAssert.MaxAbsDiff(full.Forward(ids), text.Forward(ids)) <= 1e-5);
+        textGenerator.AppendTokens(ids);
+        fullGenerator.AppendTokens(ids);
+        Assert.True(LogitAssert.MaxAbsDiff(fullGenerator.GetLogits(), textGenerator.GetLogits()) <= 1e-5);
     }
 
     [Fact]
