@@ -152,7 +152,17 @@ public sealed class AndesModel : IDisposable
                 InferenceSession session = OpenSession(directory, v.Filename, v.SessionOptions, options, configFile, "model.vision");
                 try
                 {
-                    vision = new VisionEncoder(session, v, config.Model.Decoder.HiddenSize, configFile);
+                    int hiddenSize = DecoderSignature.ResolveHiddenSize(
+                        config.Model.Decoder.HiddenSize,
+                        (embedding?.OutputMetadata, config.Model.Embedding?.Outputs.InputsEmbeds ?? DecoderSignature.DefaultInputsEmbeds),
+                        (session.OutputMetadata, v.Outputs.ImageFeatures));
+                    if (hiddenSize == 0)
+                    {
+                        throw new ModelConfigurationException(
+                            $"'{configFile}': field 'model.decoder.hidden_size' is missing or 0, and neither the embedding nor the vision graph fixes the feature width.", configFile, "model.decoder.hidden_size");
+                    }
+
+                    vision = new VisionEncoder(session, v, hiddenSize, configFile);
                 }
                 catch
                 {

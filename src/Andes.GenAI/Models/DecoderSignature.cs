@@ -59,6 +59,17 @@ internal sealed class DecoderSignature
     /// <summary>The embedding graph's image-features input, or null when it takes token ids only.</summary>
     public string? EmbeddingImageFeatures { get; private set; }
 
+    // ONNX Runtime GenAI's default names (Config::Defaults in src/config.h).
+    internal const string DefaultInputIds = "input_ids";
+    internal const string DefaultInputsEmbeds = "inputs_embeds";
+    internal const string DefaultAttentionMask = "attention_mask";
+    internal const string DefaultPositionIds = "position_ids";
+    internal const string DefaultPastKeyNames = "past_key_values.%d.key";
+    internal const string DefaultPastValueNames = "past_key_values.%d.value";
+    internal const string DefaultPresentKeyNames = "present.%d.key";
+    internal const string DefaultPresentValueNames = "present.%d.value";
+    internal const string DefaultImageFeatures = "image_features";
+
     public static DecoderSignature Create(GenAIConfig config, InferenceSession decoder, InferenceSession? embedding, string configFile)
     {
         GenAIDecoderConfig d = config.Model.Decoder;
@@ -69,47 +80,63 @@ internal sealed class DecoderSignature
                 $"'{configFile}': 'model.decoder.inputs.past_names' and 'model.decoder.outputs.present_names' must be given together.", configFile, "model.decoder.outputs.present_names");
         }
 
-        string pastKey = d.Inputs.PastNames ?? d.Inputs.PastKeyNames ?? "past_key_values.%d.key";
-        string pastValue = d.Inputs.PastValueNames ?? "past_key_values.%d.value";
-        string presentKey = d.Outputs.PresentNames ?? d.Outputs.PresentKeyNames ?? "present.%d.key";
-        string presentValue = d.Outputs.PresentValueNames ?? "present.%d.value";
-        string idsInput = embedding is null ? d.Inputs.InputIds ?? "input_ids" : config.Model.Embedding?.Inputs.InputIds ?? "input_ids";
+        string pastKey = d.Inputs.PastNames ?? d.Inputs.PastKeyNames ?? DefaultPastKeyNames;
+        string pastValue = d.Inputs.PastValueNames ?? DefaultPastValueNames;
+        string presentKey = d.Outputs.PresentNames ?? d.Outputs.PresentKeyNames ?? DefaultPresentKeyNames;
+        string presentValue = d.Outputs.PresentValueNames ?? DefaultPresentValueNames;
+        string idsInput = embedding is null ? d.Inputs.InputIds ?? DefaultInputIds : config.Model.Embedding?.Inputs.InputIds ?? DefaultInputIds;
         InferenceSession idsSession = embedding ?? decoder;
-        string maskName = d.Inputs.AttentionMask ?? "attention_mask";
+
+        // Kept required although ONNX Runtime GenAI feeds the mask only when the graph has one: its builder
+        // (builders/base.py) leaves the mask out only of PagedAttention decoders, whose block-table inputs Andes does not
+        // feed anyway.
+        string maskName = d.Inputs.AttentionMask ?? DefaultAttentionMask;
+
+        // As ONNX Runtime GenAI (DefaultPositionInputs, src/models/position_inputs.cpp): position ids are fed when the
+        // graph has an input of the configured or default name, whether or not the file names it.
+        string positionsName = d.Inputs.PositionIds ?? DefaultPositionIds;
+        string? positionIds = decoder.InputMetadata.ContainsKey(positionsName) ? positionsName : null;
+
+        int layers = LayerCount(d, decoder.InputMetadata, pastKey, combined, configFile);
+        string[] pastKeys = Names(pastKey, layers);
+        (int kvHeads, int headSize) = KeyValueShape(d, decoder.InputMetadata, pastKeys, combined, configFile);
+        string embeddingOutput = config.Model.Embedding?.Outputs.InputsEmbeds ?? DefaultInputsEmbeds;
+        string? inputsEmbeds = embedding is null ? null : d.Inputs.InputsEmbeds ?? DefaultInputsEmbeds;
+        int hiddenSize = ResolveHiddenSize(d.HiddenSize, (embedding?.OutputMetadata, embeddingOutput), (decoder.InputMetadata, inputsEmbeds));
+        if (embedding is not null && hiddenSize == 0)
+        {
+            throw MissingShape(configFile, "model.decoder.hidden_size", $"the graphs do not fix the last dimension of '{embeddingOutput}' / '{inputsEmbeds}'");
+        }
+
         var signature = new DecoderSignature
         {
-            Layers = d.NumHiddenLayers,
-            KvHeads = d.NumKeyValueHeads,
-            HeadSize = d.HeadSize,
-            HiddenSize = d.HiddenSize,
+            Layers = layers,
+            KvHeads = kvHeads,
+            HeadSize = headSize,
+            HiddenSize = hiddenSize,
             VocabSize = config.Model.VocabSize,
-            InputsEmbeds = embedding is null ? null : d.Inputs.InputsEmbeds ?? "inputs_embeds",
-            InputIds = embedding is null ? d.Inputs.InputIds ?? "input_ids" : null,
-            AttentionMask = d.Inputs.AttentionMask ?? "attention_mask",
+            InputsEmbeds = inputsEmbeds,
+            InputIds = embedding is null ? d.Inputs.InputIds ?? DefaultInputIds : null,
+            AttentionMask = maskName,
             Logits = d.Outputs.Logits,
-            PastKeys = Names(pastKey, d.NumHiddenLayers),
-            PastValues = combined ? [] : Names(pastValue, d.NumHiddenLayers),
-            PresentKeys = Names(presentKey, d.NumHiddenLayers),
-            PresentValues = combined ? [] : Names(presentValue, d.NumHiddenLayers),
-            PositionIds = d.Inputs.PositionIds,
+            PastKeys = pastKeys,
+            PastValues = combined ? [] : Names(pastValue, layers),
+            PresentKeys = Names(presentKey, layers),
+            PresentValues = combined ? [] : Names(presentValue, layers),
+            PositionIds = positionIds,
             CombinedKeyValues = combined,
             SharesPastPresentBuffer = config.Search.PastPresentShareBuffer && !combined,
             Int32Ids = IsInt32(idsSession.InputMetadata, idsInput),
             Int32Mask = IsInt32(decoder.InputMetadata, maskName),
-            Int32Positions = d.Inputs.PositionIds is { } pos && IsInt32(decoder.InputMetadata, pos),
-            EmbeddingInputIds = config.Model.Embedding?.Inputs.InputIds ?? "input_ids",
-            EmbeddingOutput = config.Model.Embedding?.Outputs.InputsEmbeds ?? "inputs_embeds",
+            Int32Positions = positionIds is not null && IsInt32(decoder.InputMetadata, positionIds),
+            EmbeddingInputIds = config.Model.Embedding?.Inputs.InputIds ?? DefaultInputIds,
+            EmbeddingOutput = embeddingOutput,
         };
 
         Check(decoder.InputMetadata, signature.InputsEmbeds ?? signature.InputIds!, "model.decoder.inputs." + (signature.InputsEmbeds is null ? "input_ids" : "inputs_embeds"), configFile, d.Filename);
         Check(decoder.InputMetadata, signature.AttentionMask, "model.decoder.inputs.attention_mask", configFile, d.Filename);
         Check(decoder.OutputMetadata, signature.Logits, "model.decoder.outputs.logits", configFile, d.Filename);
-        if (signature.PositionIds is { } positionIds)
-        {
-            Check(decoder.InputMetadata, positionIds, "model.decoder.inputs.position_ids", configFile, d.Filename);
-        }
-
-        for (int i = 0; i < d.NumHiddenLayers; i++)
+        for (int i = 0; i < layers; i++)
         {
             Check(decoder.InputMetadata, signature.PastKeys[i], combined ? "model.decoder.inputs.past_names" : "model.decoder.inputs.past_key_names", configFile, d.Filename);
             Check(decoder.OutputMetadata, signature.PresentKeys[i], combined ? "model.decoder.outputs.present_names" : "model.decoder.outputs.present_key_names", configFile, d.Filename);
@@ -130,9 +157,9 @@ internal sealed class DecoderSignature
             {
                 Check(embedding.InputMetadata, features, "model.embedding.inputs.image_features", configFile, file);
             }
-            else if (embedding.InputMetadata.ContainsKey("image_features"))
+            else if (embedding.InputMetadata.ContainsKey(DefaultImageFeatures))
             {
-                features = "image_features";
+                features = DefaultImageFeatures;
             }
 
             signature.EmbeddingImageFeatures = features;
@@ -140,6 +167,107 @@ internal sealed class DecoderSignature
 
         return signature;
     }
+
+    /// <summary>
+    /// The hidden size: the config's when it gives one (ONNX Runtime GenAI sizes its embeddings buffer from it), else the
+    /// last dimension of the first of <paramref name="sources"/> (graph inputs/outputs) that fixes it; 0 when none does.
+    /// </summary>
+    internal static int ResolveHiddenSize(int configured, params (IReadOnlyDictionary<string, NodeMetadata>? Metadata, string? Name)[] sources)
+    {
+        if (configured > 0)
+        {
+            return configured;
+        }
+
+        foreach ((IReadOnlyDictionary<string, NodeMetadata>? metadata, string? name) in sources)
+        {
+            if (metadata is not null && name is not null && metadata.TryGetValue(name, out NodeMetadata? m) && m.Dimensions is [.., > 0 and int last])
+            {
+                return last;
+            }
+        }
+
+        return 0;
+    }
+
+    // ONNX Runtime GenAI's DefaultKeyValueCache (src/models/kv_cache.cpp) counts the graph's inputs that match the past
+    // key template and uses that count over num_hidden_layers; its CombinedKeyValueCache takes num_hidden_layers as is.
+    private static int LayerCount(GenAIDecoderConfig d, IReadOnlyDictionary<string, NodeMetadata> inputs, string pastKey, bool combined, string configFile)
+    {
+        int discovered = combined ? 0 : CountLayerInputs(inputs, pastKey);
+        if (discovered > 0)
+        {
+            return discovered;
+        }
+
+        if (d.NumHiddenLayers > 0)
+        {
+            return d.NumHiddenLayers;
+        }
+
+        throw MissingShape(configFile, "model.decoder.num_hidden_layers", combined
+            ? "combined past_%d tensors take the layer count from the configuration only"
+            : $"the graph has no input matching '{pastKey}'");
+    }
+
+    private static int CountLayerInputs(IReadOnlyDictionary<string, NodeMetadata> inputs, string template)
+    {
+        int at = template.IndexOf("%d", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return 0;
+        }
+
+        string prefix = template[..at], suffix = template[(at + 2)..];
+        return inputs.Keys.Count(name => name.Length > prefix.Length + suffix.Length
+            && name.StartsWith(prefix, StringComparison.Ordinal)
+            && name.EndsWith(suffix, StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(prefix.Length, name.Length - prefix.Length - suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+    }
+
+    // ONNX Runtime GenAI's DefaultKeyValueCache reads each layer's head count and head size from the past key input's
+    // shape [batch, kv_heads, length, head_size] where the graph fixes them, falling back to the config; the combined
+    // cache uses the config only. Andes keeps one shape for all layers, so layers that differ are unsupported.
+    private static (int KvHeads, int HeadSize) KeyValueShape(GenAIDecoderConfig d, IReadOnlyDictionary<string, NodeMetadata> inputs, string[] pastKeys, bool combined, string configFile)
+    {
+        int kvHeads = d.NumKeyValueHeads, headSize = d.HeadSize;
+        if (!combined)
+        {
+            kvHeads = FromGraph(inputs, pastKeys, 1, kvHeads, configFile, "model.decoder.num_key_value_heads");
+            headSize = FromGraph(inputs, pastKeys, 3, headSize, configFile, "model.decoder.head_size");
+        }
+
+        string why = combined ? "combined past_%d tensors take it from the configuration only" : $"the graph's '{pastKeys[0]}' input does not fix it";
+        return (kvHeads > 0 ? kvHeads : throw MissingShape(configFile, "model.decoder.num_key_value_heads", why),
+            headSize > 0 ? headSize : throw MissingShape(configFile, "model.decoder.head_size", why));
+    }
+
+    private static int FromGraph(IReadOnlyDictionary<string, NodeMetadata> inputs, string[] pastKeys, int axis, int configured, string configFile, string field)
+    {
+        int found = 0;
+        foreach (string name in pastKeys)
+        {
+            if (!inputs.TryGetValue(name, out NodeMetadata? m) || m.Dimensions.Length != 4 || m.Dimensions[axis] <= 0)
+            {
+                continue;
+            }
+
+            if (found > 0 && m.Dimensions[axis] != found)
+            {
+                throw new ModelConfigurationException(
+                    $"'{configFile}': the decoder's past key inputs differ in dimension {axis} ({found} and {m.Dimensions[axis]} at '{name}', field '{field}'): per-layer key/value shapes, which Andes does not support.",
+                    configFile,
+                    field);
+            }
+
+            found = m.Dimensions[axis];
+        }
+
+        return found > 0 ? found : configured;
+    }
+
+    private static ModelConfigurationException MissingShape(string configFile, string field, string why) =>
+        new($"'{configFile}': field '{field}' is missing or 0, and Andes cannot take it from the graph: {why}.", configFile, field);
 
     private static bool IsInt32(IReadOnlyDictionary<string, NodeMetadata> metadata, string name) =>
         metadata.TryGetValue(name, out NodeMetadata? m) && m.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int32;

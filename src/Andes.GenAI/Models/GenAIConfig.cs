@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 namespace Andes.GenAI.Models;
 
 /// <summary>
-/// A model folder's <c>genai_config.json</c> (the ONNX Runtime GenAI schema), read strictly: an unknown or invalid field
-/// is a <see cref="ModelConfigurationException"/> that names the field and the file.
+/// A model folder's <c>genai_config.json</c> (the ONNX Runtime GenAI schema), read strictly: an unknown or invalid field,
+/// or one Andes cannot honour, is a <see cref="ModelConfigurationException"/> that names the field and the file. Fields
+/// the file leaves out take ONNX Runtime GenAI's defaults, so folders written by its model builder load as they are.
 /// </summary>
 public sealed class GenAIConfig
 {
@@ -15,7 +16,7 @@ public sealed class GenAIConfig
     /// <summary>The model: token ids, context length and its graphs.</summary>
     [JsonPropertyName("model")] public GenAIModelConfig Model { get; set; } = new();
 
-    /// <summary>Default generation parameters.</summary>
+    /// <summary>Default generation parameters (ONNX Runtime GenAI's defaults when the section is absent).</summary>
     [JsonPropertyName("search")] public GenAISearchConfig Search { get; set; } = new();
 
     internal static readonly JsonSerializerOptions StrictJson = new()
@@ -99,18 +100,42 @@ public sealed class GenAIConfig
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
     }
 
+    // Mirrors ONNX Runtime GenAI's Config constructor (src/config.cpp): context_length must be set, max_length 0 becomes
+    // context_length, an empty eos_token_id becomes [pad_token_id]. The decoder's shape fields may be 0 here: the graph
+    // supplies them where ONNX Runtime GenAI takes them from it (DecoderSignature.Create).
     private void Validate(string file)
     {
         GenAIModelConfig m = Model ?? throw Invalid(file, "model", "missing");
+        if (m.ContextLength == 0)
+        {
+            throw new ModelConfigurationException($"'{file}': field 'model.context_length' is missing or 0; it must be greater than 0.", file, "model.context_length");
+        }
+
         Require(m.ContextLength > 0, file, "model.context_length", m.ContextLength);
         Require(m.VocabSize > 0, file, "model.vocab_size", m.VocabSize);
-        Require(m.EosTokenId is { Length: > 0 }, file, "model.eos_token_id", "missing");
+        if (m.EosTokenId is not { Length: > 0 })
+        {
+            // ONNX Runtime GenAI's pad_token_id is 0 when the file has none.
+            m.EosTokenId = [m.PadTokenId ?? 0];
+        }
+
         GenAIDecoderConfig d = m.Decoder ?? throw Invalid(file, "model.decoder", "missing");
         Require(!string.IsNullOrWhiteSpace(d.Filename), file, "model.decoder.filename", d.Filename ?? "null");
-        Require(d.NumHiddenLayers > 0, file, "model.decoder.num_hidden_layers", d.NumHiddenLayers);
-        Require(d.NumKeyValueHeads > 0, file, "model.decoder.num_key_value_heads", d.NumKeyValueHeads);
-        Require(d.NumAttentionHeads > 0 && d.NumAttentionHeads % d.NumKeyValueHeads == 0, file, "model.decoder.num_attention_heads", d.NumAttentionHeads);
-        Require(d.HeadSize > 0, file, "model.decoder.head_size", d.HeadSize);
+        Require(d.NumHiddenLayers >= 0, file, "model.decoder.num_hidden_layers", d.NumHiddenLayers);
+        Require(d.NumKeyValueHeads >= 0, file, "model.decoder.num_key_value_heads", d.NumKeyValueHeads);
+        Require(d.NumAttentionHeads >= 0, file, "model.decoder.num_attention_heads", d.NumAttentionHeads);
+        Require(d.HeadSize >= 0, file, "model.decoder.head_size", d.HeadSize);
+        Require(d.HiddenSize >= 0, file, "model.decoder.hidden_size", d.HiddenSize);
+        if (d.SlidingWindow is not null)
+        {
+            throw Unsupported(file, "model.decoder.sliding_window", "sliding-window attention");
+        }
+
+        if (d.Pipeline is not null)
+        {
+            throw Unsupported(file, "model.decoder.pipeline", "decoder pipelines (several graphs per decoder step)");
+        }
+
         if (m.Embedding is { } e)
         {
             Require(!string.IsNullOrWhiteSpace(e.Filename), file, "model.embedding.filename", e.Filename ?? "null");
@@ -123,10 +148,21 @@ public sealed class GenAIConfig
 
         GenAISearchConfig s = Search ?? throw Invalid(file, "search", "missing");
         Require(s.MaxLength >= 0, file, "search.max_length", s.MaxLength);
+        if (s.MaxLength == 0)
+        {
+            s.MaxLength = m.ContextLength;
+        }
+
         Require(s.TopK >= 0, file, "search.top_k", s.TopK);
         Require(s.TopP is >= 0 and <= 1, file, "search.top_p", s.TopP);
         Require(s.Temperature >= 0, file, "search.temperature", s.Temperature);
         Require(s.RepetitionPenalty > 0, file, "search.repetition_penalty", s.RepetitionPenalty);
+        Require(s.BatchSize is null or > 0, file, "search.batch_size", s.BatchSize ?? 0);
+        Require(s.NumBeams > 0, file, "search.num_beams", s.NumBeams);
+        if (s.NumBeams > 1)
+        {
+            throw Unsupported(file, "search.num_beams", $"beam search ({s.NumBeams} beams; it decodes one sequence greedily or by sampling)");
+        }
     }
 
     private static void Require(bool ok, string file, string field, object value)
@@ -139,4 +175,7 @@ public sealed class GenAIConfig
 
     private static ModelConfigurationException Invalid(string file, string field, object value)
         => new($"'{file}': field '{field}' has an invalid value '{value}'.", file, field);
+
+    private static ModelConfigurationException Unsupported(string file, string field, string what)
+        => new($"'{file}': field '{field}' asks for {what}, which Andes does not support.", file, field);
 }

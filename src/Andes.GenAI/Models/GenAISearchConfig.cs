@@ -2,13 +2,16 @@ using System.Text.Json.Serialization;
 
 namespace Andes.GenAI.Models;
 
-/// <summary>The <c>search</c> section: default generation parameters.</summary>
+/// <summary>
+/// The <c>search</c> section: default generation parameters. The section may be absent; each field then has ONNX
+/// Runtime GenAI's default.
+/// </summary>
 public sealed class GenAISearchConfig
 {
     /// <summary>Sample (true) or decode greedily (false).</summary>
     [JsonPropertyName("do_sample")] public bool DoSample { get; set; }
 
-    /// <summary>Maximum total length; 0 means the context length.</summary>
+    /// <summary>Maximum total length; absent or 0 in the file means the context length (set so on load).</summary>
     [JsonPropertyName("max_length")] public int MaxLength { get; set; }
 
     /// <summary>Minimum total length.</summary>
@@ -26,8 +29,14 @@ public sealed class GenAISearchConfig
     /// <summary>Repetition penalty (1: off).</summary>
     [JsonPropertyName("repetition_penalty")] public float RepetitionPenalty { get; set; } = 1f;
 
-    /// <summary>Beam count (Andes decodes with 1).</summary>
+    /// <summary>Beam count: 1 (Andes does not do beam search; a larger value is a configuration error).</summary>
     [JsonPropertyName("num_beams")] public int NumBeams { get; set; } = 1;
+
+    /// <summary>
+    /// Default batch size of ONNX Runtime GenAI's generator (1 when absent); read and not used, since each Andes generator
+    /// runs one sequence.
+    /// </summary>
+    [JsonPropertyName("batch_size")] public int? BatchSize { get; set; }
 
     /// <summary>Sequences returned.</summary>
     [JsonPropertyName("num_return_sequences")] public int NumReturnSequences { get; set; } = 1;

@@ -17,13 +17,16 @@ internal sealed class VisionEncoder : IDisposable
     private readonly int _hiddenSize;
     private readonly string _file;
 
+    private const string DefaultImageGridThw = "image_sizes";
+
     public VisionEncoder(InferenceSession session, GenAIVisionConfig config, int hiddenSize, string file)
     {
         _session = session;
         _hiddenSize = hiddenSize;
         _file = file;
-        string grid = config.Inputs.ImageGridThw
-            ?? throw new ModelConfigurationException($"'{file}': field 'model.vision.inputs.image_grid_thw' is missing; the AndesVL vision graph takes the patch grid.", file, "model.vision.inputs.image_grid_thw");
+        // ONNX Runtime GenAI's default for image_grid_thw is the image_sizes name (Config::Model::Vision::Inputs in
+        // src/config.h), so a folder that leaves it out feeds the grid under that name there, and here too.
+        string grid = config.Inputs.ImageGridThw ?? DefaultImageGridThw;
         _inputNames = [config.Inputs.PixelValues, grid];
         _outputNames = [config.Outputs.ImageFeatures];
         foreach (string name in _inputNames)
