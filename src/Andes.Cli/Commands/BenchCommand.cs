@@ -10,7 +10,10 @@ namespace Andes.Cli.Commands;
 
 /// <summary>
 /// <c>andes bench</c>: end-to-end generation benchmark on a model folder: time to first token and prompt tokens/s at
-/// several prompt lengths, decode tokens/s, the share of each decode step spent outside ONNX Runtime's Run, peak RSS.
+/// several prompt lengths, decode tokens/s, the share of each decode step spent outside ONNX Runtime's Run (Andes
+/// engine), memory. With several engines (<c>--engine andes,onnxruntime-genai</c>) every engine loads the same folder
+/// in this one process and the runs are interleaved (each round runs the same prompt on every engine in turn), so a
+/// change in machine load hits all engines alike.
 /// </summary>
 internal static class BenchCommand
 {
@@ -21,13 +24,32 @@ internal static class BenchCommand
         var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per prompt length.", DefaultValueFactory = _ => 64 };
         var runs = new Option<int>("--runs") { Description = "Repetitions per prompt length (the median is reported).", DefaultValueFactory = _ => 3 };
         var topP = new Option<float>("--top-p") { Description = "Sampling: top-p (with temperature 0.6, top-k off); 0 for greedy.", DefaultValueFactory = _ => 0.95f };
-        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads)." };
-        var command = new Command("bench", "Benchmark generation on a model folder.") { model, lengths, decode, runs, topP, threads };
+        var threads = new Option<string?>("--threads")
+        {
+            Description = "intra_op_num_threads: one value for every engine or a comma-separated value per engine; 0 = ONNX Runtime's own default (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads).",
+        };
+        var engines = new Option<string>("--engine")
+        {
+            Description = "Comma-separated engines to compare, interleaved in this process: andes, onnxruntime-genai.",
+            DefaultValueFactory = _ => "andes",
+        };
+        var command = new Command("bench", "Benchmark generation on a model folder (one engine, or several side by side).") { model, lengths, decode, runs, topP, threads, engines };
+        command.Validators.Add(result =>
+        {
+            GenerationEngine[] chosen = ParseEngines(result.GetValue(engines) ?? "andes", result.AddError);
+            ParseThreads(result.GetValue(threads), chosen.Length, result.AddError);
+            ParseLengths(result.GetValue(lengths) ?? string.Empty, result.AddError);
+            if (result.GetValue(runs) < 1 || result.GetValue(decode) < 1)
+            {
+                result.AddError("--runs and --decode-tokens must be at least 1.");
+            }
+        });
         command.SetAction((parse, cancellationToken) =>
         {
-            var stopwatch = Stopwatch.StartNew();
-            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { IntraOpNumThreads = parse.GetValue(threads) });
-            double loadSeconds = stopwatch.Elapsed.TotalSeconds;
+            static void Fail(string message) => throw new ArgumentException(message);
+            GenerationEngine[] chosen = ParseEngines(parse.GetValue(engines)!, Fail);
+            int?[] threadCounts = ParseThreads(parse.GetValue(threads), chosen.Length, Fail);
+            int[] promptLengths = ParseLengths(parse.GetValue(lengths)!, Fail);
             int decodeTokens = parse.GetValue(decode);
             float p = parse.GetValue(topP);
             var options = p > 0
@@ -35,57 +57,198 @@ internal static class BenchCommand
                 : new GenerationOptions { DoSample = false, MaxNewTokens = decodeTokens };
             options.StopTokenIds = [];
 
-            AnsiConsole.MarkupLine($"[grey]model {Markup.Escape(m.Directory)} loaded in {loadSeconds:F1} s; sampling: {(p > 0 ? $"top-p {p}, temperature 0.6" : "greedy")}; {Environment.ProcessorCount} cores[/]");
-            var table = new Table().AddColumns("prompt tokens", "time to first token", "prompt tokens/s", "decode tokens/s", "outside Run (decode)");
-            var random = new Random(1234);
-            Measure(m, Enumerable.Range(0, 16).Select(_ => random.Next(0, 151000)).ToArray(), options); // warm-up (JIT, arena)
-            foreach (int length in parse.GetValue(lengths)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+            var loaded = new List<Loaded>();
+            try
             {
-                var samples = new List<Sample>();
-                for (int run = 0; run < parse.GetValue(runs); run++)
+                for (int i = 0; i < chosen.Length; i++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    int[] prompt = Enumerable.Range(0, length).Select(_ => random.Next(0, 151000)).ToArray();
-                    samples.Add(Measure(m, prompt, options));
+                    long rssBefore = CurrentRss();
+                    var stopwatch = Stopwatch.StartNew();
+                    var m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = chosen[i], IntraOpNumThreads = threadCounts[i] });
+                    var entry = new Loaded(chosen[i], m, Describe(m, threadCounts[i]));
+                    loaded.Add(entry);
+                    var random = new Random(4321);
+                    Measure(entry, [.. Enumerable.Range(0, 16).Select(_ => random.Next(0, 151000))], options); // warm-up (JIT, arena, session set-up)
+                    entry.LoadSeconds = stopwatch.Elapsed.TotalSeconds;
+                    entry.ResidentBytes = CurrentRss() - rssBefore;
+                    AnsiConsole.MarkupLine(
+                        $"[grey]{EngineOption.Name(chosen[i])}: loaded {Markup.Escape(m.Directory)} with {entry.Threads} in {entry.LoadSeconds:F1} s (with a warm-up run), +{entry.ResidentBytes / 1048576.0:F0} MiB resident[/]");
                 }
 
-                Sample median = samples.OrderBy(s => s.DecodeTokensPerSecond).ElementAt(samples.Count / 2);
-                table.AddRow(
-                    length.ToString(CultureInfo.InvariantCulture),
-                    $"{median.TimeToFirstToken.TotalMilliseconds:F0} ms",
-                    $"{median.PromptTokensPerSecond:F0}",
-                    $"{median.DecodeTokensPerSecond:F1}",
-                    $"{median.OutsideRunShare:P2}");
+                AnsiConsole.MarkupLine($"[grey]sampling: {(p > 0 ? $"top-p {p}, temperature 0.6" : "greedy")}; {decodeTokens} tokens decoded per run; {parse.GetValue(runs)} runs per length, engines interleaved; {Environment.ProcessorCount} cores[/]");
+                var table = new Table().AddColumns("engine", "threads", "prompt tokens", "time to first token", "prompt tokens/s", "decode tokens/s", "outside Run (decode)");
+                var prompts = new Random(1234);
+                foreach (int length in promptLengths)
+                {
+                    var samples = loaded.ToDictionary(l => l, _ => new List<Sample>());
+                    for (int run = 0; run < parse.GetValue(runs); run++)
+                    {
+                        int[] prompt = [.. Enumerable.Range(0, length).Select(_ => prompts.Next(0, 151000))];
+                        foreach (Loaded entry in run % 2 == 0 ? loaded : Enumerable.Reverse(loaded))
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            samples[entry].Add(Measure(entry, prompt, options));
+                        }
+                    }
+
+                    foreach (Loaded entry in loaded)
+                    {
+                        List<Sample> list = samples[entry];
+                        Sample median = list.OrderBy(s => s.DecodeTokensPerSecond).ElementAt(list.Count / 2);
+                        double ttft = Median(list.Select(s => s.TimeToFirstToken.TotalMilliseconds));
+                        table.AddRow(
+                            EngineOption.Name(entry.Engine),
+                            entry.Threads,
+                            length.ToString(CultureInfo.InvariantCulture),
+                            $"{ttft:F0} ms",
+                            $"{length / (ttft / 1000):F0}",
+                            $"{median.DecodeTokensPerSecond:F1}",
+                            median.OutsideRunShare is double share ? $"{share:P2}" : "-");
+                    }
+                }
+
+                AnsiConsole.Write(table);
+                using var process = Process.GetCurrentProcess();
+                AnsiConsole.MarkupLine(
+                    $"peak RSS of the process: {process.PeakWorkingSet64 / 1048576.0:F0} MiB" +
+                    (loaded.Count > 1 ? $" (all engines loaded; each engine's own: {string.Join(", ", loaded.Select(l => $"{EngineOption.Name(l.Engine)} +{l.ResidentBytes / 1048576.0:F0} MiB after load and warm-up"))})" : string.Empty));
+            }
+            finally
+            {
+                foreach (Loaded entry in loaded)
+                {
+                    entry.Model.Dispose();
+                }
             }
 
-            AnsiConsole.Write(table);
-            using var process = Process.GetCurrentProcess();
-            AnsiConsole.MarkupLine($"peak RSS: {process.PeakWorkingSet64 / 1048576.0:F0} MiB");
             return Task.FromResult(0);
         });
         return command;
     }
 
-    private static Sample Measure(AndesModel model, int[] prompt, GenerationOptions options)
+    private static Sample Measure(Loaded entry, int[] prompt, GenerationOptions options)
     {
-        using var generator = new Generator(model, options);
+        using ITokenSequence sequence = TokenSequences.Create(entry.Model, options);
+        var andes = sequence as Generator;
         long start = Stopwatch.GetTimestamp();
-        generator.AppendTokens(prompt); // the prompt pass: afterwards the first token's logits are ready
+        sequence.AppendTokens(prompt); // the prompt pass: afterwards the first token's logits are ready
         TimeSpan ttft = Stopwatch.GetElapsedTime(start);
-        TimeSpan promptRun = generator.ModelRunTime;
+        TimeSpan promptRun = andes?.ModelRunTime ?? TimeSpan.Zero;
 
         long decodeStart = Stopwatch.GetTimestamp();
         int decoded = 0;
-        while (!generator.IsDone)
+        while (!sequence.IsDone)
         {
-            generator.GenerateNextToken(); // sample + one single-token decoder run
+            sequence.GenerateNextToken(); // sample + one single-token decoder run
             decoded++;
         }
 
         TimeSpan decodeTime = Stopwatch.GetElapsedTime(decodeStart);
-        TimeSpan decodeRun = generator.ModelRunTime - promptRun;
-        return new Sample(ttft, prompt.Length / promptRun.TotalSeconds, decoded / decodeTime.TotalSeconds, 1 - (decodeRun.TotalSeconds / decodeTime.TotalSeconds));
+        double? outside = andes is null ? null : 1 - ((andes.ModelRunTime - promptRun).TotalSeconds / decodeTime.TotalSeconds);
+        return new Sample(ttft, decoded / decodeTime.TotalSeconds, outside);
     }
 
-    private sealed record Sample(TimeSpan TimeToFirstToken, double PromptTokensPerSecond, double DecodeTokensPerSecond, double OutsideRunShare);
+    private static string Describe(AndesModel model, int? requested) => requested switch
+    {
+        0 => "ONNX Runtime's default threads",
+        int n => $"{n} threads",
+        null => model.GenAIRuntime is { IntraOpThreads: int g } ? $"{g} threads" : SessionOptionsFactory.ResolveIntraOpThreads(model.Options, model.Config.Model.Decoder.SessionOptions) is int a ? $"{a} threads" : "ONNX Runtime's default threads",
+    };
+
+    private static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted[sorted.Length / 2];
+    }
+
+    private static long CurrentRss()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
+    private static GenerationEngine[] ParseEngines(string text, Action<string> error)
+    {
+        string[] names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length == 0)
+        {
+            error("--engine: give at least one engine (andes, onnxruntime-genai).");
+            return [GenerationEngine.Andes];
+        }
+
+        GenerationEngine[] engines = [.. names.Select(n => EngineOption.Parse(n, error))];
+        if (engines.Distinct().Count() != engines.Length)
+        {
+            error($"--engine: '{text}' names an engine twice.");
+        }
+
+        return engines;
+    }
+
+    private static int?[] ParseThreads(string? text, int engines, Action<string> error)
+    {
+        if (text is null)
+        {
+            return new int?[engines];
+        }
+
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 1 && parts.Length != engines)
+        {
+            error($"--threads: give one value or one per engine ({engines}), not '{text}'.");
+            return new int?[engines];
+        }
+
+        var values = new int?[engines];
+        for (int i = 0; i < engines; i++)
+        {
+            string part = parts[parts.Length == 1 ? 0 : i];
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n > 256)
+            {
+                error($"--threads: '{part}' is not a thread count (0 = ONNX Runtime's default, 1-256).");
+            }
+
+            values[i] = n;
+        }
+
+        return values;
+    }
+
+    private static int[] ParseLengths(string text, Action<string> error)
+    {
+        var lengths = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
+            {
+                lengths.Add(n);
+            }
+            else
+            {
+                error($"--prompt-lengths: '{part}' is not a positive token count.");
+            }
+        }
+
+        if (lengths.Count == 0)
+        {
+            error("--prompt-lengths: give at least one length.");
+        }
+
+        return [.. lengths];
+    }
+
+    private sealed class Loaded(GenerationEngine engine, AndesModel model, string threads)
+    {
+        public GenerationEngine Engine { get; } = engine;
+
+        public AndesModel Model { get; } = model;
+
+        public string Threads { get; } = threads;
+
+        public double LoadSeconds { get; set; }
+
+        public long ResidentBytes { get; set; }
+    }
+
+    private sealed record Sample(TimeSpan TimeToFirstToken, double DecodeTokensPerSecond, double? OutsideRunShare);
 }

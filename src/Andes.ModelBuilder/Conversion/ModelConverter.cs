@@ -211,6 +211,8 @@ public static class ModelConverter
             EosTokenId = defaults.EosTokenIds,
             ImageTokenId = EmbeddingGraph.ImageTokenId,
             VisionStartTokenId = 151652,
+            BotTokenId = 151657, // <tool_call>: ONNX Runtime GenAI's tokenizer reports it (GetBotTokenId)
+            EotTokenId = 151658, // </tool_call>
             Embedding = layout.TokenIdsInput ? null : new GenAIEmbeddingConfig
             {
                 Filename = EmbeddingFileName,
