@@ -24,9 +24,9 @@ namespace Andes.GenAI.Runtime;
 internal sealed class OnnxRuntimeGenAISequence : ITokenSequence
 {
     private readonly OnnxRuntimeGenAIModel _runtime;
-    private readonly Oga.GeneratorParams _params;
-    private readonly Oga.Generator _generator;
     private readonly LogitsSampler _sampler;
+    private Oga.GeneratorParams? _params;
+    private Oga.Generator? _generator;
     private readonly StopConditions _stops;
     private readonly string _logitsName;
     private readonly int _vocabSize;
@@ -43,21 +43,7 @@ internal sealed class OnnxRuntimeGenAISequence : ITokenSequence
         _vocabSize = model.Config.Model.VocabSize;
         _logitsName = model.Config.Model.Decoder.Outputs.Logits;
         _stops = new StopConditions(model.Config.Model.EosTokenId, options, model.ContextLength);
-        _params = new Oga.GeneratorParams(runtime.Model);
-        try
-        {
-            // Andes samples; the generator only runs the model. Its length limit is the context (ours are checked first).
-            _params.SetSearchOption("max_length", model.ContextLength);
-            _params.SetSearchOption("do_sample", false);
-            _generator = new Oga.Generator(runtime.Model, _params);
-            _sampler = new LogitsSampler(options, _vocabSize, processors);
-        }
-        catch
-        {
-            _generator?.Dispose();
-            _params.Dispose();
-            throw;
-        }
+        _sampler = new LogitsSampler(options, _vocabSize, processors);
     }
 
     public AndesModel Model { get; }
@@ -118,6 +104,19 @@ internal sealed class OnnxRuntimeGenAISequence : ITokenSequence
             }
         }
 
+        // The generator is made now that the prompt's length is known: with past_present_share_buffer its key/value
+        // cache is allocated at max_length up front (a 1B model at its full 32K context: 7.5 GB, zeroed per request),
+        // so max_length is what this request can reach. Andes samples; the generator only runs the model.
+        long maxLength = Math.Min(Model.ContextLength, (long)ids.Length + Math.Min(_stops.MaxNewTokens, Model.ContextLength));
+        _params = new Oga.GeneratorParams(_runtime.Model);
+        _params.SetSearchOption("max_length", maxLength);
+        _params.SetSearchOption("do_sample", false);
+        _generator = new Oga.Generator(_runtime.Model, _params);
+        if (_terminated)
+        {
+            throw new OperationCanceledException("The request was cancelled.");
+        }
+
         _sampler.AddPromptTokens(ids);
         PromptTokenCount = ids.Length;
         _length = ids.Length;
@@ -136,7 +135,7 @@ internal sealed class OnnxRuntimeGenAISequence : ITokenSequence
         }
 
         int token;
-        using (Oga.Tensor logits = _generator.GetOutput(_logitsName))
+        using (Oga.Tensor logits = _generator!.GetOutput(_logitsName))
         {
             token = _sampler.Sample(LastLogits(logits));
         }
@@ -160,13 +159,13 @@ internal sealed class OnnxRuntimeGenAISequence : ITokenSequence
     public void Terminate()
     {
         _terminated = true;
-        _generator.SetRuntimeOption("terminate_session", "1");
+        _generator?.SetRuntimeOption("terminate_session", "1");
     }
 
     public void Dispose()
     {
-        _generator.Dispose();
-        _params.Dispose();
+        _generator?.Dispose();
+        _params?.Dispose();
         _sampler.Dispose();
         if (_halfLogits is not null)
         {
@@ -179,7 +178,7 @@ internal sealed class OnnxRuntimeGenAISequence : ITokenSequence
     {
         try
         {
-            _generator.AppendTokens(tokens);
+            _generator!.AppendTokens(tokens);
         }
         catch (Oga.OnnxRuntimeGenAIException) when (_terminated)
         {
@@ -251,7 +250,7 @@ internal sealed class OnnxRuntimeGenAISequence : ITokenSequence
             using var pixelTensor = new Oga.Tensor(Marshal.UnsafeAddrOfPinnedArrayElement(pixels, 0), [patches, patchDim], Oga.ElementType.float32);
             using var gridTensor = new Oga.Tensor(Marshal.UnsafeAddrOfPinnedArrayElement(grid, 0), [processed.Count, 3], Oga.ElementType.int64);
             using var countTensor = new Oga.Tensor(Marshal.UnsafeAddrOfPinnedArrayElement(imageTokens, 0), [1], Oga.ElementType.int64);
-            _generator.SetModelInput(names.PixelValues, pixelTensor);
+            _generator!.SetModelInput(names.PixelValues, pixelTensor);
             _generator.SetModelInput(names.ImageGridThw ?? "image_grid_thw", gridTensor);
             _generator.SetModelInput("num_image_tokens", countTensor);
             foreach (ProcessedImage p in processed)

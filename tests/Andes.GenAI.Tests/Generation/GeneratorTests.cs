@@ -210,6 +210,19 @@ public sealed class GeneratorTests(TinyModelFixture fixture) : IClassFixture<Tin
         return [.. tokens];
     }
 
+    internal static int[] GenerateAll(AndesModel model, EncodedPrompt prompt, GenerationOptions options)
+    {
+        using var generator = new Generator(model, options);
+        generator.AppendPrompt(prompt);
+        var tokens = new List<int>();
+        while (!generator.IsDone)
+        {
+            tokens.Add(generator.GenerateNextToken());
+        }
+
+        return [.. tokens];
+    }
+
     private static string GenerateText(AndesModel model, GenerationOptions options, string[]? stops, out Generator generator)
     {
         generator = new Generator(model, options);
