@@ -2,7 +2,7 @@
 # Publishes the andes CLI (and, once they exist, the samples' file-based apps) for Windows on Arm (win-arm64,
 # Windows-on-Snapdragon, the GUI agent's first target) and win-x64, framework-dependent, so that Windows-only code
 # compiles and packages with Windows' ONNX Runtime natives. It checks that each output has its entry assembly and
-# (required for andes, where present for a sample) an onnxruntime.dll built for the RID's CPU.
+# (required for andes, where present for a sample) an onnxruntime.dll and onnxruntime-genai.dll built for the RID's CPU.
 # Called by .ci/run after the tests; run it alone with
 #   bash .ci/publish-windows.sh            (outputs in artifacts/publish/<rid>/)
 # Exit status: 0 when every publish and check passed.
@@ -37,6 +37,10 @@ check_output() { # dir rid entry-assembly need-onnxruntime
     fi
     got=$(pe_machine "$dir/onnxruntime.dll")
     [[ "$got" == "$want" ]] || { echo "publish-windows: $dir/onnxruntime.dll is for machine $got, not $want ($rid)" >&2; return 1; }
+    # The second engine: ONNX Runtime GenAI's native library, for the same CPU.
+    [[ -f "$dir/onnxruntime-genai.dll" ]] || { echo "publish-windows: $dir/onnxruntime-genai.dll is missing" >&2; return 1; }
+    got=$(pe_machine "$dir/onnxruntime-genai.dll")
+    [[ "$got" == "$want" ]] || { echo "publish-windows: $dir/onnxruntime-genai.dll is for machine $got, not $want ($rid)" >&2; return 1; }
 }
 
 summary=()
