@@ -30,7 +30,7 @@ internal static class ChatCommand
             using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = parse.GetValue(engine) });
             if (m.Engine != GenerationEngine.Andes && parse.GetValue(adapters.Adapter) is { } unsupported)
             {
-                throw TokenSequences.AdapterNotSupported(unsupported);
+                throw TokenSequences.AdapterNotSupported(m, unsupported);
             }
 
             using AdapterRegistry? registry = m.Engine == GenerationEngine.Andes ? new AdapterRegistry(m) : null;

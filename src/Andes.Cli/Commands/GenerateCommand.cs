@@ -45,7 +45,7 @@ internal static class GenerateCommand
             string? adapterName = parse.GetValue(adapters.Adapter) ?? skill?.Adapter;
             if (m.Engine != GenerationEngine.Andes && adapterName is not null)
             {
-                throw TokenSequences.AdapterNotSupported(adapterName); // before anything is loaded or run
+                throw TokenSequences.AdapterNotSupported(m, adapterName); // before anything is loaded or run
             }
 
             using LoraAdapter? adapter = AdapterOptions.LoadAdapter(parse.GetValue(adapters.Adapter), skill, skills, m);

@@ -31,6 +31,12 @@ namespace Andes.GenAI.Chat;
 /// <c>skills.json</c>. Concurrent requests may use different adapters; switching reloads nothing, and conversation
 /// caches are never shared between adapters.
 /// </para>
+/// <para>
+/// Engines: the model's <see cref="AndesModel.Engine"/> decides what runs the graphs. On
+/// <see cref="GenerationEngine.OnnxRuntimeGenAI"/> every request starts a fresh ONNX Runtime GenAI generator (no
+/// conversation cache reuse) and LoRA adapters are refused with <see cref="EngineFeatureNotSupportedException"/>;
+/// everything else, sampling and constrained decoding included, is the same code on both and gives the same tokens.
+/// </para>
 /// </remarks>
 public sealed class AndesChatClient : IChatClient
 {

@@ -28,19 +28,22 @@ internal static class TokenSequences
 
         if ((adapterName ?? adapter?.Name) is { } name)
         {
-            throw AdapterNotSupported(name);
+            throw AdapterNotSupported(model, name);
         }
 
         return new OnnxRuntimeGenAISequence(model, runtime, options, processors);
     }
 
     /// <summary>
-    /// Why ONNX Runtime GenAI runs no Andes adapter: for the vision-language model types (every Andes folder with a vision
+    /// Why ONNX Runtime GenAI runs no Andes adapter. For the vision-language model types (every Andes folder with a vision
     /// graph) 0.20 accepts an adapter but never passes it to the decoder, so the answer would silently be the base
-    /// model's (measured: <c>shared/spec/onnxruntime-genai.md</c>).
+    /// model's (measured: <c>shared/spec/onnxruntime-genai.md</c>); for text-only folders it could, but Andes does not
+    /// wire its adapter registry to ONNX Runtime GenAI's.
     /// </summary>
-    public static EngineFeatureNotSupportedException AdapterNotSupported(string adapterName) => new(
+    public static EngineFeatureNotSupportedException AdapterNotSupported(AndesModel model, string adapterName) => new(
         GenerationEngine.OnnxRuntimeGenAI,
         $"LoRA adapter '{adapterName}'",
-        "ONNX Runtime GenAI 0.20 accepts adapters for vision-language model types but never passes them to the decoder, so the answer would be the base model's; use the Andes engine (--engine andes) for adapters.");
+        model.Config.Model.Vision is not null
+            ? $"ONNX Runtime GenAI 0.20 accepts adapters for this folder's model type ({model.Config.Model.Type}) but never passes them to the decoder, so the answer would be the base model's; use the Andes engine (--engine andes) for adapters."
+            : "Andes does not pass its adapters to ONNX Runtime GenAI; use the Andes engine (--engine andes) for adapters.");
 }
