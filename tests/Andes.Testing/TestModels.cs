@@ -66,6 +66,16 @@ public static class TestModels
     /// <summary>The tiny checkpoint (Hugging Face layout).</summary>
     public static string TinyCheckpoint => TinyCheckpointPath.Value;
 
+    private static readonly Lazy<string> TinyTextCheckpointPath = new(() => Ensure("tiny-text-checkpoint", dir =>
+    {
+        AndesVLConfig config = CheckpointShape.Tiny.CreateConfig();
+        config.VisionConfig = null;
+        CheckpointGenerator.Generate(dir, config, new CheckpointGeneratorOptions { Seed = TinySeed });
+    }));
+
+    /// <summary>The tiny checkpoint without its vision tower (same seed, so the same language-model weights).</summary>
+    public static string TinyTextCheckpoint => TinyTextCheckpointPath.Value;
+
     /// <summary>The tiny checkpoint converted to float32.</summary>
     public static string TinyFp32Model => TinyFp32Path.Value;
 

@@ -4,7 +4,6 @@ using Andes.GenAI.Models;
 using Andes.GenAI.Prompts;
 using Andes.GenAI.Tests.Generation;
 using Andes.GenAI.Vision;
-using Andes.ModelBuilder.Checkpoints;
 using Andes.ModelBuilder.Conversion;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
@@ -41,11 +40,8 @@ public sealed class OnnxRuntimeGenAIFolderTests
     public void TextOnlyFolderLoadsAsQwen3AndDecodesLikeAndes()
     {
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
-        AndesVLConfig config = CheckpointShape.Tiny.CreateConfig();
-        config.VisionConfig = null;
-        string checkpoint = Path.Combine(temp.Path, "checkpoint"), folder = Path.Combine(temp.Path, "model");
-        CheckpointGenerator.Generate(checkpoint, config, new CheckpointGeneratorOptions { Seed = TestModels.TinySeed });
-        ModelConverter.Convert(checkpoint, folder, TestModels.Int4Options);
+        string folder = Path.Combine(temp.Path, "model");
+        ModelConverter.Convert(TestModels.TinyTextCheckpoint, folder, TestModels.Int4Options);
 
         using var model = new Oga.Model(folder);
         Assert.Equal("qwen3", model.GetModelType());

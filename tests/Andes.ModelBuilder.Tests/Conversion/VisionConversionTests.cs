@@ -66,11 +66,8 @@ public sealed class VisionConversionTests
     public void TextOnlyCheckpointsConvertToTheLanguageModelLayout()
     {
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
-        AndesVLConfig config = CheckpointShape.Tiny.CreateConfig();
-        config.VisionConfig = null;
-        string checkpoint = Path.Combine(temp.Path, "checkpoint"), model = Path.Combine(temp.Path, "model");
-        CheckpointGenerator.Generate(checkpoint, config, new CheckpointGeneratorOptions { Seed = TestModels.TinySeed });
-        ModelConversionResult result = ModelConverter.Convert(checkpoint, model, new ModelConversionOptions { Precision = WeightPrecision.Float32, ContextLength = 256 });
+        string model = Path.Combine(temp.Path, "model");
+        ModelConversionResult result = ModelConverter.Convert(TestModels.TinyTextCheckpoint, model, new ModelConversionOptions { Precision = WeightPrecision.Float32, ContextLength = 256 });
 
         // ONNX Runtime GenAI's layout for language models: the decoder embeds token ids itself, model type qwen3.
         Assert.Equal(25, result.Tensors.Count);
