@@ -61,8 +61,8 @@ public static class AndesExecutionSettingKeys
     public const string Adapter = "adapter";
 
     /// <summary>The <c>ChatOptions.AdditionalProperties</c> key that carries <see cref="Skill"/>.</summary>
-    public const string SkillProperty = "andes.skill";
+    public const string SkillProperty = AndesChatOptionKeys.Skill;
 
     /// <summary>The <c>ChatOptions.AdditionalProperties</c> key that carries <see cref="Adapter"/>.</summary>
-    public const string AdapterProperty = "andes.adapter";
+    public const string AdapterProperty = AndesChatOptionKeys.Adapter;
 }

@@ -19,7 +19,7 @@ namespace Andes.SemanticKernel;
 /// <para>When a request is made, the properties are copied onto the <c>ChatOptions</c>: the sampling ones onto their
 /// <c>ChatOptions</c> properties, the others into <c>ChatOptions.AdditionalProperties</c> (see
 /// <see cref="AndesExecutionSettingKeys"/>). <see cref="Skill"/> and <see cref="Adapter"/> travel as
-/// <c>"andes.skill"</c> / <c>"andes.adapter"</c>; the engine honours them once LoRA adapters land and ignores them until
+/// <c>"andes.skill"</c> / <c>"andes.adapter"</c>, which the engine honours (1+N LoRA skills and adapters); other clients ignore them
 /// then.</para>
 /// <para>Like every <see cref="PromptExecutionSettings"/>, not thread-safe while being changed; <see cref="Freeze"/> makes it
 /// read-only.</para>
@@ -158,7 +158,7 @@ public sealed class AndesPromptExecutionSettings : PromptExecutionSettings
         set => Set(ref _enableThinking, value);
     }
 
-    /// <summary>The LoRA skill to answer with (sent as <c>"andes.skill"</c>; honoured once LoRA adapters land).</summary>
+    /// <summary>The LoRA skill to answer with (sent as <c>"andes.skill"</c>).</summary>
     [JsonPropertyName(AndesExecutionSettingKeys.Skill)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Skill

@@ -26,7 +26,6 @@ public sealed class CoordinateMapper
     /// <exception cref="ArgumentException"><paramref name="screenBounds"/> is empty.</exception>
     public CoordinateMapper(ImageGeometry geometry, ModelCoordinateSystem coordinates, ScreenRectangle screenBounds)
     {
-        ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(coordinates);
         if (screenBounds.IsEmpty)
         {
@@ -48,10 +47,10 @@ public sealed class CoordinateMapper
     public ScreenRectangle ScreenBounds { get; }
 
     /// <summary>Desktop units per screenshot pixel, horizontally (1 / DPI scale for logical coordinates).</summary>
-    public double ScreenUnitsPerPixelX => (double)ScreenBounds.Width / Geometry.SourceWidth;
+    public double ScreenUnitsPerPixelX => (double)ScreenBounds.Width / Geometry.OriginalWidth;
 
     /// <summary>Desktop units per screenshot pixel, vertically.</summary>
-    public double ScreenUnitsPerPixelY => (double)ScreenBounds.Height / Geometry.SourceHeight;
+    public double ScreenUnitsPerPixelY => (double)ScreenBounds.Height / Geometry.OriginalHeight;
 
     /// <summary>Model coordinates to the processed canvas.</summary>
     /// <param name="point">A point as the model wrote it.</param>
@@ -60,10 +59,10 @@ public sealed class CoordinateMapper
     {
         if (Coordinates.Frame == ModelCoordinateFrame.SourceImage)
         {
-            return ToProcessed(new ImagePoint(point.X / Coordinates.Scale * Geometry.SourceWidth, point.Y / Coordinates.Scale * Geometry.SourceHeight));
+            return ToProcessed(new ImagePoint(point.X / Coordinates.Scale * Geometry.OriginalWidth, point.Y / Coordinates.Scale * Geometry.OriginalHeight));
         }
 
-        return new ProcessedImagePoint(point.X / Coordinates.Scale * Geometry.ProcessedWidth, point.Y / Coordinates.Scale * Geometry.ProcessedHeight);
+        return new ProcessedImagePoint(point.X / Coordinates.Scale * Geometry.PaddedWidth, point.Y / Coordinates.Scale * Geometry.PaddedHeight);
     }
 
     /// <summary>The processed canvas to model coordinates.</summary>
@@ -74,23 +73,23 @@ public sealed class CoordinateMapper
         if (Coordinates.Frame == ModelCoordinateFrame.SourceImage)
         {
             ImagePoint image = ToImage(point);
-            return new ModelPoint(image.X / Geometry.SourceWidth * Coordinates.Scale, image.Y / Geometry.SourceHeight * Coordinates.Scale);
+            return new ModelPoint(image.X / Geometry.OriginalWidth * Coordinates.Scale, image.Y / Geometry.OriginalHeight * Coordinates.Scale);
         }
 
-        return new ModelPoint(point.X / Geometry.ProcessedWidth * Coordinates.Scale, point.Y / Geometry.ProcessedHeight * Coordinates.Scale);
+        return new ModelPoint(point.X / Geometry.PaddedWidth * Coordinates.Scale, point.Y / Geometry.PaddedHeight * Coordinates.Scale);
     }
 
     /// <summary>The processed canvas to screenshot pixels (removes the padding, undoes the resize).</summary>
     /// <param name="point">A point on the processed canvas.</param>
     /// <returns>The screenshot point; outside [0, size) when the canvas point lies in the padding.</returns>
     public ImagePoint ToImage(ProcessedImagePoint point)
-        => new((point.X - Geometry.ContentX) / Geometry.ScaleX, (point.Y - Geometry.ContentY) / Geometry.ScaleY);
+        => new((point.X - Geometry.OffsetX) / Geometry.ScaleX, (point.Y - Geometry.OffsetY) / Geometry.ScaleY);
 
     /// <summary>Screenshot pixels to the processed canvas.</summary>
     /// <param name="point">A screenshot point.</param>
     /// <returns>The canvas point.</returns>
     public ProcessedImagePoint ToProcessed(ImagePoint point)
-        => new(point.X * Geometry.ScaleX + Geometry.ContentX, point.Y * Geometry.ScaleY + Geometry.ContentY);
+        => new(point.X * Geometry.ScaleX + Geometry.OffsetX, point.Y * Geometry.ScaleY + Geometry.OffsetY);
 
     /// <summary>Screenshot pixels to desktop coordinates.</summary>
     /// <param name="point">A screenshot point.</param>
@@ -160,7 +159,7 @@ public sealed class CoordinateMapper
     /// <param name="point">A screenshot point.</param>
     /// <returns>True when 0 &lt;= x &lt;= width and 0 &lt;= y &lt;= height.</returns>
     public bool IsOnImage(ImagePoint point)
-        => point.X >= 0 && point.Y >= 0 && point.X <= Geometry.SourceWidth && point.Y <= Geometry.SourceHeight;
+        => point.X >= 0 && point.Y >= 0 && point.X <= Geometry.OriginalWidth && point.Y <= Geometry.OriginalHeight;
 
     /// <summary>
     /// Maps a model point to the desktop after checking it: the coordinates must lie in the model's range and land on
@@ -186,15 +185,15 @@ public sealed class CoordinateMapper
         // Integer answers are rounded: accept points up to half a model unit off the image's edge, then clamp.
         ImagePoint origin = ToImage(new ModelPoint(0, 0)), half = ToImage(new ModelPoint(0.5, 0.5));
         double toleranceX = Math.Abs(half.X - origin.X), toleranceY = Math.Abs(half.Y - origin.Y);
-        if (image.X < -toleranceX || image.Y < -toleranceY || image.X > Geometry.SourceWidth + toleranceX || image.Y > Geometry.SourceHeight + toleranceY)
+        if (image.X < -toleranceX || image.Y < -toleranceY || image.X > Geometry.OriginalWidth + toleranceX || image.Y > Geometry.OriginalHeight + toleranceY)
         {
             failure = new GroundingFailure(GroundingFailureReason.OutsideImage, FormattableString.Invariant(
-                $"The point {point} maps to {image}, outside the {Geometry.SourceWidth}x{Geometry.SourceHeight} screenshot (it lies in the processed image's padding)."));
+                $"The point {point} maps to {image}, outside the {Geometry.OriginalWidth}x{Geometry.OriginalHeight} screenshot (it lies in the processed image's padding)."));
             return false;
         }
 
         // A point on (or just past) the far edge belongs to no pixel; keep it on the last one.
-        image = new ImagePoint(Math.Clamp(image.X, 0, Geometry.SourceWidth - EdgeInset), Math.Clamp(image.Y, 0, Geometry.SourceHeight - EdgeInset));
+        image = new ImagePoint(Math.Clamp(image.X, 0, Geometry.OriginalWidth - EdgeInset), Math.Clamp(image.Y, 0, Geometry.OriginalHeight - EdgeInset));
         screen = ToScreen(image);
         screen = new ScreenPoint(Math.Clamp(screen.X, ScreenBounds.X, ScreenBounds.Right - EdgeInset), Math.Clamp(screen.Y, ScreenBounds.Y, ScreenBounds.Bottom - EdgeInset));
         failure = null;

@@ -11,7 +11,7 @@ public sealed class GroundingOptions
 
     /// <summary>
     /// The engine's image sizing (default: the engine's, <c>max_size</c> 733). Its <see cref="ImageSizingOptions.MaxSize"/>
-    /// is sent with every request (<see cref="ImageSizingOptions.MaxSizeChatOptionKey"/>) so the engine sizes images the
+    /// is sent with every request (<see cref="AndesChatOptionKeys.ImageMaxSize"/>) so the engine sizes images the
     /// same way; the geometry only matters for <see cref="ModelCoordinateFrame.ProcessedImage"/> coordinates.
     /// </summary>
     public ImageSizingOptions Sizing { get; set; } = ImageSizingOptions.AndesVL;

@@ -10,33 +10,30 @@ namespace Andes.Agents.Gui.Imaging;
 /// processor (no PNG encode here, no decode there); other clients do not understand it, so it is only sent to the
 /// engine (see <see cref="Capture.ImageTransport"/>).
 /// </summary>
-/// <remarks>Stateless and thread-safe. The convention is the engine's (<c>Andes.GenAI.Vision.RawPixelContent</c>), restated here because this library does not reference the engine.</remarks>
+/// <remarks>Stateless and thread-safe. The media type is the shared <see cref="RawPixelContent"/> convention (Andes.Abstractions); this class adds reading it into a <see cref="BgraImage"/>.</remarks>
 public static class RawFrameContent
 {
     /// <summary>The media type without parameters: <c>image/x-raw</c>.</summary>
-    public const string MediaType = "image/x-raw";
+    public const string MediaType = RawPixelContent.MediaType;
 
-    /// <summary>The media type with the layout parameters of a BGRA buffer.</summary>
-    /// <param name="width">Width in pixels.</param>
-    /// <param name="height">Height in pixels.</param>
-    /// <param name="stride">Bytes from one row to the next.</param>
-    /// <returns>For example <c>image/x-raw; format=bgra32; width=1920; height=1080; stride=7680</c>.</returns>
+    /// <summary>The media type of a BGRA frame of this size.</summary>
+    /// <param name="width">The width in pixels.</param>
+    /// <param name="height">The height in pixels.</param>
+    /// <param name="stride">Bytes per row.</param>
     public static string FormatMediaType(int width, int height, int stride)
         => string.Create(CultureInfo.InvariantCulture, $"{MediaType}; format=bgra32; width={width}; height={height}; stride={stride}");
 
-    /// <summary>Wraps an image's pixels (no copy: do not change the image while the content is in use).</summary>
-    /// <param name="image">The image.</param>
-    /// <returns>The content, <see cref="DataContent.Data"/> covering exactly the rows (the last row without its stride padding).</returns>
+    /// <summary>Wraps the frame's pixels (no copy) as raw pixel content (the shared <see cref="RawPixelContent"/> convention).</summary>
+    /// <param name="image">The frame.</param>
     public static DataContent Create(BgraImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
         int length = checked((image.Height - 1) * image.Stride + image.Width * 4);
-        return new DataContent(image.Pixels.AsMemory(0, length), FormatMediaType(image.Width, image.Height, image.Stride));
+        return RawPixelContent.Create(image.Pixels.AsMemory(0, length), image.Width, image.Height, ImagePixelFormat.Bgra32, image.Stride);
     }
 
-    /// <summary>Whether content is raw pixel content (media type <c>image/x-raw</c>, parameters not checked).</summary>
+    /// <summary>Whether the content's media type is <c>image/x-raw</c> (whatever its parameters).</summary>
     /// <param name="content">The content.</param>
-    /// <returns>True for <c>image/x-raw</c>.</returns>
     public static bool IsRawFrame(DataContent content)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -45,14 +42,11 @@ public static class RawFrameContent
         return (semicolon < 0 ? type : type[..semicolon]).Trim().Equals(MediaType, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>
-    /// Reads raw pixel content back into a BGRA image: <c>bgra32</c> backed by an array is wrapped without a copy;
-    /// <c>rgba32</c>, <c>rgb24</c> and <c>bgr24</c> (the engine's other layouts) are converted.
-    /// </summary>
+    /// <summary>Reads raw pixel content as a BGRA image (no copy when it already is packed BGRA at offset 0).</summary>
     /// <param name="content">The content.</param>
-    /// <param name="image">The pixels, when the content is raw pixel content.</param>
-    /// <returns>False when the media type is not <c>image/x-raw</c>.</returns>
-    /// <exception cref="InvalidDataException">The media type is <c>image/x-raw</c> but a parameter is missing or invalid, or the data is too short (the message says which).</exception>
+    /// <param name="image">The image, or null when the content is not raw pixels.</param>
+    /// <returns>Whether the content is raw pixels.</returns>
+    /// <exception cref="InvalidDataException">The media type is <c>image/x-raw</c> but malformed, or the data is shorter than it says.</exception>
     public static bool TryRead(DataContent content, out BgraImage? image)
     {
         image = null;
@@ -61,31 +55,19 @@ public static class RawFrameContent
             return false;
         }
 
-        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string part in content.MediaType.Split(';').Skip(1))
+        RawPixelLayout layout;
+        try
         {
-            int eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                parameters[part[..eq].Trim()] = part[(eq + 1)..].Trim().Trim('"');
-            }
+            RawPixelContent.TryGetLayout(content, out layout);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
         }
 
-        int Required(string name) =>
-            parameters.TryGetValue(name, out string? text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
-                ? value
-                : throw Invalid(content, $"parameter '{name}' is {(text is null ? "missing" : $"'{text}', not a positive integer")}");
-
-        string format = parameters.TryGetValue("format", out string? f) ? f.ToLowerInvariant() : string.Empty;
-        int bytesPerPixel = format switch
-        {
-            "bgra32" or "rgba32" => 4,
-            "rgb24" or "bgr24" => 3,
-            _ => throw Invalid(content, $"parameter 'format' is {(f is null ? "missing" : $"'{f}'")}; expected rgb24, bgr24, rgba32 or bgra32"),
-        };
-        int width = Required("width");
-        int height = Required("height");
-        int stride = parameters.ContainsKey("stride") ? Required("stride") : width * bytesPerPixel;
+        int width = layout.Width, height = layout.Height, bytesPerPixel = RawPixelContent.BytesPerPixel(layout.Format);
+        string format = RawPixelContent.FormatName(layout.Format);
+        int stride = layout.Stride == 0 ? width * bytesPerPixel : layout.Stride;
         if (stride < (long)width * bytesPerPixel)
         {
             throw Invalid(content, string.Create(CultureInfo.InvariantCulture, $"stride {stride} is less than one row of {width} {format} pixels"));

@@ -83,15 +83,11 @@ internal static class EvalGroundingCommand
                 }
 
                 ImageProcessorOptions processor = engine.ImageProcessor!.Options;
-                sizing = new ImageSizingOptions
+                sizing = processor.ToSizingOptions();
+                if (parse.GetValue(maxSize) is int size)
                 {
-                    PatchSize = processor.PatchSize,
-                    MergeSize = processor.MergeSize,
-                    MaxSize = parse.GetValue(maxSize) ?? processor.MaxSize,
-                    LongestSideCap = processor.MaxLongestSide,
-                    MinTokens = processor.MinTokens,
-                    Rule = processor.SizingRule == GenAI.Vision.ImageSizingRule.AndesVL ? Agents.Gui.Grounding.ImageSizingRule.AndesVL : Agents.Gui.Grounding.ImageSizingRule.Specification,
-                };
+                    sizing = new ImageSizingOptions { PatchSize = sizing.PatchSize, MergeSize = sizing.MergeSize, MaxSize = size, LongestSideCap = sizing.LongestSideCap, MinTokens = sizing.MinTokens, Rule = sizing.Rule };
+                }
             }
             else
             {

@@ -61,7 +61,7 @@ internal sealed class ImageInput
             case DataContent data:
             {
                 string name = $"image {index + 1}" + (data.Name is { } n ? $" '{n}'" : string.Empty) + $" ({data.MediaType.Split(';')[0]}, {data.Data.Length} bytes)";
-                if (RawPixelContent.TryGetLayout(data, out RawPixelLayout layout))
+                if (TryGetRawLayout(data, name, out RawPixelLayout layout))
                 {
                     // Validates the buffer against the layout and the pixel limit; no copy.
                     _ = PixelSource.Create(data.Data.Span, layout.Width, layout.Height, layout.Format, layout.Stride, limits.MaxPixels, name);
@@ -118,5 +118,18 @@ internal sealed class ImageInput
         }
 
         return new ImageInput(name, data, null, header.Width, header.Height);
+    }
+
+    /// <summary>The layout of raw pixel content, or false for an encoded image; a malformed raw media type is an <see cref="InvalidImageException"/>.</summary>
+    private static bool TryGetRawLayout(DataContent data, string name, out RawPixelLayout layout)
+    {
+        try
+        {
+            return RawPixelContent.TryGetLayout(data, out layout);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidImageException(ImageErrorKind.InvalidPixelBuffer, ex.Message, name, innerException: ex);
+        }
     }
 }

@@ -50,8 +50,7 @@ public sealed class ImageProcessor
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        return ImageSizing.Compute(
-            width, height, _options.SizingRule, _options.PatchSize, _options.MergeSize, _options.MaxSize, _options.MaxLongestSide, _options.MinTokens);
+        return ImageGeometry.Compute(width, height, _options.ToSizingOptions());
     }
 
     /// <summary>Processes a decoded image.</summary>

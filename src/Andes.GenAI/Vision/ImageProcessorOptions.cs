@@ -303,4 +303,15 @@ public sealed class ImageProcessorOptions
         private ModelConfigurationException Error(string name, JsonElement e, string expected) =>
             new($"The image processor config '{path}' has {name} = {e.GetRawText()}; expected {expected}.", path, name);
     }
+
+    /// <summary>The sizing part of these options (the arithmetic is shared with the GUI agent through Andes.Abstractions).</summary>
+    public ImageSizingOptions ToSizingOptions() => new()
+    {
+        PatchSize = PatchSize,
+        MergeSize = MergeSize,
+        MaxSize = MaxSize,
+        LongestSideCap = MaxLongestSide,
+        MinTokens = MinTokens,
+        Rule = SizingRule,
+    };
 }

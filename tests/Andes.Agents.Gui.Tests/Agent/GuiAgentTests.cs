@@ -46,7 +46,7 @@ public sealed class GuiAgentTests
         Assert.Equal(2, first.Count);
         Assert.Contains("Task: Press OK", first[1].Text, StringComparison.Ordinal);
         Assert.Equal("image/png", ScriptedChatClient.LastImage(first).MediaType);
-        Assert.Equal("gui", Andes.Agents.Gui.Grounding.GuiSkill.GetSkill(options));
+        Assert.Equal(Andes.Agents.Gui.Grounding.GuiSkill.DefaultName, options.GetSkill());
         IReadOnlyList<ChatMessage> second = client.Requests[1].Messages;
         Assert.Equal(ChatRole.Assistant, second[2].Role);
         Assert.Contains("Done: click", second[3].Text, StringComparison.Ordinal);

@@ -50,7 +50,7 @@ public sealed class ImageTransportTests
 
         (IReadOnlyList<ChatMessage> messages, ChatOptions? options) = Assert.Single(client.Requests);
         DataContent image = ScriptedChatClient.LastImage(messages);
-        Assert.Equal(733, options!.AdditionalProperties![ImageSizingOptions.MaxSizeChatOptionKey]);
+        Assert.Equal(733, options!.AdditionalProperties![AndesChatOptionKeys.ImageMaxSize]);
         if (!raw)
         {
             Assert.Equal("image/png", image.MediaType);
@@ -69,7 +69,7 @@ public sealed class ImageTransportTests
 
         // The engine's processor takes the content's bytes as they are.
         using ProcessedImage processed = new ImageProcessor().Process(image.Data.Span, layout.Width, layout.Height, layout.Format, layout.Stride);
-        Assert.Equal(Andes.Agents.Gui.Grounding.ImageGeometry.Compute(30, 20).ProcessedWidth, processed.Geometry.PaddedWidth);
+        Assert.Equal(ImageGeometry.Compute(30, 20).PaddedWidth, processed.Geometry.PaddedWidth);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class ImageTransportTests
         (IReadOnlyList<ChatMessage> messages, ChatOptions? options) = Assert.Single(client.Requests);
         DataContent sent = ScriptedChatClient.LastImage(messages);
         Assert.StartsWith("image/x-raw; format=bgra32; width=200; height=100", sent.MediaType, StringComparison.Ordinal);
-        Assert.Equal(1792, options!.AdditionalProperties![ImageSizingOptions.MaxSizeChatOptionKey]);
+        Assert.Equal(1792, options!.AdditionalProperties![AndesChatOptionKeys.ImageMaxSize]);
     }
 
     private static void AssertSamePixels(BgraImage expected, BgraImage actual, bool alpha = false)

@@ -61,8 +61,8 @@ public sealed class CoordinateMapperTests
         {
             (ScreenRectangle bounds, int pw, int ph, double _) = RandomMonitor(random);
             var mapper = new CoordinateMapper(ImageGeometry.Compute(pw, ph, RandomSizing(random)), ModelCoordinateSystem.AndesVL, bounds);
-            double unitX = (double)mapper.Geometry.ProcessedWidth / 1000 / mapper.Geometry.ScaleX;
-            double unitY = (double)mapper.Geometry.ProcessedHeight / 1000 / mapper.Geometry.ScaleY;
+            double unitX = (double)mapper.Geometry.PaddedWidth / 1000 / mapper.Geometry.ScaleX;
+            double unitY = (double)mapper.Geometry.PaddedHeight / 1000 / mapper.Geometry.ScaleY;
             double w = random.Next((int)Math.Ceiling(3 * unitX) + 2, Math.Max((int)Math.Ceiling(3 * unitX) + 3, pw / 4));
             double h = random.Next((int)Math.Ceiling(3 * unitY) + 2, Math.Max((int)Math.Ceiling(3 * unitY) + 3, ph / 4));
             double x = random.NextDouble() * (pw - w), y = random.NextDouble() * (ph - h);
@@ -83,7 +83,7 @@ public sealed class CoordinateMapperTests
         // 1920x1080 -> 1932x1092 canvas, content 1932x1087 at (0, 2), coordinates over the processed canvas: model y=0 lies in the top padding.
         var processedFrame = new ModelCoordinateSystem(1000, ModelCoordinateFrame.ProcessedImage);
         var mapper = new CoordinateMapper(new ImageGeometry(1920, 1080, 1932, 1092, 0, 2, 1932, 1087), processedFrame, new ScreenRectangle(-1920, 0, 1920, 1080));
-        Assert.Equal(2, mapper.Geometry.ContentY);
+        Assert.Equal(2, mapper.Geometry.OffsetY);
         ProcessedImagePoint processed = mapper.ToProcessed(new ModelPoint(500, 500));
         Assert.Equal(966, processed.X, 9);
         Assert.Equal(546, processed.Y, 9);
@@ -103,7 +103,7 @@ public sealed class CoordinateMapperTests
         // A tall canvas with a lot of horizontal padding: 1080x2400 -> 1092x2408, content 1084 wide at x=4.
         var processedFrame = new ModelCoordinateSystem(1000, ModelCoordinateFrame.ProcessedImage);
         var mapper = new CoordinateMapper(new ImageGeometry(1080, 2400, 1092, 2408, 4, 0, 1084, 2408), processedFrame, new ScreenRectangle(0, 0, 1080, 2400));
-        Assert.Equal(4, mapper.Geometry.ContentX);
+        Assert.Equal(4, mapper.Geometry.OffsetX);
         Assert.False(mapper.TryMapToScreen(new ModelPoint(0, 500), out _, out GroundingFailure? failure));
         Assert.Equal(GroundingFailureReason.OutsideImage, failure!.Reason);
         Assert.False(mapper.TryMapToScreen(new ModelPoint(1000, 500), out _, out failure));
@@ -123,7 +123,7 @@ public sealed class CoordinateMapperTests
         // (1920x1080 -> 980x551 at (0, 4) in 980x560 at max_size 733) does not move a point.
         Assert.Equal(ModelCoordinateFrame.SourceImage, ModelCoordinateSystem.AndesVL.Frame);
         var mapper = new CoordinateMapper(ImageGeometry.Compute(1920, 1080), ModelCoordinateSystem.AndesVL, new ScreenRectangle(-1920, 0, 1920, 1080));
-        Assert.Equal(4, mapper.Geometry.ContentY);
+        Assert.Equal(4, mapper.Geometry.OffsetY);
         Assert.True(mapper.TryMapToScreen(new ModelPoint(500, 0), out ScreenPoint top, out _));
         Assert.Equal(new ScreenPoint(-960, 0), top);
         Assert.Equal(960, mapper.ToImage(new ModelPoint(500, 500)).X, 9);

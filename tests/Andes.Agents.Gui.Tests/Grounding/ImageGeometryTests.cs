@@ -13,8 +13,8 @@ public sealed class ImageGeometryTests
     public void AndesVLSizingRule(int w, int h, int maxSize, int pw, int ph, int cx, int cy, int cw, int ch)
     {
         ImageGeometry g = ImageGeometry.Compute(w, h, new ImageSizingOptions { MaxSize = maxSize });
-        Assert.Equal((pw, ph, cx, cy, cw, ch), (g.ProcessedWidth, g.ProcessedHeight, g.ContentX, g.ContentY, g.ContentWidth, g.ContentHeight));
-        Assert.Equal(pw / 28 * (ph / 28), g.TokenCount());
+        Assert.Equal((pw, ph, cx, cy, cw, ch), (g.PaddedWidth, g.PaddedHeight, g.OffsetX, g.OffsetY, g.ResizedWidth, g.ResizedHeight));
+        Assert.Equal(pw / 28 * (ph / 28), g.TokenCount);
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class ImageGeometryTests
         ImageSizingOptions o = ImageSizingOptions.AndesVL;
         Assert.Equal((14, 2, 733, 4172, 4, ImageSizingRule.AndesVL), (o.PatchSize, o.MergeSize, o.MaxSize, o.LongestSideCap, o.MinTokens, o.Rule));
         Assert.Equal(28, o.Base);
-        Assert.Equal(700, ImageGeometry.Compute(1920, 1080).TokenCount());
+        Assert.Equal(700, ImageGeometry.Compute(1920, 1080).TokenCount);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class ImageGeometryTests
 
         // The published rule adds a full step to a side that already is a multiple.
         ImageGeometry published = ImageGeometry.Compute(28 * 20, 28 * 15);
-        Assert.Equal((28 * 21, 28 * 16), (published.ProcessedWidth, published.ProcessedHeight));
+        Assert.Equal((28 * 21, 28 * 16), (published.PaddedWidth, published.PaddedHeight));
     }
 
     [Fact]
@@ -44,8 +44,8 @@ public sealed class ImageGeometryTests
         var options = new ImageSizingOptions { PatchSize = 16 };
         ImageGeometry g = ImageGeometry.Compute(1000, 700, options);
         Assert.Equal(32, options.Base);
-        Assert.Equal(0, g.ProcessedWidth % 32);
-        Assert.Equal(0, g.ProcessedHeight % 32);
+        Assert.Equal(0, g.PaddedWidth % 32);
+        Assert.Equal(0, g.PaddedHeight % 32);
     }
 
     [Fact]
@@ -62,19 +62,19 @@ public sealed class ImageGeometryTests
                 Rule = random.Next(0, 2) == 0 ? ImageSizingRule.AndesVL : ImageSizingRule.Specification,
             };
             ImageGeometry g = ImageGeometry.Compute(w, h, options);
-            Assert.Equal(0, g.ProcessedWidth % options.Base);
-            Assert.Equal(0, g.ProcessedHeight % options.Base);
-            Assert.InRange(g.ContentX + g.ContentWidth, 1, g.ProcessedWidth);
-            Assert.InRange(g.ContentY + g.ContentHeight, 1, g.ProcessedHeight);
-            Assert.InRange(g.ProcessedWidth - g.ContentWidth - 2 * g.ContentX, 0, 1);
-            Assert.InRange(g.ProcessedHeight - g.ContentHeight - 2 * g.ContentY, 0, 1);
+            Assert.Equal(0, g.PaddedWidth % options.Base);
+            Assert.Equal(0, g.PaddedHeight % options.Base);
+            Assert.InRange(g.OffsetX + g.ResizedWidth, 1, g.PaddedWidth);
+            Assert.InRange(g.OffsetY + g.ResizedHeight, 1, g.PaddedHeight);
+            Assert.InRange(g.PaddedWidth - g.ResizedWidth - 2 * g.OffsetX, 0, 1);
+            Assert.InRange(g.PaddedHeight - g.ResizedHeight - 2 * g.OffsetY, 0, 1);
 
             // One side (nearly) fills its canvas side and the aspect ratio is kept, up to the rounding of the
             // integer sizes (the published rule truncates the capped size, then rounds the resized one).
-            Assert.True(g.ContentWidth >= g.ProcessedWidth - 4 || g.ContentHeight >= g.ProcessedHeight - 4, $"{options.Rule} {g}");
-            double s = Math.Min((double)g.ProcessedWidth / w, (double)g.ProcessedHeight / h);
-            Assert.True(Math.Abs(g.ContentWidth - w * s) <= 4 + 0.01 * g.ContentWidth, $"{options.Rule} {g}");
-            Assert.True(Math.Abs(g.ContentHeight - h * s) <= 4 + 0.01 * g.ContentHeight, $"{options.Rule} {g}");
+            Assert.True(g.ResizedWidth >= g.PaddedWidth - 4 || g.ResizedHeight >= g.PaddedHeight - 4, $"{options.Rule} {g}");
+            double s = Math.Min((double)g.PaddedWidth / w, (double)g.PaddedHeight / h);
+            Assert.True(Math.Abs(g.ResizedWidth - w * s) <= 4 + 0.01 * g.ResizedWidth, $"{options.Rule} {g}");
+            Assert.True(Math.Abs(g.ResizedHeight - h * s) <= 4 + 0.01 * g.ResizedHeight, $"{options.Rule} {g}");
         }
     }
 

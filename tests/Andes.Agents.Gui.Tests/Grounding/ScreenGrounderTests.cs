@@ -65,10 +65,10 @@ public sealed class ScreenGrounderTests
         Assert.Null(template.GetSkill());
 
         // The image size goes last, so the engine sizes images as the mapping assumes even if the hook set another.
-        Assert.Equal(733, created.AdditionalProperties![ImageSizingOptions.MaxSizeChatOptionKey]);
-        options.ConfigureChatOptions = o => (o.AdditionalProperties ??= [])[ImageSizingOptions.MaxSizeChatOptionKey] = 99;
+        Assert.Equal(733, created.AdditionalProperties![AndesChatOptionKeys.ImageMaxSize]);
+        options.ConfigureChatOptions = o => (o.AdditionalProperties ??= [])[AndesChatOptionKeys.ImageMaxSize] = 99;
         options.Sizing = new ImageSizingOptions { MaxSize = 1792 };
-        Assert.Equal(1792, options.CreateChatOptions().AdditionalProperties![ImageSizingOptions.MaxSizeChatOptionKey]);
+        Assert.Equal(1792, options.CreateChatOptions().AdditionalProperties![AndesChatOptionKeys.ImageMaxSize]);
         Assert.Null(template.AdditionalProperties);
     }
 }

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes;
 
 /// <summary>The layout of a raw, 8-bit-per-channel pixel buffer (for example a screen capture).</summary>
 public enum ImagePixelFormat

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes;
 
 /// <summary>How the processor picks the resized and padded size of an image.</summary>
 public enum ImageSizingRule

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes;
 
 /// <summary>The sizing rules (<see cref="ImageSizingRule"/>) as integer and double arithmetic identical to the Python originals.</summary>
 internal static class ImageSizing

@@ -1,7 +1,7 @@
-namespace Andes.GenAI.Chat;
+namespace Andes;
 
 /// <summary>
-/// Keys of <c>ChatOptions.AdditionalProperties</c> that <see cref="AndesChatClient"/> reads, for settings
+/// Keys of <c>ChatOptions.AdditionalProperties</c> that the Andes engine's chat client (<c>AndesChatClient</c>) reads, for settings
 /// <c>ChatOptions</c> has no property for.
 /// </summary>
 public static class AndesChatOptionKeys
@@ -29,10 +29,10 @@ public static class AndesChatOptionKeys
 
     /// <summary>
     /// <c>andes.image_max_size</c> (int): the image size for this request (see
-    /// <see cref="AndesChatClientOptions.ImageMaxSize"/>); see <see cref="AndesChatOptionsExtensions.WithImageMaxSize"/>.
+    /// <c>AndesChatClientOptions.ImageMaxSize</c>); see <see cref="AndesChatOptionsExtensions.WithImageMaxSize"/>.
     /// </summary>
     public const string ImageMaxSize = "andes.image_max_size";
 
     /// <summary><c>enable_thinking</c> (bool): the chat template's switch for Qwen3 hybrid thinking.</summary>
-    public const string EnableThinking = Prompts.ChatTemplateOptions.EnableThinkingPropertyName;
+    public const string EnableThinking = "enable_thinking";
 }

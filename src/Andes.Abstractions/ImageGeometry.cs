@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes;
 
 /// <summary>
 /// Where an image ends up in the model's input: its original size, the size it is resized to, the padded canvas
@@ -24,6 +24,73 @@ public readonly struct ImageGeometry : IEquatable<ImageGeometry>
         PatchSize = patchSize;
         MergeSize = mergeSize;
     }
+
+    /// <summary>
+    /// Creates a geometry from its rectangles, for a client that sized the image itself: <paramref name="originalWidth"/>
+    /// x <paramref name="originalHeight"/> drawn at <paramref name="resizedWidth"/> x <paramref name="resizedHeight"/>,
+    /// offset by (<paramref name="offsetX"/>, <paramref name="offsetY"/>), on a <paramref name="paddedWidth"/> x
+    /// <paramref name="paddedHeight"/> canvas. Use <see cref="Compute"/> for AndesVL's own sizing.
+    /// </summary>
+    /// <param name="originalWidth">The image's width.</param>
+    /// <param name="originalHeight">The image's height.</param>
+    /// <param name="paddedWidth">The canvas width.</param>
+    /// <param name="paddedHeight">The canvas height.</param>
+    /// <param name="offsetX">Where the image starts on the canvas (left).</param>
+    /// <param name="offsetY">Where the image starts on the canvas (top).</param>
+    /// <param name="resizedWidth">The image's width on the canvas.</param>
+    /// <param name="resizedHeight">The image's height on the canvas.</param>
+    /// <param name="patchSize">The vision tower's patch size (for the grid and token counts).</param>
+    /// <param name="mergeSize">Patches merged per image token along each side.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the image does not fit the canvas.</exception>
+    public ImageGeometry(
+        int originalWidth, int originalHeight, int paddedWidth, int paddedHeight, int offsetX, int offsetY, int resizedWidth, int resizedHeight, int patchSize = 14, int mergeSize = 2)
+        : this(originalWidth, originalHeight, originalWidth, originalHeight, resizedWidth, resizedHeight, paddedWidth, paddedHeight, offsetX, offsetY, patchSize, mergeSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(originalWidth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(originalHeight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(paddedWidth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(paddedHeight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(resizedWidth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(resizedHeight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(patchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(mergeSize, 1);
+        if (offsetX < 0 || offsetY < 0 || offsetX + resizedWidth > paddedWidth || offsetY + resizedHeight > paddedHeight)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(offsetX),
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The image rectangle ({offsetX},{offsetY} {resizedWidth}x{resizedHeight}) does not fit the {paddedWidth}x{paddedHeight} canvas."));
+        }
+    }
+
+    /// <summary>Where AndesVL's preprocessing puts a <paramref name="width"/> x <paramref name="height"/> image.</summary>
+    /// <param name="width">The image's width in pixels.</param>
+    /// <param name="height">The image's height in pixels.</param>
+    /// <param name="options">The sizing (default <see cref="ImageSizingOptions.AndesVL"/>: patch 14, max_size 733).</param>
+    /// <returns>The geometry.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the options are invalid.</exception>
+    public static ImageGeometry Compute(int width, int height, ImageSizingOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        options ??= ImageSizingOptions.AndesVL;
+        options.Validate();
+        return ImageSizing.Compute(width, height, options.Rule, options.PatchSize, options.MergeSize, options.MaxSize, options.LongestSideCap, options.MinTokens);
+    }
+
+    /// <summary>The geometry of a client that sends images as they are (no resize, no padding).</summary>
+    /// <param name="width">The image's width.</param>
+    /// <param name="height">The image's height.</param>
+    public static ImageGeometry Identity(int width, int height) => new(width, height, width, height, 0, 0, width, height);
+
+    /// <summary>Horizontal scale from the original image to the canvas.</summary>
+    public double ScaleX => (double)ResizedWidth / OriginalWidth;
+
+    /// <summary>Vertical scale from the original image to the canvas.</summary>
+    public double ScaleY => (double)ResizedHeight / OriginalHeight;
+
+    /// <summary>Whether the canvas is the original image unchanged.</summary>
+    public bool IsIdentity => PaddedWidth == OriginalWidth && PaddedHeight == OriginalHeight && OffsetX == 0 && OffsetY == 0
+        && ResizedWidth == OriginalWidth && ResizedHeight == OriginalHeight;
 
     /// <summary>The input width in pixels.</summary>
     public int OriginalWidth { get; }

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes;
 
 /// <summary>The layout of raw pixel content (see <see cref="RawPixelContent"/>).</summary>
 /// <param name="Width">The width in pixels.</param>

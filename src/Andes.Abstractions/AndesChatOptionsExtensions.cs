@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Chat;
+namespace Andes;
 
 /// <summary>
 /// Typed access to the Andes entries of <see cref="ChatOptions.AdditionalProperties"/>: the skill
@@ -9,15 +9,15 @@ namespace Andes.GenAI.Chat;
 /// </summary>
 public static class AndesChatOptionsExtensions
 {
-    /// <summary>Runs the request as a skill: its instructions, default options and adapter apply (see <see cref="Skills.Skill"/>).</summary>
+    /// <summary>Runs the request as a skill: its instructions, default options and adapter apply (a skill of the engine's <c>SkillRegistry</c>).</summary>
     /// <param name="options">The options (modified and returned).</param>
-    /// <param name="skill">The skill's name in the client's <see cref="Skills.SkillRegistry"/>.</param>
+    /// <param name="skill">The skill's name in the client's <c>SkillRegistry</c>.</param>
     /// <returns><paramref name="options"/>.</returns>
     public static ChatOptions WithSkill(this ChatOptions options, string skill) => Set(options, AndesChatOptionKeys.Skill, skill);
 
     /// <summary>Runs the request with a LoRA adapter active (overriding a skill's adapter).</summary>
     /// <param name="options">The options (modified and returned).</param>
-    /// <param name="adapter">The adapter's name in the client's <see cref="Adapters.AdapterRegistry"/>.</param>
+    /// <param name="adapter">The adapter's name in the client's <c>AdapterRegistry</c>.</param>
     /// <returns><paramref name="options"/>.</returns>
     public static ChatOptions WithAdapter(this ChatOptions options, string adapter) => Set(options, AndesChatOptionKeys.Adapter, adapter);
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes;
 
 /// <summary>
 /// The image processor settings that decide how a screenshot is resized and padded before the model sees it
@@ -16,12 +16,6 @@ public sealed class ImageSizingOptions
 
     /// <summary>The default <see cref="LongestSideCap"/>: 4172 pixels.</summary>
     public const int DefaultLongestSideCap = 4172;
-
-    /// <summary>
-    /// The <see cref="ChatOptions.AdditionalProperties"/> key the Andes engine reads the per-request image size from
-    /// (<c>andes.image_max_size</c>, an integer). Other clients ignore it.
-    /// </summary>
-    public const string MaxSizeChatOptionKey = "andes.image_max_size";
 
     /// <summary>AndesVL 1B-4B (AIMv2, patch 14) as the engine runs it by default (max size 733).</summary>
     public static ImageSizingOptions AndesVL { get; } = new();
@@ -67,13 +61,12 @@ public sealed class ImageSizingOptions
         }
     }
 
-    /// <summary>Tells the engine this request's image size: sets <see cref="MaxSizeChatOptionKey"/> to <see cref="MaxSize"/>.</summary>
+    /// <summary>Tells the engine this request's image size: sets <see cref="AndesChatOptionKeys.ImageMaxSize"/> to <see cref="MaxSize"/> (<see cref="AndesChatOptionsExtensions.WithImageMaxSize"/>).</summary>
     /// <param name="options">The request's chat options.</param>
     /// <returns><paramref name="options"/>.</returns>
     public ChatOptions ApplyTo(ChatOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        (options.AdditionalProperties ??= [])[MaxSizeChatOptionKey] = MaxSize;
-        return options;
+        return options.WithImageMaxSize(MaxSize);
     }
 }

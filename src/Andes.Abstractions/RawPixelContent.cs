@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Vision;
+namespace Andes;
 
 /// <summary>
 /// Raw, unencoded pixels (for example a BGRA screen capture) as a <see cref="DataContent"/> that
-/// <see cref="Chat.AndesChatClient"/> hands straight to the image processor: no PNG encode on the caller's side, no
+/// the Andes engine (<c>AndesChatClient</c>) hands straight to the image processor: no PNG encode on the caller's side, no
 /// decode on the engine's. The convention is the media type alone, so code that knows nothing of Andes (a GUI agent
 /// that only has an <see cref="IChatClient"/>) can produce it:
 /// <c>image/x-raw; format=bgra32; width=1920; height=1080; stride=7680</c> (<c>stride</c> optional: packed rows).
@@ -23,14 +23,28 @@ public static class RawPixelContent
     /// <param name="format">The pixel layout.</param>
     /// <param name="stride">Bytes from one row to the next; 0 means packed.</param>
     /// <returns>The content.</returns>
-    /// <exception cref="InvalidImageException">The buffer does not hold the given size.</exception>
+    /// <exception cref="ArgumentException">A size is not positive, the stride is shorter than a row, or the buffer does not hold the given size.</exception>
     public static DataContent Create(ReadOnlyMemory<byte> pixels, int width, int height, ImagePixelFormat format, int stride = 0)
     {
-        // Validates sizes and the buffer length (no copy).
-        PixelSource source = PixelSource.Create(pixels.Span, width, height, format, stride, long.MaxValue, sourceName: null);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegative(stride);
+        int rowBytes = checked(width * BytesPerPixel(format));
+        stride = stride == 0 ? rowBytes : stride;
+        if (stride < rowBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stride), stride, $"The stride is less than one row of {width} {FormatName(format)} pixels ({rowBytes} bytes).");
+        }
+
+        long needed = ((long)(height - 1) * stride) + rowBytes;
+        if (pixels.Length < needed)
+        {
+            throw new ArgumentException($"The buffer holds {pixels.Length} bytes; {width} x {height} {FormatName(format)} pixels with stride {stride} need {needed}.", nameof(pixels));
+        }
+
         string mediaType = string.Create(
             CultureInfo.InvariantCulture,
-            $"{MediaType}; format={FormatName(format)}; width={width}; height={height}; stride={source.Stride}");
+            $"{MediaType}; format={FormatName(format)}; width={width}; height={height}; stride={stride}");
         return new DataContent(pixels, mediaType);
     }
 
@@ -38,7 +52,7 @@ public static class RawPixelContent
     /// <param name="content">The content.</param>
     /// <param name="layout">The layout, when this is raw pixel content.</param>
     /// <returns>Whether <paramref name="content"/> has the <c>image/x-raw</c> media type.</returns>
-    /// <exception cref="InvalidImageException">The media type is <c>image/x-raw</c> but a parameter is missing or invalid (the message names it).</exception>
+    /// <exception cref="FormatException">The media type is <c>image/x-raw</c> but a parameter is missing or invalid (the message names it).</exception>
     public static bool TryGetLayout(DataContent content, out RawPixelLayout layout)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -75,11 +89,21 @@ public static class RawPixelContent
         layout = new RawPixelLayout(width, height, format, stride);
         return true;
 
-        InvalidImageException Invalid(string what) => new(
-            ImageErrorKind.InvalidPixelBuffer, $"Raw pixel content '{content.MediaType}': {what}.", content.Name);
+        FormatException Invalid(string what) => new($"Raw pixel content '{content.MediaType}'{(content.Name is { } n ? $" ({n})" : string.Empty)}: {what}.");
     }
 
-    internal static string FormatName(ImagePixelFormat format) => format switch
+    /// <summary>Bytes per pixel of a format (3 or 4).</summary>
+    /// <param name="format">The format.</param>
+    public static int BytesPerPixel(ImagePixelFormat format) => format switch
+    {
+        ImagePixelFormat.Rgb24 or ImagePixelFormat.Bgr24 => 3,
+        ImagePixelFormat.Rgba32 or ImagePixelFormat.Bgra32 => 4,
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown pixel format."),
+    };
+
+    /// <summary>The format's name in the media type (<c>rgb24</c>, <c>bgr24</c>, <c>rgba32</c>, <c>bgra32</c>).</summary>
+    /// <param name="format">The format.</param>
+    public static string FormatName(ImagePixelFormat format) => format switch
     {
         ImagePixelFormat.Rgb24 => "rgb24",
         ImagePixelFormat.Bgr24 => "bgr24",
