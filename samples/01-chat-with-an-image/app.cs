@@ -23,6 +23,7 @@
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using Andes;
 using Andes.Agents.Gui.Imaging;
 using Andes.GenAI.Chat;
 using Andes.GenAI.Models;

@@ -22,6 +22,7 @@
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using Andes;
 using Andes.GenAI.Adapters;
 using Andes.GenAI.Chat;
 using Andes.GenAI.Models;
