@@ -77,6 +77,23 @@ public sealed class PackageInstallTests(LocalFeedFixture feed, ITestOutputHelper
             XElement genai = metadata.Descendants(metadata.Name.Namespace + "dependency").Single(d => (string?)d.Attribute("id") == "Andes.GenAI");
             Assert.Equal($"[{feed.Version}]", (string?)genai.Attribute("version"));
         }
+
+        // The Semantic Kernel plugin of the GUI agent wraps Andes.Agents.Gui's tools; the GUI package needs neither the
+        // engine nor Semantic Kernel.
+        using (ZipArchive sk = ZipFile.OpenRead(Path.Combine(feed.Feed, $"Andes.SemanticKernel.{feed.Version}.nupkg")))
+        {
+            XElement metadata = ReadNuspecMetadata(sk, "Andes.SemanticKernel");
+            XElement gui = metadata.Descendants(metadata.Name.Namespace + "dependency").Single(d => (string?)d.Attribute("id") == "Andes.Agents.Gui");
+            Assert.Equal($"[{feed.Version}]", (string?)gui.Attribute("version"));
+        }
+
+        using (ZipArchive guiPackage = ZipFile.OpenRead(Path.Combine(feed.Feed, $"Andes.Agents.Gui.{feed.Version}.nupkg")))
+        {
+            XElement metadata = ReadNuspecMetadata(guiPackage, "Andes.Agents.Gui");
+            Assert.DoesNotContain(
+                metadata.Descendants(metadata.Name.Namespace + "dependency").Select(d => (string?)d.Attribute("id") ?? ""),
+                id => id.StartsWith("Andes.", StringComparison.Ordinal) || id.StartsWith("Microsoft.SemanticKernel", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

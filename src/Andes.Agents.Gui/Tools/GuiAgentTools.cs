@@ -7,39 +7,58 @@ using Andes.Agents.Gui.Capture;
 using Andes.Agents.Gui.Geometry;
 using Andes.Agents.Gui.Grounding;
 using Microsoft.Extensions.AI;
-using Microsoft.SemanticKernel;
 
-namespace Andes.Agents.Gui.Plugin;
+namespace Andes.Agents.Gui.Tools;
 
 /// <summary>
-/// Semantic Kernel plugin that lets an agent see and operate the desktop: <c>locate</c>, <c>click</c>, <c>type_text</c>,
-/// <c>scroll</c>, <c>screenshot</c> and <c>run_task</c>. Targets are described in words and grounded by a vision model
-/// (<see cref="ScreenGrounder"/>; it asks for the <c>gui</c> LoRA skill through <see cref="GuiSkill"/> by default, which
-/// a skill-aware client uses when such a skill is registered and ignores otherwise).
+/// The GUI agent's tools, as <see cref="AIFunction"/>s any <c>Microsoft.Extensions.AI</c> tool-calling client can run
+/// (<c>FunctionInvokingChatClient</c>, Agent Framework's <c>ChatClientAgent</c>, Semantic Kernel through
+/// <c>Andes.SemanticKernel</c>): <c>locate</c>, <c>click</c>, <c>type_text</c>, <c>scroll</c>, <c>screenshot</c> and
+/// <c>run_task</c>. Targets are described in words and grounded by a vision model (<see cref="ScreenGrounder"/>; it
+/// asks for the <c>gui</c> LoRA skill through <see cref="GuiSkill"/> by default, which a skill-aware client uses when
+/// such a skill is registered and ignores otherwise).
 /// </summary>
 /// <remarks>
 /// <para>Every action goes through the safety policy (allowed region, confirmation of sensitive targets and secret
 /// fields) and the kill switch; results come back as short JSON objects the calling model can read (<c>"ok"</c>, plus
-/// <c>"error"</c> or <c>"blocked"</c> with a reason). Register with
-/// <c>kernel.Plugins.AddFromObject(new GuiAgentPlugin(...), "gui")</c>.</para>
+/// <c>"error"</c>, <c>"blocked"</c> or <c>"stopped"</c> with a reason). Give <see cref="Functions"/> to the client, e.g.
+/// <c>new ChatOptions { Tools = [.. tools.Functions] }</c>; the methods can also be called directly.</para>
 /// <para>Thread-safe when its client, capture and executor are; actions are not meant to interleave.</para>
 /// </remarks>
-public sealed class GuiAgentPlugin
+public sealed class GuiAgentTools
 {
+    /// <summary>The name of the <see cref="LocateAsync"/> function.</summary>
+    public const string LocateName = "locate";
+
+    /// <summary>The name of the <see cref="ClickAsync"/> function.</summary>
+    public const string ClickName = "click";
+
+    /// <summary>The name of the <see cref="TypeTextAsync"/> function.</summary>
+    public const string TypeTextName = "type_text";
+
+    /// <summary>The name of the <see cref="ScrollAsync"/> function.</summary>
+    public const string ScrollName = "scroll";
+
+    /// <summary>The name of the <see cref="Screenshot"/> function.</summary>
+    public const string ScreenshotName = "screenshot";
+
+    /// <summary>The name of the <see cref="RunTaskAsync"/> function.</summary>
+    public const string RunTaskName = "run_task";
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
     private readonly IChatClient _client;
     private readonly IScreenCapture _capture;
     private readonly IActionExecutor _executor;
-    private readonly GuiAgentPluginOptions _options;
+    private readonly GuiAgentToolsOptions _options;
     private readonly ScreenGrounder _grounder;
     private string? _lastTarget;
 
-    /// <summary>Creates the plugin.</summary>
+    /// <summary>Creates the tools.</summary>
     /// <param name="client">The vision-language model used for grounding and <c>run_task</c>.</param>
     /// <param name="capture">The screen.</param>
     /// <param name="executor">Where actions go (real input or a dry run).</param>
     /// <param name="options">Settings; null for the defaults.</param>
-    public GuiAgentPlugin(IChatClient client, IScreenCapture capture, IActionExecutor executor, GuiAgentPluginOptions? options = null)
+    public GuiAgentTools(IChatClient client, IScreenCapture capture, IActionExecutor executor, GuiAgentToolsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(capture);
@@ -47,9 +66,25 @@ public sealed class GuiAgentPlugin
         _client = client;
         _capture = capture;
         _executor = executor;
-        _options = options ?? new GuiAgentPluginOptions();
+        _options = options ?? new GuiAgentToolsOptions();
         _grounder = new ScreenGrounder(client, _options.Grounding);
+        Functions =
+        [
+            Function(LocateAsync, LocateName),
+            Function(ClickAsync, ClickName),
+            Function(TypeTextAsync, TypeTextName),
+            Function(ScrollAsync, ScrollName),
+            Function(Screenshot, ScreenshotName),
+            Function(RunTaskAsync, RunTaskName),
+        ];
     }
+
+    /// <summary>
+    /// The six functions, bound to this instance: named by the <c>...Name</c> constants, described (with their
+    /// parameters) by the methods' <see cref="DescriptionAttribute"/>s. Each returns its method's JSON text as a
+    /// <see cref="string"/>.
+    /// </summary>
+    public IReadOnlyList<AIFunction> Functions { get; }
 
     /// <summary>The last screenshot taken (by any function), or null.</summary>
     public ScreenFrame? LastScreenshot { get; private set; }
@@ -58,7 +93,6 @@ public sealed class GuiAgentPlugin
     /// <param name="target">The element, described in words.</param>
     /// <param name="cancellationToken">Cancels the model call.</param>
     /// <returns>JSON: <c>{"ok":true,"x":..,"y":..,"box":[l,t,r,b]}</c> in desktop coordinates, or an error.</returns>
-    [KernelFunction("locate")]
     [Description("Finds a UI element on the screen from a description and returns its desktop coordinates and box.")]
     public async Task<string> LocateAsync(
         [Description("The element, e.g. 'the Save button' or 'the search box'.")] string target,
@@ -73,7 +107,6 @@ public sealed class GuiAgentPlugin
     /// <param name="button">left, right or double.</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <returns>JSON describing what was done, blocked or why it failed.</returns>
-    [KernelFunction("click")]
     [Description("Clicks a UI element described in words. button: left (default), right or double.")]
     public async Task<string> ClickAsync(
         [Description("The element to click, e.g. 'the OK button'.")] string target,
@@ -86,7 +119,6 @@ public sealed class GuiAgentPlugin
     /// <param name="target">The field to click first; null or empty types into the focused control.</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <returns>JSON describing what was done, blocked or why it failed.</returns>
-    [KernelFunction("type_text")]
     [Description("Types text (any language; a trailing newline presses Enter), optionally clicking a field described in words first.")]
     public async Task<string> TypeTextAsync(
         [Description("The text to type.")] string text,
@@ -111,7 +143,6 @@ public sealed class GuiAgentPlugin
     /// <param name="target">What to scroll (described in words); null for wherever the pointer is.</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <returns>JSON describing what was done, blocked or why it failed.</returns>
-    [KernelFunction("scroll")]
     [Description("Scrolls up, down, left or right, optionally over an element described in words.")]
     public async Task<string> ScrollAsync(
         [Description("up, down, left or right.")] string direction,
@@ -148,7 +179,6 @@ public sealed class GuiAgentPlugin
 
     /// <summary>Takes a screenshot.</summary>
     /// <returns>JSON with the captured area, its DPI scale and, when a folder is configured, the saved PNG's path.</returns>
-    [KernelFunction("screenshot")]
     [Description("Takes a screenshot of the working area and reports its size, position and the monitors (and where it was saved, if configured).")]
     public string Screenshot()
     {
@@ -170,7 +200,6 @@ public sealed class GuiAgentPlugin
     /// <param name="maxSteps">Step limit.</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <returns>JSON with the final status, message and the actions taken.</returns>
-    [KernelFunction("run_task")]
     [Description("Carries out a multi-step task on the screen by itself (screenshot, act, repeat) and reports how it ended.")]
     public async Task<string> RunTaskAsync(
         [Description("The task, e.g. 'open Settings and turn on dark mode'.")] string task,
@@ -204,6 +233,18 @@ public sealed class GuiAgentPlugin
             return Error(e.Message);
         }
     }
+
+    private static AIFunction Function(Delegate method, string name) => AIFunctionFactory.Create(method, new AIFunctionFactoryOptions
+    {
+        Name = name,
+
+        // The default serializes the result to a JsonElement; a client would then send the model our JSON text as one
+        // quoted, escaped JSON string. The text as it is reads the same through every client.
+        MarshalResult = static (result, _, _) => new ValueTask<object?>(result),
+
+        // It would only say "string"; what the JSON holds is in the descriptions.
+        ExcludeResultSchema = true,
+    });
 
     private async Task<(bool Ok, string Json)> ClickCoreAsync(string target, string button, CancellationToken ct)
     {

@@ -2,12 +2,12 @@ using Andes.Agents.Gui.Agent;
 using Andes.Agents.Gui.Geometry;
 using Andes.Agents.Gui.Grounding;
 
-namespace Andes.Agents.Gui.Plugin;
+namespace Andes.Agents.Gui.Tools;
 
-/// <summary>Settings of <see cref="GuiAgentPlugin"/>.</summary>
-public sealed class GuiAgentPluginOptions
+/// <summary>Settings of <see cref="GuiAgentTools"/>.</summary>
+public sealed class GuiAgentToolsOptions
 {
-    /// <summary>The desktop area the plugin sees and acts in; null for the primary monitor.</summary>
+    /// <summary>The desktop area the tools see and act in; null for the primary monitor.</summary>
     public ScreenRectangle? CaptureRegion { get; set; }
 
     /// <summary>Grounding settings. The default asks for the <c>gui</c> LoRA skill (<see cref="GuiSkill.DefaultName"/>).</summary>

@@ -1,38 +1,37 @@
 using System.Text.Json;
 using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Capture;
 using Andes.Agents.Gui.Geometry;
 using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Plugin;
-using Andes.Agents.Gui.Tests.TestSupport;
+using Andes.Agents.Gui.Tools;
+using Andes.SemanticKernel.Gui;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 
-namespace Andes.Agents.Gui.Tests.Plugin;
+namespace Andes.SemanticKernel.Tests.Gui;
 
-public sealed class GuiAgentPluginTests
+/// <summary>The GUI agent's tools through Semantic Kernel: the plugin wraps <see cref="GuiAgentTools.Functions"/>.</summary>
+public sealed class GuiAgentKernelPluginTests
 {
-    private static readonly ScreenRectangle Primary = new(0, 0, 800, 600);
-
     /// <summary>A grounding client that knows where a few named elements are.</summary>
-    private static ScriptedChatClient Grounder(Dictionary<string, ScreenBox> elements, Func<string, string>? other = null)
-        => new((messages, _) =>
+    private static ScriptedChatClient Grounder(Dictionary<string, ScreenBox> elements)
+        => new(messages =>
         {
             string text = messages[^1].Text;
             foreach ((string name, ScreenBox box) in elements)
             {
                 if (text.Contains("<|object_ref_start|>" + name + "<|object_ref_end|>", StringComparison.Ordinal))
                 {
-                    return TestScreens.BoxAnswer(Primary, box);
+                    return ScriptedChatClient.Text(GuiTestScreens.BoxAnswer(box));
                 }
             }
 
-            return other?.Invoke(text) ?? "I cannot find it.";
+            return ScriptedChatClient.Text("I cannot find it.");
         });
 
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
 
-    private static (Kernel Kernel, KernelPlugin Plugin, DryRunExecutor Dry, ScriptedChatClient Client) Create(GuiAgentPluginOptions? options = null, ScriptedChatClient? client = null)
+    private static (Kernel Kernel, KernelPlugin Plugin, DryRunExecutor Dry, ScriptedChatClient Client) Create(GuiAgentToolsOptions? options = null, ScriptedChatClient? client = null)
     {
         client ??= Grounder(new()
         {
@@ -42,9 +41,9 @@ public sealed class GuiAgentPluginTests
             ["the list"] = new ScreenBox(0, 150, 400, 350),
         });
         var dry = new DryRunExecutor();
-        var plugin = new GuiAgentPlugin(client, TestScreens.TwoMonitors(), dry, options);
+        var tools = new GuiAgentTools(client, GuiTestScreens.TwoMonitors(), dry, options);
         Kernel kernel = Kernel.CreateBuilder().Build();
-        KernelPlugin kp = kernel.Plugins.AddFromObject(plugin, "gui");
+        KernelPlugin kp = kernel.Plugins.AddGuiAgent(tools);
         return (kernel, kp, dry, client);
     }
 
@@ -55,8 +54,31 @@ public sealed class GuiAgentPluginTests
     public void ExposesTheSixFunctions()
     {
         (_, KernelPlugin plugin, _, _) = Create();
+        Assert.Equal(GuiAgentKernelPlugin.DefaultName, plugin.Name);
         Assert.Equal(["click", "locate", "run_task", "screenshot", "scroll", "type_text"], plugin.Select(f => f.Name).Order());
         Assert.All(plugin, f => Assert.False(string.IsNullOrWhiteSpace(f.Description)));
+        Assert.All(plugin, f => Assert.Equal("gui", f.PluginName));
+
+        KernelFunctionMetadata scroll = plugin["scroll"].Metadata;
+        Assert.Equal(["direction", "amount", "target"], scroll.Parameters.Select(p => p.Name));
+        Assert.Equal([true, false, false], scroll.Parameters.Select(p => p.IsRequired));
+        Assert.Equal([typeof(string), typeof(int), typeof(string)], scroll.Parameters.Select(p => p.ParameterType));
+        Assert.All(scroll.Parameters, p => Assert.False(string.IsNullOrWhiteSpace(p.Description)));
+        Assert.Equal(["task", "maxSteps"], plugin["run_task"].Metadata.Parameters.Select(p => p.Name));
+        Assert.Empty(plugin["screenshot"].Metadata.Parameters);
+    }
+
+    [Fact]
+    public void CreateNamesThePluginAndTheBuilderAddsIt()
+    {
+        var tools = new GuiAgentTools(new ScriptedChatClient(ScriptedChatClient.Text("")), GuiTestScreens.TwoMonitors(), new DryRunExecutor());
+        Assert.Equal("desktop", GuiAgentKernelPlugin.Create(tools, "desktop").Name);
+        Assert.Throws<ArgumentNullException>(() => GuiAgentKernelPlugin.Create(null!));
+
+        IKernelBuilder builder = Kernel.CreateBuilder();
+        builder.Plugins.AddGuiAgent(tools);
+        Kernel kernel = builder.Build();
+        Assert.Equal(6, kernel.Plugins["gui"].FunctionCount);
     }
 
     [Fact]
@@ -103,7 +125,7 @@ public sealed class GuiAgentPluginTests
         Assert.Empty(dry.Actions);
 
         int asked = 0;
-        (kernel, plugin, dry, _) = Create(new GuiAgentPluginOptions { Confirm = (_, _) => { asked++; return ValueTask.FromResult(true); } });
+        (kernel, plugin, dry, _) = Create(new GuiAgentToolsOptions { Confirm = (_, _) => { asked++; return ValueTask.FromResult(true); } });
         r = await Invoke(kernel, plugin, "click", new() { ["target"] = "the Send button" });
         Assert.True(r.GetProperty("ok").GetBoolean());
         Assert.Equal(1, asked);
@@ -132,13 +154,17 @@ public sealed class GuiAgentPluginTests
         string dir = Path.Combine(Path.GetTempPath(), "andes-shot-" + Guid.NewGuid().ToString("N"));
         try
         {
-            (Kernel kernel, KernelPlugin plugin, DryRunExecutor dry, _) = Create(new GuiAgentPluginOptions { ScreenshotDirectory = dir });
+            (Kernel kernel, KernelPlugin plugin, DryRunExecutor dry, _) = Create(new GuiAgentToolsOptions { ScreenshotDirectory = dir });
             JsonElement r = await Invoke(kernel, plugin, "scroll", new() { ["direction"] = "down", ["amount"] = 3, ["target"] = "the list" });
             Assert.True(r.GetProperty("ok").GetBoolean());
             ScrollAction scroll = Assert.IsType<ScrollAction>(Assert.Single(dry.Actions));
             Assert.Equal((ScrollDirection.Down, 3), (scroll.Direction, scroll.Amount));
             Assert.NotNull(scroll.Position);
             Assert.False((await Invoke(kernel, plugin, "scroll", new() { ["direction"] = "sideways" })).GetProperty("ok").GetBoolean());
+
+            // Arguments as text, as Semantic Kernel templates and hosts often pass them.
+            Assert.True((await Invoke(kernel, plugin, "scroll", new() { ["direction"] = "up", ["amount"] = "4" })).GetProperty("ok").GetBoolean());
+            Assert.Equal((ScrollDirection.Up, 4), (((ScrollAction)dry.Actions[^1]).Direction, ((ScrollAction)dry.Actions[^1]).Amount));
 
             JsonElement shot = await Invoke(kernel, plugin, "screenshot", new());
             Assert.Equal((800, 600), (shot.GetProperty("width").GetInt32(), shot.GetProperty("height").GetInt32()));
@@ -158,9 +184,9 @@ public sealed class GuiAgentPluginTests
     public async Task RunTaskDrivesTheAgentLoop()
     {
         var client = new ScriptedChatClient(
-            $"Thought: Click OK\nAction: click(start_box='{TestScreens.BoxAnswer(Primary, new ScreenBox(300, 400, 380, 430))}')",
-            "Action: finished(content='done')");
-        (Kernel kernel, KernelPlugin plugin, DryRunExecutor dry, _) = Create(new GuiAgentPluginOptions { AgentOptions = new() { SettleDelay = TimeSpan.Zero } }, client);
+            ScriptedChatClient.Text($"Thought: Click OK\nAction: click(start_box='{GuiTestScreens.BoxAnswer(new ScreenBox(300, 400, 380, 430))}')"),
+            ScriptedChatClient.Text("Action: finished(content='done')"));
+        (Kernel kernel, KernelPlugin plugin, DryRunExecutor dry, _) = Create(new GuiAgentToolsOptions { AgentOptions = new() { SettleDelay = TimeSpan.Zero } }, client);
         JsonElement r = await Invoke(kernel, plugin, "run_task", new() { ["task"] = "press OK", ["maxSteps"] = 5 });
         Assert.True(r.GetProperty("ok").GetBoolean());
         Assert.Equal("Completed", r.GetProperty("status").GetString());
@@ -168,5 +194,28 @@ public sealed class GuiAgentPluginTests
         Assert.Equal(2, r.GetProperty("steps").GetArrayLength());
         Assert.Equal(2, dry.Actions.Count);
         Assert.Equal("gui", client.Requests[0].Options.GetSkill());
+    }
+
+    [Fact]
+    public async Task TheKernelAutoInvokesAToolTheModelCalls()
+    {
+        ScriptedChatClient grounder = Grounder(new() { ["the OK button"] = new ScreenBox(300, 400, 380, 430) });
+        var dry = new DryRunExecutor();
+        var model = new ScriptedChatClient(
+            ScriptedChatClient.Call("call_1", "gui_click", new Dictionary<string, object?> { ["target"] = "the OK button" }),
+            ScriptedChatClient.Text("Clicked OK."));
+        IKernelBuilder builder = Kernel.CreateBuilder();
+        builder.Services.AddKernelChatClient(serviceId: null, _ => model);
+        builder.Plugins.AddGuiAgent(new GuiAgentTools(grounder, GuiTestScreens.TwoMonitors(), dry));
+        Kernel kernel = builder.Build();
+
+        FunctionResult result = await kernel.InvokePromptAsync(
+            "Press OK.", new KernelArguments(new AndesPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() }));
+
+        Assert.Equal("Clicked OK.", result.ToString());
+        Assert.IsType<ClickAction>(Assert.Single(dry.Actions));
+        Assert.Contains("gui_click", model.Requests[0].Options!.Tools!.Select(t => t.Name));
+        Microsoft.Extensions.AI.FunctionResultContent toolResult = Assert.IsType<Microsoft.Extensions.AI.FunctionResultContent>(Assert.Single(model.Requests[1].Messages[^1].Contents));
+        Assert.True(Parse(toolResult.Result!.ToString()!).GetProperty("ok").GetBoolean());
     }
 }
