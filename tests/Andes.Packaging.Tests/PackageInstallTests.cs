@@ -92,7 +92,9 @@ public sealed class PackageInstallTests(LocalFeedFixture feed, ITestOutputHelper
             XElement metadata = ReadNuspecMetadata(guiPackage, "Andes.Agents.Gui");
             Assert.DoesNotContain(
                 metadata.Descendants(metadata.Name.Namespace + "dependency").Select(d => (string?)d.Attribute("id") ?? ""),
-                id => id.StartsWith("Andes.", StringComparison.Ordinal) || id.StartsWith("Microsoft.SemanticKernel", StringComparison.Ordinal));
+                id => (id.StartsWith("Andes.", StringComparison.Ordinal) && id != "Andes.Abstractions") || id.StartsWith("Microsoft.SemanticKernel", StringComparison.Ordinal));
+            XElement abstractions = metadata.Descendants(metadata.Name.Namespace + "dependency").Single(d => (string?)d.Attribute("id") == "Andes.Abstractions");
+            Assert.Equal($"[{feed.Version}]", (string?)abstractions.Attribute("version"));
         }
     }
 
