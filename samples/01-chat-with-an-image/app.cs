@@ -24,12 +24,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Andes;
-using Andes.Agents.Gui.Imaging;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Models;
-using Andes.GenAI.Vision;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
+using Andes.Agents.Gui;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Microsoft.Extensions.AI;
 
 // %% [markdown]

@@ -23,13 +23,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Andes;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Models;
-using Andes.GenAI.Skills;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.Lora;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Microsoft.Extensions.AI;
 
 // %% [markdown]

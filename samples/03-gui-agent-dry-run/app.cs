@@ -23,17 +23,9 @@
 #:property PublishAot=false
 using System.IO;
 using System.Linq;
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Evaluation;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Imaging;
-using Andes.Agents.Gui.Trajectory;
-using Andes.GenAI.Chat;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
+using Andes.Agents.Gui;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Microsoft.Extensions.AI;
 
 // %% [markdown]

@@ -4,7 +4,7 @@ namespace Andes.SemanticKernel;
 
 /// <summary>
 /// Gives the setting keys that Semantic Kernel leaves in <see cref="ChatOptions.AdditionalProperties"/> the names and
-/// types <see cref="Andes.GenAI.Chat.AndesChatClient"/> reads: sampling keys SK could not convert move onto their
+/// types <see cref="Andes.GenAI.AndesChatClient"/> reads: sampling keys SK could not convert move onto their
 /// <see cref="ChatOptions"/> properties, engine keys get float/bool values, <c>skill</c>/<c>adapter</c> become
 /// <c>andes.skill</c>/<c>andes.adapter</c>.
 /// </summary>

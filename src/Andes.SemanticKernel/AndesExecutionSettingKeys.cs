@@ -1,5 +1,4 @@
-using Andes.GenAI.Chat;
-
+using Andes.GenAI;
 namespace Andes.SemanticKernel;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using Andes.GenAI.Chat;
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
+using Andes.GenAI;
 using Microsoft.SemanticKernel;
 
 namespace Andes.SemanticKernel;

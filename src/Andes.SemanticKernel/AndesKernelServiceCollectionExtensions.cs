@@ -1,8 +1,4 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
-using Andes.GenAI.Skills;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
@@ -52,8 +48,8 @@ public static class AndesKernelServiceCollectionExtensions
     /// Registers an Andes model folder as a Semantic Kernel chat service with the LoRA adapters and skills
     /// <paramref name="configureSkills"/> registers (on top of the folder's <c>skills.json</c>): settings with
     /// <c>skill</c>/<c>adapter</c> activate them, and <c>kernelBuilder.Plugins.AddAndesSkillsFromServices(serviceId)</c> turns the
-    /// skills into kernel functions. The model, the <see cref="Andes.GenAI.Skills.SkillRegistry"/> and the
-    /// <see cref="Andes.GenAI.Adapters.AdapterRegistry"/> are keyed singletons under <paramref name="serviceId"/>,
+    /// skills into kernel functions. The model, the <see cref="Andes.GenAI.SkillRegistry"/> and the
+    /// <see cref="Andes.GenAI.AdapterRegistry"/> are keyed singletons under <paramref name="serviceId"/>,
     /// created on first use and disposed by the container.
     /// </summary>
     /// <param name="services">The service collection.</param>

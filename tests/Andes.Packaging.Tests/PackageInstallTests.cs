@@ -1,10 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Xml.Linq;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.GenAI.Tokenization;
+using Andes.GenAI;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 using Xunit.Abstractions;
@@ -122,7 +119,7 @@ public sealed class PackageInstallTests(LocalFeedFixture feed, ITestOutputHelper
             """);
         File.WriteAllText(Path.Combine(project, "Program.cs"), $$"""
             using System.Text.Json;
-            using Andes.GenAI.Chat;
+            using Andes.GenAI;
             using Microsoft.Extensions.AI;
 
             using IChatClient client = new AndesChatClient(args[0]);

@@ -61,8 +61,7 @@ public sealed class NotebookGenerationTests
             #:package Microsoft.Extensions.AI@10.11.0
             #:project ../../src/Andes.GenAI/Andes.GenAI.csproj
             #:property PublishAot=false
-            using Andes.GenAI.Chat;
-
+            using Andes.GenAI;
             // %% [insert: Plugin]
             // Plugin is at the end of the file.
 

@@ -1,5 +1,4 @@
-using Andes.GenAI.Chat;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Text;
-using Andes.GenAI.Chat;
+using Andes.GenAI;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;

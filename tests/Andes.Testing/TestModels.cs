@@ -1,8 +1,5 @@
-using Andes.GenAI.Adapters;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.SafeTensors;
-
+using Andes.GenAI;
+using Andes.ModelBuilder;
 namespace Andes.Testing;
 
 /// <summary>

@@ -1,5 +1,4 @@
-using Andes.GenAI.Models;
-
+using Andes.GenAI;
 namespace Andes.Testing;
 
 /// <summary>An xunit fixture holding the tiny float32 model loaded once for a test class.</summary>

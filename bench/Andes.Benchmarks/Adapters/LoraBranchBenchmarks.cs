@@ -1,4 +1,4 @@
-using Andes.ModelBuilder.Onnx;
+using Andes.ModelBuilder;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
 

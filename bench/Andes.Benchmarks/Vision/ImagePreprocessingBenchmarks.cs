@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Compression;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using BenchmarkDotNet.Attributes;
 
 namespace Andes.Benchmarks.Vision;

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>A model's action text could not be parsed (unknown action, bad syntax, missing argument): nothing is executed.</summary>
 public sealed class ActionParseException : FormatException

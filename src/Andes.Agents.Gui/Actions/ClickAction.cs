@@ -1,11 +1,11 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>A single left click.</summary>
 /// <param name="Position">Where to click.</param>
-public sealed record ClickAction(Geometry.ScreenPoint Position) : GuiAction
+public sealed record ClickAction(ScreenPoint Position) : GuiAction
 {
     /// <inheritdoc />
-    public override IEnumerable<Geometry.ScreenPoint> GetPointerPositions() => [Position];
+    public override IEnumerable<ScreenPoint> GetPointerPositions() => [Position];
 
     /// <inheritdoc />
     public override string Describe() => $"click {Position}";

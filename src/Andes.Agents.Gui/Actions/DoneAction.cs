@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>Ends the task: finished (with the model's summary) or handed back to the user.</summary>
 /// <param name="Message">The model's final message, if any.</param>

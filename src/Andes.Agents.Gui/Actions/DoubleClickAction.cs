@@ -1,11 +1,11 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>A left double click.</summary>
 /// <param name="Position">Where to click.</param>
-public sealed record DoubleClickAction(Geometry.ScreenPoint Position) : GuiAction
+public sealed record DoubleClickAction(ScreenPoint Position) : GuiAction
 {
     /// <inheritdoc />
-    public override IEnumerable<Geometry.ScreenPoint> GetPointerPositions() => [Position];
+    public override IEnumerable<ScreenPoint> GetPointerPositions() => [Position];
 
     /// <inheritdoc />
     public override string Describe() => $"double click {Position}";

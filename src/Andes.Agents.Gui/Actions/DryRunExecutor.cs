@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Agent;
-
-namespace Andes.Agents.Gui.Actions;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Records actions and sends nothing to the desktop: for previews, tests and trajectory replays. Waits are skipped

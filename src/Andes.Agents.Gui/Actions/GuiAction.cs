@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Actions;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// An executable GUI action in virtual-desktop coordinates. Model answers become actions only through

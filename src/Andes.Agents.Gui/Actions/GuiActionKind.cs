@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>The kinds of action a model can ask for.</summary>
 public enum GuiActionKind

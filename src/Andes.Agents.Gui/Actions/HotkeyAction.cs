@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>Presses a key combination (keys down in order, up in reverse).</summary>
 /// <param name="Keys">The keys.</param>

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>Carries out <see cref="GuiAction"/>s (desktop coordinates): real input, or a dry run.</summary>
 public interface IActionExecutor
@@ -10,7 +10,7 @@ public interface IActionExecutor
     /// <param name="action">The action.</param>
     /// <param name="cancellationToken">Cancels between input events.</param>
     /// <returns>A task that completes when the action is done.</returns>
-    /// <exception cref="Agent.KillSwitchTrippedException">The kill switch tripped before or during the action.</exception>
+    /// <exception cref="KillSwitchTrippedException">The kill switch tripped before or during the action.</exception>
     /// <exception cref="InputInjectionException">The platform refused an input event.</exception>
     Task ExecuteAsync(GuiAction action, CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Platform input injection at the level of single events (one pointer move, one button or key transition).

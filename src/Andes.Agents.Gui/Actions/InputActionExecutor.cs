@@ -1,8 +1,6 @@
 using System.Text;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Actions;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Executes actions as sequences of single input events on an <see cref="IInputDevice"/> (X11, Windows), checking

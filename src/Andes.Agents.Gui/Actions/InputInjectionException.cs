@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>Input injection failed: no display, no XTest, a refused SendInput, or an unmappable key.</summary>
 public sealed class InputInjectionException : Exception

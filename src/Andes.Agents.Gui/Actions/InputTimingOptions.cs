@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>Pauses between synthesised input events, so applications see human-like sequences. Immutable.</summary>
 public sealed class InputTimingOptions

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>One key of a hotkey: a <see cref="SpecialKey"/> or a character key (letters are kept lower case).</summary>
 public readonly record struct Key

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// A hotkey: keys pressed in order and released in reverse (e.g. <c>ctrl+shift+t</c>). Parses the forms models write:

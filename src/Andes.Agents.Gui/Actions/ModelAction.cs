@@ -1,7 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-
-namespace Andes.Agents.Gui.Actions;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// An action as a model wrote it, with positions still in model coordinates. <see cref="Resolve"/> maps it onto the

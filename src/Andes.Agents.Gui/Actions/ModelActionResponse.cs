@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>A parsed agent answer: the model's reasoning and the actions it asked for.</summary>
 /// <param name="Text">The full answer.</param>

@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Actions;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>A position in a model's action, in model coordinates: a point, or a box whose centre is the point.</summary>
 /// <param name="Point">The point to act on.</param>

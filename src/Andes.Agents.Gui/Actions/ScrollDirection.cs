@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>Which way content moves into view when scrolling (wheel up = <see cref="Up"/>).</summary>
 public enum ScrollDirection

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>Non-character keys (modifiers, navigation, editing, function keys).</summary>
 public enum SpecialKey

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>Types Unicode text into the focused control ('\n' presses Enter, '\t' Tab).</summary>
 /// <param name="Text">The text.</param>

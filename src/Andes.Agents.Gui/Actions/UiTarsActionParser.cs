@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Andes.Agents.Gui.Grounding;
-
-namespace Andes.Agents.Gui.Actions;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Parses UI-TARS-style agent answers: an optional <c>Thought: ...</c>, then <c>Action:</c> followed by one or more

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Actions;
+namespace Andes.Agents.Gui;
 
 /// <summary>Waits (for the screen to settle) before the next screenshot.</summary>
 /// <param name="Duration">How long.</param>

@@ -1,9 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Text;
-using Andes.Agents.Gui.Platform.Windows;
-
-namespace Andes.Agents.Gui.Actions;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Input injection on Windows with <c>SendInput</c>: absolute pointer moves over the whole virtual desktop

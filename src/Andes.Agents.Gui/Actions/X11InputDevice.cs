@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text;
-using Andes.Agents.Gui.Platform.X11;
-
-namespace Andes.Agents.Gui.Actions;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Input injection on X11 through the XTEST extension (libXtst, P/Invoke): pointer motion in root (desktop)

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>Asks the user to confirm a sensitive action; true executes it, false blocks it.</summary>
 /// <param name="request">The action and why it is sensitive.</param>

@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Actions;
-
-namespace Andes.Agents.Gui.Agent;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>A sensitive action waiting for the user's yes or no.</summary>
 /// <param name="Action">The action.</param>

@@ -1,12 +1,8 @@
 using System.Globalization;
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Trajectory;
+using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// The GUI agent loop: screenshot -> model -> parse -> map -> safety policy (-> confirmation) -> execute -> repeat,

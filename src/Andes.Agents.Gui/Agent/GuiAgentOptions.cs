@@ -1,10 +1,7 @@
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Imaging;
-using Andes.Agents.Gui.Trajectory;
+using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>Settings of <see cref="GuiAgent"/>.</summary>
 public sealed class GuiAgentOptions
@@ -54,8 +51,8 @@ public sealed class GuiAgentOptions
     /// <summary>Chat options to start from (cloned per request; the image size is set on the clone); null for greedy decoding with 256 output tokens.</summary>
     public ChatOptions? ChatOptions { get; set; }
 
-    /// <summary>How screenshots are sent: raw pixels to the Andes engine, PNG to other clients (<see cref="Capture.ImageTransport.Auto"/>, the default).</summary>
-    public Capture.ImageTransport Transport { get; set; } = Capture.ImageTransport.Auto;
+    /// <summary>How screenshots are sent: raw pixels to the Andes engine, PNG to other clients (<see cref="ImageTransport.Auto"/>, the default).</summary>
+    public ImageTransport Transport { get; set; } = ImageTransport.Auto;
 
     /// <summary>PNG settings for screenshots sent to the model.</summary>
     public PngEncoderOptions Png { get; set; } = PngEncoderOptions.Default;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// The agent-loop prompt: a UI-TARS-style action space with coordinates on the model's scale, and the conversation

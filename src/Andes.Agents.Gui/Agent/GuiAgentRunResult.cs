@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Trajectory;
-
-namespace Andes.Agents.Gui.Agent;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>How an agent run ended and what it did.</summary>
 /// <param name="Status">How it ended.</param>

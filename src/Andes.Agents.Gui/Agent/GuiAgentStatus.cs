@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>How an agent run ended.</summary>
 public enum GuiAgentStatus

@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Actions;
-
-namespace Andes.Agents.Gui.Agent;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>Decides, before execution, whether an action may run, needs the user's confirmation, or is blocked.</summary>
 public interface ISafetyPolicy

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// An emergency stop for GUI automation. Any thread may <see cref="Trip"/> it; executors check it before every single

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>Input was stopped because the <see cref="KillSwitch"/> tripped.</summary>
 public sealed class KillSwitchTrippedException : OperationCanceledException

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>What the safety policy knows about an action besides its coordinates.</summary>
 /// <param name="Task">The user's task.</param>

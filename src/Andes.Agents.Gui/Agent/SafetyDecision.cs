@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>A safety verdict and why.</summary>
 /// <param name="Verdict">The verdict.</param>

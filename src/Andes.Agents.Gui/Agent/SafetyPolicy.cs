@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Agent;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// The default safety policy: blocks pointer actions outside the allowed region, blocked hotkeys and over-long text;

@@ -1,7 +1,5 @@
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Agent;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>Settings of <see cref="SafetyPolicy"/>. Lists are copied when the policy is created.</summary>
 public sealed class SafetyPolicyOptions

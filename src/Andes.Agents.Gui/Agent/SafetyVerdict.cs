@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Agent;
+namespace Andes.Agents.Gui;
 
 /// <summary>What the safety policy decided about an action.</summary>
 public enum SafetyVerdict

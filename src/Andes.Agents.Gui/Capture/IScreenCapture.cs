@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Capture;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Captures the screen: lists monitors (virtual-desktop bounds and DPI scale) and grabs any desktop rectangle as BGRA

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Capture;
+namespace Andes.Agents.Gui;
 
 /// <summary>How a captured screen frame is put into a chat message.</summary>
 public enum ImageTransport
@@ -13,7 +13,7 @@ public enum ImageTransport
     Png,
 
     /// <summary>
-    /// Always raw pixels (<c>image/x-raw; format=bgra32; ...</c>, see <see cref="Imaging.RawFrameContent"/>): no encode,
+    /// Always raw pixels (<c>image/x-raw; format=bgra32; ...</c>, see <see cref="RawFrameContent"/>): no encode,
     /// no decode. Only the Andes engine understands it.
     /// </summary>
     RawPixels,

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Capture;
+namespace Andes.Agents.Gui;
 
 /// <summary>Resolves <see cref="ImageTransport.Auto"/> against a chat client.</summary>
 public static class ImageTransportExtensions

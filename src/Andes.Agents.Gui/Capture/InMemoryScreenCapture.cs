@@ -1,7 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Imaging;
-
-namespace Andes.Agents.Gui.Capture;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// A "screen" backed by an image, for tests, dry runs and replays: the image covers the virtual desktop at one pixel

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Capture;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>One monitor of the virtual desktop.</summary>
 /// <param name="Name">The platform's name for it (RandR output name, <c>\\.\DISPLAY1</c>, ...).</param>

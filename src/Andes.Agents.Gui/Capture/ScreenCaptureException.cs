@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Capture;
+namespace Andes.Agents.Gui;
 
 /// <summary>Screen capture failed: no display, a region off the desktop, or a platform call error.</summary>
 public sealed class ScreenCaptureException : Exception

@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Capture;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>Whole-monitor and whole-desktop captures over any <see cref="IScreenCapture"/>.</summary>
 public static class ScreenCaptureExtensions

@@ -1,12 +1,11 @@
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Capture;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// A captured screenshot: BGRA pixels plus the virtual-desktop rectangle they show. The pixel size may differ from the
-/// bounds' size when desktop coordinates are logical (DPI-scaled); <see cref="Grounding.CoordinateMapper"/> accounts for it.
+/// bounds' size when desktop coordinates are logical (DPI-scaled); <see cref="CoordinateMapper"/> accounts for it.
 /// </summary>
 /// <param name="Image">The pixels (BGRA, top-down).</param>
 /// <param name="Bounds">The desktop rectangle shown.</param>

@@ -1,11 +1,8 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Imaging;
-using Andes.Agents.Gui.Platform.Windows;
-
-namespace Andes.Agents.Gui.Capture;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Screen capture on Windows with GDI: every call runs per-monitor DPI aware (v2) on its thread, so monitor bounds and

@@ -3,11 +3,8 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Imaging;
-using Andes.Agents.Gui.Platform.X11;
-
-namespace Andes.Agents.Gui.Capture;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Screen capture on X11 through libX11 (P/Invoke): <c>XGetImage</c> on the root window, monitors from XRandR 1.5

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Evaluation;
+namespace Andes.Agents.Gui;
 
 /// <summary>How a dataset writes its boxes.</summary>
 public enum BoxFormat

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Imaging;
-
-namespace Andes.Agents.Gui.Evaluation;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// A grounding benchmark loaded from ScreenSpot-format or AndesUI-format annotations, with boxes converted to

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Evaluation;
+namespace Andes.Agents.Gui;
 
 /// <summary>The annotation file layout of a grounding dataset.</summary>
 public enum GroundingDatasetFormat

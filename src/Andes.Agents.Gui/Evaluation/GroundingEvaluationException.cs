@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Evaluation;
+namespace Andes.Agents.Gui;
 
 /// <summary>The model could not answer a sample (the client threw): the evaluation stops and names the sample.</summary>
 public sealed class GroundingEvaluationException : Exception

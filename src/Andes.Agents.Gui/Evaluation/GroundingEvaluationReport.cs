@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Andes.Agents.Gui.Grounding;
-
-namespace Andes.Agents.Gui.Evaluation;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>The scores of a grounding evaluation, overall and by platform, data type and both.</summary>
 public sealed class GroundingEvaluationReport

@@ -1,10 +1,7 @@
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Evaluation;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Scores a vision-language <see cref="IChatClient"/> on a grounding dataset: each image goes to the model as-is (PNG

@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Evaluation;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>One grounding test case: an image, an instruction and the true box in image pixels.</summary>
 /// <param name="Index">Position in the dataset file (from 0).</param>

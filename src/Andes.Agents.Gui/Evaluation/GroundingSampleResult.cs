@@ -1,7 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-
-namespace Andes.Agents.Gui.Evaluation;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>How the model did on one sample.</summary>
 /// <param name="Sample">The sample.</param>

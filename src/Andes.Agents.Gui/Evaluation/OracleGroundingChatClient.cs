@@ -3,12 +3,10 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Evaluation;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// An <see cref="IChatClient"/> that answers grounding requests from a dataset's ground truth, in AndesVL's box format:

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Imaging;
-
-namespace Andes.Agents.Gui.Evaluation;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Makes a synthetic grounding benchmark in the ScreenSpot format: screenshots of simple desktop windows, mobile apps

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Evaluation;
+namespace Andes.Agents.Gui;
 
 /// <summary>Settings of <see cref="SyntheticGroundingSetGenerator"/>.</summary>
 public sealed class SyntheticGroundingSetOptions

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.Agents.Gui.Geometry;
+namespace Andes.Agents.Gui;
 
 /// <summary>A box in source-image pixels (ground truth of a dataset, a target drawn in a trajectory), corners ordered.</summary>
 /// <param name="Left">Left edge.</param>

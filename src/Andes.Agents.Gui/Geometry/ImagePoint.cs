@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Geometry;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// A point in the source image (the screenshot as captured), in continuous pixel coordinates: pixel (i, j) covers

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.Agents.Gui.Geometry;
+namespace Andes.Agents.Gui;
 
 /// <summary>A box in the model's normalised coordinates (see <see cref="ModelPoint"/>), corners ordered.</summary>
 /// <param name="X1">Left edge.</param>

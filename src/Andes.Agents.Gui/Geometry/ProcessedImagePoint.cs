@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Geometry;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// A point in the processed image the vision encoder saw: the screenshot resized to a multiple of the patch grid and

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.Agents.Gui.Geometry;
+namespace Andes.Agents.Gui;
 
 /// <summary>A box in virtual-desktop coordinates (a grounded target), corners ordered.</summary>
 /// <param name="Left">Left edge.</param>

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Geometry;
+namespace Andes.Agents.Gui;
 
 /// <summary>A point in virtual-desktop coordinates: the space input injection uses (see the remarks).</summary>
 /// <remarks>

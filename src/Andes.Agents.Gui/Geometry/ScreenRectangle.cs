@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.Agents.Gui.Geometry;
+namespace Andes.Agents.Gui;
 
 /// <summary>An integer rectangle in virtual-desktop coordinates (monitor bounds, captured areas, allowed regions).</summary>
 /// <param name="X">Left edge (inclusive; may be negative).</param>

@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Grounding;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Maps between the four coordinate spaces of a grounded screenshot, explicitly and in both directions:

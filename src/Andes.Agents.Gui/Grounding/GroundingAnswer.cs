@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Grounding;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>A parsed, range-checked grounding answer in model coordinates.</summary>
 /// <param name="Text">The model's full answer.</param>

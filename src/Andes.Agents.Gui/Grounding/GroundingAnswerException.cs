@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>A model's grounding or action answer was malformed or out of range: it is never acted on.</summary>
 public sealed class GroundingAnswerException : Exception

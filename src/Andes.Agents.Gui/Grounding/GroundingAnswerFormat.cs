@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>The shape a grounding answer was written in.</summary>
 public enum GroundingAnswerFormat

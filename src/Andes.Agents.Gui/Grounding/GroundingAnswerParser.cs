@@ -1,9 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Grounding;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Reads the coordinates out of a model's grounding answer: AndesVL's <c>&lt;|box_start|&gt;(x1,y1),(x2,y2)&lt;|box_end|&gt;</c>

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Grounding;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>Writes boxes and points the way a model answers (for oracles, scripted clients and prompts).</summary>
 public static class GroundingAnswerWriter

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>Why an answer was rejected, with a message naming the offending value.</summary>
 /// <param name="Reason">The kind of failure.</param>

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>Why a model's grounding answer cannot be acted on.</summary>
 public enum GroundingFailureReason

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>Settings of <see cref="ScreenGrounder"/>: the model's coordinate conventions and how to call it.</summary>
 /// <remarks>Plain options class; <see cref="Clone"/> copies it.</remarks>
@@ -28,11 +28,11 @@ public sealed class GroundingOptions
     /// <summary>Whether to send AndesVL's grounding system prompt (true, as in its evaluation).</summary>
     public bool IncludeSystemPrompt { get; set; } = true;
 
-    /// <summary>How screen frames are sent: raw pixels to the Andes engine, PNG to other clients (<see cref="Capture.ImageTransport.Auto"/>, the default).</summary>
-    public Capture.ImageTransport Transport { get; set; } = Capture.ImageTransport.Auto;
+    /// <summary>How screen frames are sent: raw pixels to the Andes engine, PNG to other clients (<see cref="ImageTransport.Auto"/>, the default).</summary>
+    public ImageTransport Transport { get; set; } = ImageTransport.Auto;
 
     /// <summary>PNG settings for screenshots sent to the model.</summary>
-    public Imaging.PngEncoderOptions Png { get; set; } = Imaging.PngEncoderOptions.Default;
+    public PngEncoderOptions Png { get; set; } = PngEncoderOptions.Default;
 
     /// <summary>A shallow copy (the option values themselves are immutable or delegates).</summary>
     /// <returns>The copy.</returns>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// AndesVL's grounding and referring prompts, word for word as the model was evaluated with (model spec, section 5),
@@ -37,7 +37,7 @@ public static class GroundingPrompt
     /// <summary>The user text of a referring request for a box.</summary>
     /// <param name="box">The box in model coordinates (written as integers).</param>
     /// <returns>The referring request.</returns>
-    public static string FormatReferring(Geometry.ModelBox box)
+    public static string FormatReferring(ModelBox box)
         => ReferringPromptPrefix + GroundingAnswerWriter.WriteBox(box) + ReferringPromptSuffix;
 
     /// <summary>

@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Grounding;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>A grounded target: the model's answer and where it is on the screenshot and on the desktop.</summary>
 /// <param name="Instruction">What was located.</param>

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// The LoRA skill the GUI agent asks for (AndesVL's "1+N LoRA") without depending on the engine: requests carry it with

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>Which image the model's normalised coordinates are relative to.</summary>
 /// <remarks>

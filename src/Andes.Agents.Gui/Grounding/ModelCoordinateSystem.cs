@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// How a model writes coordinates: normalised to <see cref="Scale"/> (0-1000 for AndesVL; some outputs use

@@ -1,8 +1,7 @@
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
+using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Grounding;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Locates a described element on a screenshot with a vision-language <see cref="IChatClient"/>: sends AndesVL's
@@ -57,7 +56,7 @@ public sealed class ScreenGrounder
     }
 
     /// <summary>Locates an element on an image whose mapping is known.</summary>
-    /// <param name="image">The image: encoded (PNG or JPEG bytes with their media type) or raw pixels (<see cref="Imaging.RawFrameContent"/>).</param>
+    /// <param name="image">The image: encoded (PNG or JPEG bytes with their media type) or raw pixels (<see cref="RawFrameContent"/>).</param>
     /// <param name="mapper">The mapping for that image (its geometry's source size must be the image's).</param>
     /// <param name="instruction">What to locate.</param>
     /// <param name="cancellationToken">Cancels the model call.</param>

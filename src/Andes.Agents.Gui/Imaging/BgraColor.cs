@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Imaging;
+namespace Andes.Agents.Gui;
 
 /// <summary>A colour in BGRA byte order (the order of <see cref="BgraImage"/> pixels).</summary>
 /// <param name="B">Blue.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace Andes.Agents.Gui.Imaging;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// A top-down 32-bit BGRA pixel buffer (the layout screen capture produces and Windows/X11 use natively): row y starts

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Imaging;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// A tiny built-in 5x7 bitmap font for printable ASCII (the glyphs of the public-domain X11 "misc-fixed" 5x7 font),

@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Imaging;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// A small rasteriser over <see cref="BgraImage"/>: filled and outlined rectangles, lines and text in a built-in 5x7

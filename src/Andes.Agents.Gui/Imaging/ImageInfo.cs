@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 
-namespace Andes.Agents.Gui.Imaging;
+namespace Andes.Agents.Gui;
 
 /// <summary>An encoded image's size and media type, read from its header only (PNG, JPEG, GIF, BMP).</summary>
 /// <param name="Width">Width in pixels.</param>

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 
-namespace Andes.Agents.Gui.Imaging;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Decodes PNG files into <see cref="BgraImage"/>s: non-interlaced grey (1-16 bits), grey + alpha, RGB and RGBA (8 or

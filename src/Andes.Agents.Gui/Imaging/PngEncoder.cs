@@ -6,7 +6,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Andes.Agents.Gui.Imaging;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Encodes a <see cref="BgraImage"/> as PNG (8-bit RGB or RGBA, non-interlaced) for sending to a model or saving a

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Andes.Agents.Gui.Imaging;
+namespace Andes.Agents.Gui;
 
 /// <summary>Settings for <see cref="PngEncoder"/>. Immutable.</summary>
 public sealed class PngEncoderOptions

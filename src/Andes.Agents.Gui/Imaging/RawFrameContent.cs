@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Imaging;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Unencoded pixels as message content: a <see cref="DataContent"/> whose media type carries the layout,
 /// <c>image/x-raw; format=bgra32; width=W; height=H; stride=S</c>. The Andes engine takes it straight into its image
 /// processor (no PNG encode here, no decode there); other clients do not understand it, so it is only sent to the
-/// engine (see <see cref="Capture.ImageTransport"/>).
+/// engine (see <see cref="ImageTransport"/>).
 /// </summary>
 /// <remarks>Stateless and thread-safe. The media type is the shared <see cref="RawPixelContent"/> convention (Andes.Abstractions); this class adds reading it into a <see cref="BgraImage"/>.</remarks>
 public static class RawFrameContent

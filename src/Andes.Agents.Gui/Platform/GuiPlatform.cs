@@ -1,8 +1,5 @@
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Capture;
-
-namespace Andes.Agents.Gui.Platform;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Opens the screen capture and input device of the current platform: Windows (GDI capture, SendInput) or X11 on

@@ -1,14 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
+using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Agents.Gui.Tools;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// The GUI agent's tools, as <see cref="AIFunction"/>s any <c>Microsoft.Extensions.AI</c> tool-calling client can run

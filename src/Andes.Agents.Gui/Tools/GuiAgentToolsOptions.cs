@@ -1,8 +1,5 @@
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-
-namespace Andes.Agents.Gui.Tools;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>Settings of <see cref="GuiAgentTools"/>.</summary>
 public sealed class GuiAgentToolsOptions

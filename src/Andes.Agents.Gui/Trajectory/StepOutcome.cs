@@ -1,4 +1,4 @@
-namespace Andes.Agents.Gui.Trajectory;
+namespace Andes.Agents.Gui;
 
 /// <summary>What happened to one step's action.</summary>
 public enum StepOutcome

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Andes.Agents.Gui.Trajectory;
+namespace Andes.Agents.Gui;
 
 /// <summary>The JSON settings of trajectory files: snake_case names and enums, nulls left out, one object per line.</summary>
 internal static class TrajectoryJson

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Andes.Agents.Gui.Actions;
-
-namespace Andes.Agents.Gui.Trajectory;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>Reads recorded trajectories and replays their executed actions (in a dry run by default).</summary>
 public static class TrajectoryReplayer

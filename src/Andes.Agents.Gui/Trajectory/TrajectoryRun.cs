@@ -1,6 +1,5 @@
-using Andes.Agents.Gui.Agent;
-
-namespace Andes.Agents.Gui.Trajectory;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>A run's summary, as recorded in <c>run.json</c>.</summary>
 public sealed record TrajectoryRun

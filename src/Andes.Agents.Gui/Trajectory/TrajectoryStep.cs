@@ -1,8 +1,5 @@
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Geometry;
-
-namespace Andes.Agents.Gui.Trajectory;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>One step of an agent run, as recorded in <c>trajectory.jsonl</c> (one JSON object per line).</summary>
 public sealed record TrajectoryStep

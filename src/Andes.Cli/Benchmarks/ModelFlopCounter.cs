@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Andes.GenAI.Models;
-
+using Andes.GenAI;
 namespace Andes.Cli.Benchmarks;
 
 /// <summary>

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Andes.GenAI.Vision;
-
+using Andes.GenAI;
 namespace Andes.Cli.Benchmarks;
 
 /// <summary>

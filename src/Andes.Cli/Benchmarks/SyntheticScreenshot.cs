@@ -1,5 +1,4 @@
-using Andes.Agents.Gui.Imaging;
-
+using Andes.Agents.Gui;
 namespace Andes.Cli.Benchmarks;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using System.CommandLine;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Models;
-using Andes.GenAI.Skills;
-
+using Andes.GenAI;
 namespace Andes.Cli.Commands;
 
 /// <summary>The <c>--adapter</c> / <c>--skill</c> options shared by <c>generate</c> and <c>chat</c>.</summary>

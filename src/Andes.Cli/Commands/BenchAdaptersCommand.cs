@@ -2,10 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Andes.Cli.Benchmarks;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
+using Andes.GenAI;
 using Spectre.Console;
 
 namespace Andes.Cli.Commands;

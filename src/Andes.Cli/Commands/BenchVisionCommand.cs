@@ -1,13 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using Andes.Cli.Benchmarks;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.GenAI.Prompts;
-using Andes.GenAI.Runtime;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 

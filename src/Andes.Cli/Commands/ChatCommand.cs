@@ -1,10 +1,5 @@
 using System.CommandLine;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
-using Skills = Andes.GenAI.Skills;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 
@@ -48,7 +43,7 @@ internal static class ChatCommand
             using var client = new AndesChatClient(m, clientOptions); // loads skills.json (and its adapters) when present
             if (parse.GetValue(adapters.Skill) is { } skill)
             {
-                Skills.Skill found = (client.Skills ?? throw new ArgumentException($"--skill {skill}: the model folder '{m.Directory}' has no skills.json.")).Get(skill);
+                Skill found = (client.Skills ?? throw new ArgumentException($"--skill {skill}: the model folder '{m.Directory}' has no skills.json.")).Get(skill);
                 AnsiConsole.MarkupLine($"[grey]skill {Markup.Escape(found.ToString())}: {Markup.Escape(found.Description)}[/]");
                 options = ExplicitChatOptions(parse, sampling).WithSkill(skill); // the skill's defaults apply where no flag is given
             }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Andes.ModelBuilder.Lora;
+using Andes.ModelBuilder;
 using Spectre.Console;
 
 namespace Andes.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder;
 using Spectre.Console;
 
 namespace Andes.Cli.Commands;

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Andes.GenAI.Chat;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 

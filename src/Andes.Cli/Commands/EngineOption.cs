@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Andes.GenAI.Runtime;
-
+using Andes.GenAI;
 namespace Andes.Cli.Commands;
 
 /// <summary><c>--engine andes|onnxruntime-genai</c>: which runtime runs the model folder (shared by generate, chat, describe and bench).</summary>

@@ -1,11 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Evaluation;
-using Andes.Agents.Gui.Grounding;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Models;
-using Andes.GenAI.Vision;
+using Andes.Agents.Gui;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
 

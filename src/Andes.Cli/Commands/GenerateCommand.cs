@@ -1,12 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.GenAI.Prompts;
-using Andes.GenAI.Runtime;
-using Andes.GenAI.Skills;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
 namespace Andes.Cli.Commands;
@@ -133,15 +127,15 @@ internal static class GenerateCommand
                 throw new ArgumentException($"--input-ids: the vision pad run at position {i} ({run} x {pad}) has no image; give one --image per run ({imageFiles.Length} given).");
             }
 
-            Andes.GenAI.Vision.ImageProcessor processor = model.ImageProcessor!;
+            Andes.GenAI.ImageProcessor processor = model.ImageProcessor!;
             if (maxSize is { } size)
             {
-                Andes.GenAI.Vision.ImageProcessorOptions o = processor.Options;
+                Andes.GenAI.ImageProcessorOptions o = processor.Options;
                 o.MaxSize = size;
-                processor = new Andes.GenAI.Vision.ImageProcessor(o);
+                processor = new Andes.GenAI.ImageProcessor(o);
             }
 
-            using Andes.GenAI.Vision.ProcessedImage image = processor.ProcessFile(imageFiles[next]);
+            using Andes.GenAI.ProcessedImage image = processor.ProcessFile(imageFiles[next]);
             if (run != 1 && run != image.TokenCount)
             {
                 throw new ArgumentException(

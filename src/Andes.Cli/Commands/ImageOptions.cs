@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Andes.GenAI.Models;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
 namespace Andes.Cli.Commands;

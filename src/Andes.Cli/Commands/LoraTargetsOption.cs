@@ -1,5 +1,4 @@
-using Andes.GenAI.Adapters;
-
+using Andes.GenAI;
 namespace Andes.Cli.Commands;
 
 /// <summary>Parses the <c>--lora-targets</c> / <c>--targets</c> lists: q,k,v,o,gate,up,down (or q_proj, ...), all, attention, mlp, none.</summary>

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.ModelBuilder;
 using Spectre.Console;
 
 namespace Andes.Cli.Commands;

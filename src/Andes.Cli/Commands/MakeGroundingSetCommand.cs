@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Andes.Agents.Gui.Evaluation;
+using Andes.Agents.Gui;
 using Spectre.Console;
 
 namespace Andes.Cli.Commands;

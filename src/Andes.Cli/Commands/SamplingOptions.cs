@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Andes.GenAI.Generation;
-
+using Andes.GenAI;
 namespace Andes.Cli.Commands;
 
 /// <summary>The sampling options shared by <c>generate</c> and <c>chat</c>.</summary>

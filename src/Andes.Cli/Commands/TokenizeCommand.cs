@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Andes.GenAI.Tokenization;
-
+using Andes.GenAI;
 namespace Andes.Cli.Commands;
 
 /// <summary><c>andes tokenize</c>: prints the token ids of a text.</summary>

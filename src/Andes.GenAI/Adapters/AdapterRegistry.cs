@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using Andes.GenAI.Models;
-
-namespace Andes.GenAI.Adapters;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The adapters resident for one base model, by name: load each once, use them from any number of concurrent

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Reads a small <c>.safetensors</c> file (an adapter's weights) whole, converting F32, F16, BF16 and F64 elements to

@@ -1,13 +1,12 @@
 using System.IO.MemoryMappedFiles;
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
+using Andes.GenAI;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A LoRA adapter loaded for one model: checked against the model's LoRA inputs at load (names, shapes, ranks, base
-/// model), then kept resident and activated per request (<see cref="Generation.Generator"/> takes it) with no session
+/// model), then kept resident and activated per request (<see cref="Generator"/> takes it) with no session
 /// reload. Load from an ONNX Runtime <c>.onnx_adapter</c> file (memory-mapped) or directly from a PEFT folder
 /// (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>, converted in memory).
 /// </summary>

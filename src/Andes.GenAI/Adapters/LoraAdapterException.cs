@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A LoRA adapter cannot be read, or does not fit the model: a parameter the model has no input for, a wrong shape,

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A reference to a registered adapter taken by <see cref="AdapterRegistry.Acquire"/>: while it is held the adapter

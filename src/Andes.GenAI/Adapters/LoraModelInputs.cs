@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The LoRA inputs a decoder takes (its overridable float initializers, or those <c>andes_lora.json</c> describes) and

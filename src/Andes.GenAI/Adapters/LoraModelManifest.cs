@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Andes.GenAI.Models;
-
-namespace Andes.GenAI.Adapters;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// <c>andes_lora.json</c>: what the model builder wrote into a model folder whose decoder takes LoRA inputs (a file of

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>The sizes of one targeted linear: y [.., <see cref="OutFeatures"/>] = x [.., <see cref="InFeatures"/>] W^T.</summary>
 /// <param name="InFeatures">K: the rows of lora_A ([K, r]).</param>

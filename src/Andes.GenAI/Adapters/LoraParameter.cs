@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>One float32 adapter parameter (a graph input's value): name, dimensions and row-major data.</summary>
 /// <param name="Name">The graph input name (see <see cref="LoraParameterNames"/>).</param>

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>The name and shape of one parameter of a loaded adapter.</summary>
 /// <param name="Name">The graph input it feeds (see <see cref="LoraParameterNames"/>).</param>

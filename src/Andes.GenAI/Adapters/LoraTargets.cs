@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The linear layers of each decoder layer that take LoRA inputs: the attention projections q/k/v/o and the MLP

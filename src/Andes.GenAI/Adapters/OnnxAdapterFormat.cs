@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Google.FlatBuffers;
 
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>
 /// ONNX Runtime's <c>.onnx_adapter</c> file: a FlatBuffer with file identifier <c>TORT</c> whose root table is

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The fields of a PEFT <c>adapter_config.json</c> that conversion needs (others are ignored): rank, alpha, rsLoRA,

@@ -1,6 +1,5 @@
-using Andes.GenAI.Runtime;
-
-namespace Andes.GenAI.Adapters;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Turns a PEFT LoRA adapter folder (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>) into the graph's

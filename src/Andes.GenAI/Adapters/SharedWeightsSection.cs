@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Adapters;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The part of <c>andes_lora.json</c> that lets the engine open the base decoder and the LoRA decoder on one copy of

@@ -1,17 +1,8 @@
 using System.Runtime.CompilerServices;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Generation.Constraints;
-using Andes.GenAI.Generation.Sampling;
-using Andes.GenAI.Generation.Stopping;
-using Andes.GenAI.Models;
-using Andes.GenAI.Prompts;
-using Andes.GenAI.Runtime;
-using Andes.GenAI.Skills;
-using Andes.GenAI.Tokenization;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Chat;
+namespace Andes.GenAI;
 
 /// <summary>
 /// An on-device <see cref="IChatClient"/> over an AndesVL model folder: renders the conversation with the chat

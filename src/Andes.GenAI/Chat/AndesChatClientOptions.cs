@@ -1,9 +1,5 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Prompts;
-using Andes.GenAI.Skills;
-
-namespace Andes.GenAI.Chat;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>Options of <see cref="AndesChatClient"/>.</summary>
 public sealed class AndesChatClientOptions

@@ -1,11 +1,8 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
-using Andes.GenAI.Skills;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Andes.GenAI.Chat;
+namespace Andes.GenAI;
 
 /// <summary>Registers an <see cref="AndesChatClient"/> with dependency injection.</summary>
 public static class AndesServiceCollectionExtensions

@@ -1,12 +1,9 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Models;
-using Andes.GenAI.Skills;
-
-namespace Andes.GenAI.Chat;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The LoRA adapters and skills a host registers for an Andes chat client through dependency injection
-/// (<see cref="AndesServiceCollectionExtensions.AddAndesChatClient(Microsoft.Extensions.DependencyInjection.IServiceCollection, string, Action{AndesSkillsBuilder}, Action{AndesChatClientOptions}?, Runtime.AndesModelOptions?)"/>):
+/// (<see cref="AndesServiceCollectionExtensions.AddAndesChatClient(Microsoft.Extensions.DependencyInjection.IServiceCollection, string, Action{AndesSkillsBuilder}, Action{AndesChatClientOptions}?, AndesModelOptions?)"/>):
 /// adapters by name and path, skills built in code, and <c>skills.json</c> files, on top of the model folder's own
 /// <c>skills.json</c> (unless <see cref="IncludeModelSkillsFile"/> is turned off).
 /// </summary>

@@ -1,8 +1,7 @@
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Chat;
+namespace Andes.GenAI;
 
 /// <summary>Maps <see cref="ChatOptions"/> over the generation defaults.</summary>
 internal static class GenerationOptionsMapper

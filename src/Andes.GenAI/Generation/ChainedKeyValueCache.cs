@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Andes.GenAI.Generation;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The key/value cache of decoders that cannot share past and present buffers (standard-op attention, combined

@@ -1,6 +1,5 @@
-using Andes.GenAI.Models;
-
-namespace Andes.GenAI.Generation;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Keeps the key/value caches of recently finished sequences so that a follow-up turn, whose prompt starts with the

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Resolved decoding parameters for one generation: how long to generate, how the next token is chosen from the
@@ -111,7 +111,7 @@ public sealed class GenerationOptions
 
     /// <summary>The generation defaults of a model folder: the <c>search</c> section of its <c>genai_config.json</c>.</summary>
     /// <param name="search">The section.</param>
-    public static GenerationOptions FromSearch(Models.GenAISearchConfig search)
+    public static GenerationOptions FromSearch(GenAISearchConfig search)
     {
         ArgumentNullException.ThrowIfNull(search);
         return new GenerationOptions

@@ -1,12 +1,8 @@
 using System.Diagnostics;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Generation.Sampling;
-using Andes.GenAI.Generation.Stopping;
-using Andes.GenAI.Models;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Andes.GenAI.Generation;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Generates the tokens of one sequence: append prompt tokens (one forward pass over them, filling the key/value
@@ -165,7 +161,7 @@ public sealed class Generator : IDisposable, ITokenSequence
     /// </summary>
     /// <param name="prompt">The prompt, encoded by this generator's model.</param>
     /// <exception cref="PromptTooLongException">The sequence would not fit the context (checked before any compute).</exception>
-    /// <exception cref="Vision.InvalidImageException">An image fails to decode.</exception>
+    /// <exception cref="InvalidImageException">An image fails to decode.</exception>
     public void AppendPrompt(EncodedPrompt prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);

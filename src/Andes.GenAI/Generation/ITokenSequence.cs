@@ -1,11 +1,9 @@
-using Andes.GenAI.Generation.Stopping;
-using Andes.GenAI.Models;
-
-namespace Andes.GenAI.Generation;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// One sequence being generated, whichever engine runs the model: Andes's own <see cref="Generator"/> on ONNX Runtime,
-/// or ONNX Runtime GenAI's generator. Both sample with Andes's <see cref="Sampling.LogitsSampler"/> (and its constraints),
+/// or ONNX Runtime GenAI's generator. Both sample with Andes's <see cref="LogitsSampler"/> (and its constraints),
 /// so the chat client, the text streamer and stop sequences are one code path for both.
 /// </summary>
 internal interface ITokenSequence : IDisposable

@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Andes.GenAI.Generation;
+namespace Andes.GenAI;
 
 /// <summary>
 /// One sequence's key/value cache: per layer a key and a value tensor [1, kv_heads, capacity, head_size], bound as both

@@ -1,6 +1,5 @@
-using Andes.GenAI.Models;
-
-namespace Andes.GenAI.Generation;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>A prompt (with the tokens asked for) does not fit the model's context. Raised before any compute.</summary>
 public sealed class PromptTooLongException : Exception

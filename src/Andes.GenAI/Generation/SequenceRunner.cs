@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Andes.GenAI.Generation;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Runs one sequence through the embedding and decoder graphs, chunk by chunk, keeping its key/value cache. After each

@@ -1,7 +1,5 @@
-using Andes.GenAI.Generation.Stopping;
-using Andes.GenAI.Tokenization;
-
-namespace Andes.GenAI.Generation;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Drives a <see cref="Generator"/> token by token and turns its tokens into text that is safe to show: never a broken

@@ -1,9 +1,5 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Generation.Sampling;
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
-
-namespace Andes.GenAI.Generation;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>Creates a sequence on whichever engine the model was loaded for.</summary>
 internal static class TokenSequences

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>
 /// <c>andes_config.json</c>: what a model folder says about the model that ONNX Runtime GenAI's <c>genai_config.json</c>

@@ -1,12 +1,7 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Runtime;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Prompts;
-using Andes.GenAI.Tokenization;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>
 /// An AndesVL model folder loaded for inference: its <c>genai_config.json</c>, tokenizer and ONNX Runtime sessions

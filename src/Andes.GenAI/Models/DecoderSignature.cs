@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>The decoder's (and embedding's) input/output names resolved from the config and checked against the graphs.</summary>
 internal sealed class DecoderSignature

@@ -1,10 +1,10 @@
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A prompt as the model reads it: token ids, with each image expanded to <c>&lt;img&gt;</c>, one
 /// <c>&lt;|vision_pad|&gt;</c> per image token and <c>&lt;/img&gt;</c>, and the images behind the placeholders. Made by
-/// <see cref="AndesModel.Encode(Prompts.ChatPrompt, PromptEncodingOptions?)"/>, run by
-/// <see cref="Generation.Generator.AppendPrompt"/>. Immutable and thread-safe.
+/// <see cref="AndesModel.Encode(ChatPrompt, PromptEncodingOptions?)"/>, run by
+/// <see cref="Generator.AppendPrompt"/>. Immutable and thread-safe.
 /// </summary>
 public sealed class EncodedPrompt
 {

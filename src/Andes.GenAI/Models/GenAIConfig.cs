@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A model folder's <c>genai_config.json</c> (the ONNX Runtime GenAI schema), read strictly: an unknown or invalid field,

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>The <c>model.decoder</c> section: the decoder graph and its shape.</summary>
 public sealed class GenAIDecoderConfig

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The decoder's input names (<c>model.decoder.inputs</c>). A name that is absent takes ONNX Runtime GenAI's default;

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>The decoder's output names (<c>model.decoder.outputs</c>).</summary>
 public sealed class GenAIDecoderOutputs

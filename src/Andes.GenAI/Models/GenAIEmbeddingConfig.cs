@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>The <c>model.embedding</c> section: token ids (+ image features) to input embeddings.</summary>
 public sealed class GenAIEmbeddingConfig

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>The embedding graph's output names.</summary>
 public sealed class GenAIEmbeddingOutputs

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>The <c>model</c> section of <c>genai_config.json</c>.</summary>
 public sealed class GenAIModelConfig

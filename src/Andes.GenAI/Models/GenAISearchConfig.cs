@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The <c>search</c> section: default generation parameters. The section may be absent; each field then has ONNX

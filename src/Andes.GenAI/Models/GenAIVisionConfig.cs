@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>The <c>model.vision</c> section: pixels to image features.</summary>
 public sealed class GenAIVisionConfig

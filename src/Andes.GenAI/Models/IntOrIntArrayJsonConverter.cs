@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>Reads an int or an array of ints; writes a single value as an int and several as an array.</summary>
 internal sealed class IntOrIntArrayJsonConverter : JsonConverter<int[]>

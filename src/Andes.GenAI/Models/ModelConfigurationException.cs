@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
 /// <summary>A model folder's configuration is missing, malformed, or has an unknown or invalid field.</summary>
 public sealed class ModelConfigurationException : Exception

@@ -1,6 +1,6 @@
-namespace Andes.GenAI.Models;
+namespace Andes.GenAI;
 
-/// <summary>How <see cref="AndesModel.Encode(Prompts.ChatPrompt, PromptEncodingOptions?)"/> sizes images and checks the token budget.</summary>
+/// <summary>How <see cref="AndesModel.Encode(ChatPrompt, PromptEncodingOptions?)"/> sizes images and checks the token budget.</summary>
 public sealed class PromptEncodingOptions
 {
     /// <summary>
@@ -11,7 +11,7 @@ public sealed class PromptEncodingOptions
 
     /// <summary>
     /// When the prompt does not fit the context, scale the images down (all by the same factor, in steps of 10 %)
-    /// until it does, instead of failing with <see cref="Generation.PromptTooLongException"/>. Default false.
+    /// until it does, instead of failing with <see cref="PromptTooLongException"/>. Default false.
     /// </summary>
     public bool DownscaleImagesToFit { get; set; }
 

@@ -1,6 +1,5 @@
-using Andes.GenAI.Vision;
-
-namespace Andes.GenAI.Models;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// One image of an <see cref="EncodedPrompt"/>: where its placeholder tokens are and how many there are. Its features

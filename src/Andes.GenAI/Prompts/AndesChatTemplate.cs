@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>
 /// AndesVL's chat template: the stock Qwen3 ChatML Jinja template of <c>tokenizer_config.json</c>, reproduced byte

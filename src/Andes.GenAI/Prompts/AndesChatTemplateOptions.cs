@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>Model-level settings of an <see cref="AndesChatTemplate"/>.</summary>
 public sealed class AndesChatTemplateOptions

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Incremental parser for AndesVL / Qwen3 output: <c>&lt;think&gt;...&lt;/think&gt;</c> reasoning,

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>Settings of an <see cref="AndesOutputParser"/>.</summary>
 public sealed class AndesOutputParserOptions

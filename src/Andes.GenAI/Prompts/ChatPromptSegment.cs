@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>
 /// One piece of a rendered <see cref="ChatPrompt"/>: either prompt text (to be tokenised with special tokens such as

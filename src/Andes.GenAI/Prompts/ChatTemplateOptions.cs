@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>Per-request settings for <see cref="IChatTemplate.Render"/>.</summary>
 public sealed class ChatTemplateOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Incrementally splits a model's streamed output text into response contents: reasoning

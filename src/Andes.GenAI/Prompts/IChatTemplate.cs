@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Renders a Microsoft.Extensions.AI conversation into a model's prompt (text segments and image slots) and creates

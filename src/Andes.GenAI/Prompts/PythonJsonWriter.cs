@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Writes values as Python's <c>json.dumps(value, ensure_ascii=False)</c> does (Hugging Face's Jinja <c>tojson</c>

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Prompts;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A tool call the model generated could not be parsed (malformed JSON, missing name, arguments that are not an

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>
-/// How an <see cref="Models.AndesModel"/> creates its ONNX Runtime sessions. Values set here override the
+/// How an <see cref="AndesModel"/> creates its ONNX Runtime sessions. Values set here override the
 /// <c>session_options</c> of <c>genai_config.json</c>; unset values keep the file's.
 /// </summary>
 public sealed class AndesModelOptions

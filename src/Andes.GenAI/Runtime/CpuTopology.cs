@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The physical cores this process may run on, for the default intra-op thread count. ONNX Runtime's own default

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A request asks for something the model's <see cref="GenerationEngine"/> cannot do with this folder (for example a

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>
 /// An ONNX Runtime execution provider by name, with its options: <c>cpu</c>, <c>qnn</c> (e.g. <c>backend_path</c>,

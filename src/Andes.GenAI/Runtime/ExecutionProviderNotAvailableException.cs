@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A requested execution provider is not in the installed ONNX Runtime build (for example <c>qnn</c> with the CPU-only

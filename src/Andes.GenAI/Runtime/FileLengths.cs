@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>File sizes that follow symbolic links (<see cref="FileInfo.Length"/> gives a link's own size on Unix).</summary>
 internal static class FileLengths

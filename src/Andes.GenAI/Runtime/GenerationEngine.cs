@@ -1,7 +1,7 @@
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>
-/// Which runtime runs a model folder's graphs. Both take the same folder, and behind <see cref="Chat.AndesChatClient"/>
+/// Which runtime runs a model folder's graphs. Both take the same folder, and behind <see cref="AndesChatClient"/>
 /// both use Andes's tokenizer, chat template, image preprocessing, sampler, constrained decoding, stop sequences and
 /// output parser, so they agree token for token (see the README's engine table for what each supports).
 /// </summary>

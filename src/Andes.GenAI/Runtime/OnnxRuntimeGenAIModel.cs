@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Oga = Microsoft.ML.OnnxRuntimeGenAI;
 
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A model folder loaded by ONNX Runtime GenAI (<see cref="GenerationEngine.OnnxRuntimeGenAI"/>), with the thread count

@@ -1,13 +1,9 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Generation.Sampling;
-using Andes.GenAI.Generation.Stopping;
-using Andes.GenAI.Models;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using Oga = Microsoft.ML.OnnxRuntimeGenAI;
 
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>
 /// One sequence on ONNX Runtime GenAI: its generator runs the graphs and keeps the key/value cache; Andes's

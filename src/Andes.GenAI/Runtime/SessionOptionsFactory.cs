@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>Builds ONNX Runtime <see cref="SessionOptions"/> from a graph's config section and the caller's overrides.</summary>
 internal static class SessionOptionsFactory

@@ -1,12 +1,11 @@
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Andes.GenAI.Runtime;
+namespace Andes.GenAI;
 
 /// <summary>
 /// One read-only memory mapping of a weights file given to several sessions as shared initializers, with one

@@ -1,7 +1,7 @@
-using Andes.GenAI.Chat;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Skills;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A task the model does well with a particular adapter and prompt: a name and description (what an agent sees when it
@@ -34,7 +34,7 @@ public sealed class Skill
     /// <summary>What the skill does (shown to agents choosing tools).</summary>
     public string Description { get; init; } = string.Empty;
 
-    /// <summary>The name of the adapter in the client's <see cref="Adapters.AdapterRegistry"/>; null runs on the base model.</summary>
+    /// <summary>The name of the adapter in the client's <see cref="AdapterRegistry"/>; null runs on the base model.</summary>
     public string? Adapter { get; init; }
 
     /// <summary>Instructions put at the start of the system turn (before a request's own <see cref="ChatOptions.Instructions"/>).</summary>

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Skills;
+namespace Andes.GenAI;
 
 /// <summary>A <c>skills.json</c> file is missing, malformed, or has an unknown or invalid field.</summary>
 public sealed class SkillConfigurationException : Exception

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Andes.GenAI.Skills;
+namespace Andes.GenAI;
 
 /// <summary>Built-in skill output parsers, by the names <c>skills.json</c> uses in <c>output_parser</c>.</summary>
 public static class SkillOutputParsers

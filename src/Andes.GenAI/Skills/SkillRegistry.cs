@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Andes.GenAI.Chat;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Skills;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The skills of a deployment, by name: built in code (<see cref="Add"/>) or read from a <c>skills.json</c> beside the

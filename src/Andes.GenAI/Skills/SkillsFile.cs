@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.GenAI.Skills;
+namespace Andes.GenAI;
 
 /// <summary>The JSON shape of <c>skills.json</c> (read strictly: unknown fields are errors).</summary>
 internal sealed class SkillsFile

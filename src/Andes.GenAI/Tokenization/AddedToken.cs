@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A token added on top of the byte-level BPE vocabulary (Hugging Face <c>added_tokens</c>), such as

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The normaliser given to Microsoft.ML.Tokenizers: NFC, applied only to the text between added tokens, as Hugging

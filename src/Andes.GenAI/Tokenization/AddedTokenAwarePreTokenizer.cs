@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The pre-tokeniser given to Microsoft.ML.Tokenizers: first splits off added tokens (leftmost-longest, each becomes

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Finds added tokens in text, leftmost-longest (as Hugging Face's added vocabulary does): the earliest position where

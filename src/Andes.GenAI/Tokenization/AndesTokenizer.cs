@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// AndesVL's tokenizer (Qwen2 byte-level BPE with 26 added tokens), on Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>,

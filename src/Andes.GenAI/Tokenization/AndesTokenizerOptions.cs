@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Options for <see cref="AndesTokenizer.Create(string, string, AndesTokenizerOptions?)"/>, which builds a tokenizer

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// GPT-2's reversible byte-to-character table ("bytes_to_unicode"): printable bytes map to themselves, the other 68

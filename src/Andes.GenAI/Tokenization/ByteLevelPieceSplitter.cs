@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Splits text into the pieces the Qwen2 or GPT-2 pre-tokenisation regex would match, evaluated over Unicode code

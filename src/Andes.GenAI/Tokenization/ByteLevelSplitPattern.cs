@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The pre-tokenisation regular expression that splits text into pieces before byte-level BPE. Both are implemented

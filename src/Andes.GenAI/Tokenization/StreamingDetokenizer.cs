@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Turns generated token ids into text one id at a time without ever emitting a broken character: each token's UTF-8

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The parsed content of a byte-level BPE tokenizer (from <c>tokenizer.json</c>, or <c>vocab.json</c> +

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace Andes.GenAI.Tokenization;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Reads Hugging Face tokenizer files with <see cref="Utf8JsonReader"/> (one pass, no DOM for the big parts):

@@ -1,6 +1,6 @@
 using StbImageSharp;
 
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Decodes PNG, JPEG, BMP and GIF (first frame) to packed RGB with StbImageSharp. The header and the container

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>Limits applied while decoding (and to raw pixel buffers).</summary>
 public sealed class ImageDecoderOptions

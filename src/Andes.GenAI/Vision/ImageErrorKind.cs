@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>Why an image was rejected.</summary>
 public enum ImageErrorKind

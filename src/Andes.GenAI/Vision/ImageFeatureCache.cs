@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Image features by content hash and geometry, least recently used first out, bounded in bytes: a follow-up turn

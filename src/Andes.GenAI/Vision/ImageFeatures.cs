@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The vision tower's output for one image: one row of the language model's hidden size per image token, in the

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>An encoded image format the decoder accepts.</summary>
 public enum ImageFormat

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>What an encoded image's header claims, read without decoding any pixels.</summary>
 public readonly struct ImageHeader : IEquatable<ImageHeader>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Recognises the format, reads the claimed size from the header and checks the container structure (a PNG's chunks

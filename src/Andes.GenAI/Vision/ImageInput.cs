@@ -1,7 +1,7 @@
 using System.IO.Hashing;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// One image of a prompt, resolved from its message content (an encoded <c>image/*</c> <see cref="DataContent"/>, raw

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// AndesVL's image preprocessing: sizing (see <see cref="ImageSizingRule"/>), a resize that matches Pillow's

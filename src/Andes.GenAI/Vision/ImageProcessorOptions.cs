@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Andes.GenAI.Models;
-
-namespace Andes.GenAI.Vision;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// How <see cref="ImageProcessor"/> turns an image into patches: patch and merge size, the sizing rule and its limits,

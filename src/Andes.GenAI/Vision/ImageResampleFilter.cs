@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The resampling filter, numbered as Pillow's <c>Image.Resampling</c> (the <c>resample</c> field of a Hugging Face

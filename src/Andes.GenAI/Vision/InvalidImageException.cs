@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>An image could not be used: empty, unsupported, truncated, corrupt, too large, or a bad raw pixel buffer.</summary>
 /// <remarks>The message names the source (file name or the caller's label) and, when known, the format and the size the data claims.</remarks>

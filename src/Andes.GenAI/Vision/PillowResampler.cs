@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Bit-exact re-implementation of Pillow's <c>Image.resize</c> for 8-bit RGB (libImaging/Resample.c,

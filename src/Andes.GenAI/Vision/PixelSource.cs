@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>A view of 8-bit pixels: packed RGB/BGR (3 bytes) or RGBA/BGRA (4 bytes, alpha ignored) rows with a stride.</summary>
 internal readonly ref struct PixelSource

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// An image ready for the vision tower: the normalised patch matrix <c>[PatchCount, 3 * p * p]</c> (float32, in the

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Pillow's per-output-pixel convolution weights for one axis (<c>precompute_coeffs</c> + <c>normalize_coeffs_8bpc</c>

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>A decoded image: tightly packed 8-bit RGB, row-major, top row first (stride = 3 x width).</summary>
 public sealed class RgbImage

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Andes.GenAI.Vision;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Runs a model folder's vision graph (<c>vision.onnx</c>: the tower and the connector) on one preprocessed image:

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Architectures;
+namespace Andes.ModelBuilder;
 
 /// <summary>The Hugging Face tensor names of an AndesVL checkpoint's AIMv2 vision tower (1B-4B).</summary>
 internal static class AimV2TensorNames

@@ -1,9 +1,5 @@
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.Onnx;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Writes <c>vision.onnx</c> for AndesVL's AIMv2 tower and the connector (<see cref="VisionGraphContract"/>): patch

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Architectures;
+namespace Andes.ModelBuilder;
 
 /// <summary>The tensor names of AndesVL's vision-to-language connector: Linear(4Hv, 4Hv), GELU, Linear(4Hv, H).</summary>
 internal static class ConnectorTensorNames

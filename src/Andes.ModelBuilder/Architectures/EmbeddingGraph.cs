@@ -1,10 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.Onnx;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Writes <c>embedding.onnx</c>: <c>input_ids</c> [batch, seq] int64 to <c>inputs_embeds</c> [batch, seq, H] float,

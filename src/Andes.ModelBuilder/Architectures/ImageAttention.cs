@@ -1,6 +1,5 @@
-using Andes.ModelBuilder.Onnx;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Attention that never crosses from one image to another: an ONNX <c>Loop</c> over the images whose body slices the

@@ -1,6 +1,5 @@
-using Andes.ModelBuilder.Onnx;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Emits a vision tower's absolute position embedding for every patch: the square table (side g) resized to each

@@ -1,9 +1,6 @@
-using Andes.GenAI.Adapters;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.Onnx;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.GenAI;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Writes the Qwen3 decoder in the ONNX Runtime GenAI layout: <c>inputs_embeds</c> + <c>attention_mask</c> +

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Architectures;
+namespace Andes.ModelBuilder;
 
 /// <summary>The Hugging Face tensor names of an AndesVL checkpoint's Qwen3 language model.</summary>
 internal static class Qwen3TensorNames

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Architectures;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// The tensor names of an AndesVL-0.6B checkpoint's SigLIP2 vision tower, as described in the model spec (section 2):

@@ -1,8 +1,5 @@
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.Onnx;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Writes <c>vision.onnx</c> for AndesVL-0.6B's SigLIP2 tower and the connector (<see cref="VisionGraphContract"/>),
@@ -41,7 +38,7 @@ internal sealed class SigLip2VisionGraph
         bool exactGelu = string.Equals(c.HiddenAct, "gelu", StringComparison.Ordinal);
         if (c.HiddenAct is not (null or "gelu" or "gelu_pytorch_tanh" or "gelu_new"))
         {
-            throw new Andes.ModelBuilder.SafeTensors.CheckpointException($"config.json field 'vision_config.hidden_act' = {c.HiddenAct}: expected gelu_pytorch_tanh or gelu.");
+            throw new Andes.ModelBuilder.CheckpointException($"config.json field 'vision_config.hidden_act' = {c.HiddenAct}: expected gelu_pytorch_tanh or gelu.");
         }
 
         WeightPrecision precision = _context.Options.Precision;

@@ -1,7 +1,5 @@
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.Onnx;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// AndesVL's connector: the tower's output [1, N, Hv] viewed as rows of merge*merge*Hv (each 2x2 group's patches

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Architectures;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// The input and output names of <c>vision.onnx</c>, shared by both towers. Inputs: <c>pixel_values</c> float32

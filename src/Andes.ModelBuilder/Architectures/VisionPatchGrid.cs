@@ -1,6 +1,5 @@
-using Andes.ModelBuilder.Onnx;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Per-patch bookkeeping computed inside the vision graph from <c>image_grid_thw</c>, so that one graph serves any

@@ -1,6 +1,5 @@
-using Andes.ModelBuilder.Onnx;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// The vision towers' 2-D rotary embedding: rope dimension head_dim/2, inv_freq[j] = theta^(-2j / rope_dim), per patch

@@ -1,7 +1,5 @@
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Architectures;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>The <c>vision_config</c> values the vision graphs support, checked before anything is written.</summary>
 internal static class VisionTowerChecks

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>An AndesVL checkpoint's <c>config.json</c> (Hugging Face layout).</summary>
 public sealed class AndesVLConfig

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.ModelBuilder.Checkpoints;
+namespace Andes.ModelBuilder;
 
 /// <summary>The <c>vision_config</c> of an AndesVL <c>config.json</c> (AIMv2 for 1B-4B, SigLIP2 for 0.6B).</summary>
 public sealed class AndesVisionConfig

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Checkpoints;
+namespace Andes.ModelBuilder;
 
 /// <summary>Progress of <see cref="CheckpointGenerator"/>, reported after each chunk of weights.</summary>
 /// <param name="BytesWritten">Tensor data written so far, in bytes.</param>

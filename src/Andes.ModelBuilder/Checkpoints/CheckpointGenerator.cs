@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Generates seeded random AndesVL checkpoints in the Hugging Face layout (<c>config.json</c> plus

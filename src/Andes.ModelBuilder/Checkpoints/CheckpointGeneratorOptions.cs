@@ -1,6 +1,5 @@
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Checkpoints;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>Options of <see cref="CheckpointGenerator"/>.</summary>
 public sealed class CheckpointGeneratorOptions
@@ -18,7 +17,7 @@ public sealed class CheckpointGeneratorOptions
     public IProgress<CheckpointGenerationProgress>? Progress { get; set; }
 
     /// <summary>Writers of extra files, run in order after the weights. Default: AndesVL's tokenizer and generation files.</summary>
-    public IList<ICheckpointAssetWriter> AssetWriters { get; set; } = [Tokenizers.TokenizerCheckpointAssetWriter.Instance];
+    public IList<ICheckpointAssetWriter> AssetWriters { get; set; } = [TokenizerCheckpointAssetWriter.Instance];
 
     /// <summary>Returns a copy of these options (the asset writer list is copied, not shared).</summary>
     public CheckpointGeneratorOptions Clone()

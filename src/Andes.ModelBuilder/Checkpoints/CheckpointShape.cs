@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Checkpoints;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// A named AndesVL model shape for <see cref="CheckpointGenerator"/>: <c>tiny</c> (a test model with the full

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Checkpoints;
+namespace Andes.ModelBuilder;
 
 /// <summary>One tensor <see cref="CheckpointGenerator"/> writes: its checkpoint name, shape and how its values are drawn.</summary>
 /// <param name="Name">The Hugging Face tensor name (e.g. <c>language_model.model.norm.weight</c>).</param>

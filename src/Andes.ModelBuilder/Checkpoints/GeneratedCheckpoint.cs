@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Checkpoints;
+namespace Andes.ModelBuilder;
 
 /// <summary>What <see cref="CheckpointGenerator"/> wrote.</summary>
 /// <param name="Directory">The checkpoint folder (full path).</param>

@@ -1,6 +1,5 @@
-using Andes.GenAI.Adapters;
-
-namespace Andes.ModelBuilder.Checkpoints;
+using Andes.GenAI;
+namespace Andes.ModelBuilder;
 
 /// <summary>What <see cref="LoraAdapterGenerator"/> wrote.</summary>
 /// <param name="Directory">The PEFT adapter folder (full path).</param>

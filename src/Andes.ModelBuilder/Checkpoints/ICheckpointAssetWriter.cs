@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Checkpoints;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Adds files besides <c>config.json</c> and the weights to a generated checkpoint folder: tokenizer files,

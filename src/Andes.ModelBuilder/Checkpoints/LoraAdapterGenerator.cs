@@ -1,9 +1,7 @@
 using System.Buffers;
-using Andes.GenAI.Adapters;
-using Andes.ModelBuilder.Lora;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Checkpoints;
+using Andes.GenAI;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Generates seeded random PEFT LoRA adapters for an AndesVL checkpoint, for tests and benchmarks: a folder with

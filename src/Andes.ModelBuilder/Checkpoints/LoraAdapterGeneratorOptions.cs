@@ -1,7 +1,6 @@
-using Andes.GenAI.Adapters;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Checkpoints;
+using Andes.GenAI;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>Options of <see cref="LoraAdapterGenerator"/>.</summary>
 public sealed class LoraAdapterGeneratorOptions

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Andes.ModelBuilder.Checkpoints;
+namespace Andes.ModelBuilder;
 
 /// <summary>The <c>text_config</c> of an AndesVL <c>config.json</c>: a Qwen3 language model.</summary>
 public sealed class Qwen3TextConfig

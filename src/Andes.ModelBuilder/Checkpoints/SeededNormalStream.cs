@@ -1,7 +1,6 @@
 using System.Text;
-using Andes.GenAI.Generation.Sampling;
-
-namespace Andes.ModelBuilder.Checkpoints;
+using Andes.GenAI;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// A deterministic stream of approximately normal values for one tensor: xoshiro256** seeded through SplitMix64 from

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Checkpoints;
+namespace Andes.ModelBuilder;
 
 /// <summary>How <see cref="CheckpointGenerator"/> fills a tensor: values about N(<see cref="Mean"/>, <see cref="StandardDeviation"/>^2).</summary>
 /// <param name="Mean">The centre of the values.</param>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>State shared by the graph writers during one conversion: the checkpoint, the options, the log.</summary>
 internal sealed class ConversionContext

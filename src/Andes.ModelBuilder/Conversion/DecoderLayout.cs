@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Conversion;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// The input/output layout of the decoder graph. Andes writes the fastest CPU layout by default (embeddings in,

@@ -1,7 +1,5 @@
-using Andes.ModelBuilder.Onnx;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>Writes checkpoint tensors that stay float32 (norms, biases, position tables, the patch projection) as initializers, and logs them.</summary>
 internal static class ExactTensorWriter

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>A checkpoint's <c>generation_config.json</c> (sampling defaults and special ids), with fall-backs from config.json.</summary>
 internal sealed record GenerationDefaults(bool DoSample, float Temperature, int TopK, float TopP, float RepetitionPenalty, int? BosTokenId, int? PadTokenId, int[] EosTokenIds)

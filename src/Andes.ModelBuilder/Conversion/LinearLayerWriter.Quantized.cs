@@ -1,8 +1,6 @@
 using System.Buffers;
-using Andes.ModelBuilder.Onnx;
-using Andes.ModelBuilder.Quantization;
-
-namespace Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <content>The MatMulNBits path: W is read, quantised and written a chunk of rows at a time.</content>
 internal sealed partial class LinearLayerWriter

@@ -1,9 +1,7 @@
 using System.Buffers;
-using Andes.GenAI.Adapters;
-using Andes.ModelBuilder.Onnx;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Conversion;
+using Andes.GenAI;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Writes one PyTorch linear layer (weight W [N, K], y = x W^T) into a graph: a MatMul on the transposed float weight,

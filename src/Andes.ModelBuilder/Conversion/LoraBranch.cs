@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Conversion;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// One LoRA branch the decoder graph holds: the base linear's output, the nodes that add (x A) B to it, and the A/B

@@ -1,6 +1,5 @@
-using Andes.ModelBuilder.Onnx.Proto;
-
-namespace Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Derives the base decoder from a decoder with LoRA branches: each branch's nodes, inputs and initializers are

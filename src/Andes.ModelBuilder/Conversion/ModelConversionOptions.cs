@@ -1,6 +1,5 @@
-using Andes.GenAI.Adapters;
-
-namespace Andes.ModelBuilder.Conversion;
+using Andes.GenAI;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Options of <see cref="ModelConverter"/>. The precision policy: <see cref="Precision"/> applies to every linear layer
@@ -36,7 +35,7 @@ public sealed class ModelConversionOptions
     public int? ContextLength { get; set; }
 
     /// <summary>
-    /// The projections of every decoder layer that take LoRA inputs (default <see cref="GenAI.Adapters.LoraTargets.None"/>:
+    /// The projections of every decoder layer that take LoRA inputs (default <see cref="GenAI.LoraTargets.None"/>:
     /// the decoder is exactly the base model). Each targeted linear computes <c>y = x W^T + (x A) B</c> with A
     /// [in, r] and B [r, out] graph inputs named by <see cref="LoraParameterNames"/>, whose built-in defaults are zeros
     /// (the branch adds exact zeros until an adapter is active); <c>andes_lora.json</c> records the targets. In the

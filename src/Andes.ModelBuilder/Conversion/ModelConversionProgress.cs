@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Conversion;
+namespace Andes.ModelBuilder;
 
 /// <summary>Progress of a conversion: reported after each tensor.</summary>
 /// <param name="Stage">What is being written (e.g. <c>decoder</c>, <c>embedding</c>).</param>

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Conversion;
+namespace Andes.ModelBuilder;
 
 /// <summary>The summary of a conversion.</summary>
 public sealed class ModelConversionResult

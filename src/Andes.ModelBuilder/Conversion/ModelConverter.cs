@@ -1,16 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Models;
-using Andes.ModelBuilder.Architectures;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Lora;
-using Andes.ModelBuilder.Onnx;
-using Andes.ModelBuilder.SafeTensors;
-using Andes.ModelBuilder.Tokenizers;
-
-namespace Andes.ModelBuilder.Conversion;
+using Andes.GenAI;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Converts a Hugging Face AndesVL checkpoint (config.json + safetensors + tokenizer files) into an ONNX Runtime GenAI

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Conversion;
+namespace Andes.ModelBuilder;
 
 /// <summary>What the converter wrote for one checkpoint tensor, and the quantisation error it introduced.</summary>
 /// <param name="Name">The checkpoint tensor name.</param>

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Conversion;
+namespace Andes.ModelBuilder;
 
 /// <summary>How a group of weights is stored in the converted model.</summary>
 public enum WeightPrecision

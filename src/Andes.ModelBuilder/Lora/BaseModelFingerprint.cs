@@ -2,11 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Andes.ModelBuilder.Architectures;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Lora;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Identifies a base checkpoint for LoRA purposes: SHA-256 over its language model's shape (hidden, intermediate,

@@ -1,6 +1,5 @@
-using Andes.GenAI.Adapters;
-
-namespace Andes.ModelBuilder.Lora;
+using Andes.GenAI;
+namespace Andes.ModelBuilder;
 
 /// <summary>What <see cref="LoraAdapterConverter.Convert"/> wrote.</summary>
 /// <param name="OutputFile">The <c>.onnx_adapter</c> file (full path).</param>

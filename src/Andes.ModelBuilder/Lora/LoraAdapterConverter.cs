@@ -1,6 +1,5 @@
-using Andes.GenAI.Adapters;
-
-namespace Andes.ModelBuilder.Lora;
+using Andes.GenAI;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Converts a PEFT LoRA adapter (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>) into ONNX Runtime's

@@ -1,6 +1,5 @@
-using Andes.ModelBuilder.Onnx.Proto;
-
-namespace Andes.ModelBuilder.Onnx;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Appends initializer bytes to an ONNX external-data file as they are produced, so a converted model is never held in

@@ -1,6 +1,5 @@
-using Andes.ModelBuilder.Onnx.Proto;
-
-namespace Andes.ModelBuilder.Onnx;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>Shorthands for ONNX element types (TensorProto.DataType values).</summary>
 internal static class OnnxDataType

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
-using Andes.ModelBuilder.Onnx.Proto;
+using Andes.ModelBuilder;
 using Google.Protobuf;
 
-namespace Andes.ModelBuilder.Onnx;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// A small API for writing ONNX graphs: inputs and outputs with symbolic dimensions, initializers (inline when small,

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Andes.ModelBuilder.Quantization;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Block-wise quantisation of PyTorch <c>Linear</c> weights W [N, K] (row-major float32, y = x W^T) into the layout

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Quantization;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// The shapes and sizes of the three tensors ONNX Runtime's <c>MatMulNBits</c> takes for one linear weight

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Andes.ModelBuilder.Quantization;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Accumulates the quantisation error of one tensor (w - dequantised w, over its real K columns, never the padding)

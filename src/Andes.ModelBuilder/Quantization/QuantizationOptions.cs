@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Quantization;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// How the linear weights of a model are block-quantised for ONNX Runtime's <c>com.microsoft.MatMulNBits</c>

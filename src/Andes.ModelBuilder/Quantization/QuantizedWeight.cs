@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.Quantization;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// A whole linear weight quantised in memory for <c>MatMulNBits</c>: the packed codes (<c>B</c>), the per-block

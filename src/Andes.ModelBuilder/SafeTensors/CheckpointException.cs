@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// A checkpoint cannot be read as asked: a corrupt or truncated file, an unknown element type, a missing tensor or a

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Read access to the named tensors of a checkpoint, converting elements to <see cref="float"/> on the way out.

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// A Hugging Face checkpoint's weights: one <c>model.safetensors</c>, or shards listed by

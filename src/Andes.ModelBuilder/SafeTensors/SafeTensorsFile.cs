@@ -1,6 +1,6 @@
 using System.IO.MemoryMappedFiles;
 
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// One <c>.safetensors</c> file, memory-mapped read-only: the header is parsed and validated when the file is opened,

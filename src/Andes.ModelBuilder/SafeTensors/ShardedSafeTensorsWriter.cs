@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Writes a checkpoint's tensors as Hugging Face does: one <c>model.safetensors</c> when everything fits in one

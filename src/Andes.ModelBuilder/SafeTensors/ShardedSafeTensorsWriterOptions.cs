@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>Options of <see cref="ShardedSafeTensorsWriter"/>.</summary>
 public sealed class ShardedSafeTensorsWriterOptions

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>Element types a safetensors file can declare (the <c>dtype</c> field of a tensor's header entry).</summary>
 public enum TensorDataType

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>Sizes and safetensors names of <see cref="TensorDataType"/> values.</summary>
 public static class TensorDataTypeExtensions

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>A tensor to be written by <see cref="SafeTensorsWriter"/> or <see cref="ShardedSafeTensorsWriter"/>.</summary>
 /// <param name="Name">The tensor's name in the checkpoint.</param>

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>Where one tensor of a checkpoint lives and what it holds.</summary>
 /// <param name="Name">The tensor's name in the checkpoint.</param>

@@ -1,4 +1,4 @@
-namespace Andes.ModelBuilder.SafeTensors;
+namespace Andes.ModelBuilder;
 
 /// <summary>Whole-tensor reads with a shape check, for any <see cref="ITensorSource"/>.</summary>
 public static class TensorSourceExtensions

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Reflection;
 
-namespace Andes.ModelBuilder.Tokenizers;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// The tokenizer files a published AndesVL Hugging Face checkpoint carries, embedded (gzip) in this assembly:
@@ -12,7 +12,7 @@ namespace Andes.ModelBuilder.Tokenizers;
 /// </summary>
 public static class AndesTokenizerAssets
 {
-    private const string ResourcePrefix = "Andes.ModelBuilder.Tokenizers.Assets.";
+    private const string ResourcePrefix = "Andes.ModelBuilder.Assets.";
 
     /// <summary>Gets the names of the embedded checkpoint files.</summary>
     public static IReadOnlyList<string> FileNames { get; } =

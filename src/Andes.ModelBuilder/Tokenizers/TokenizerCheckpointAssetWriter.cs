@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Andes.ModelBuilder.Checkpoints;
-
-namespace Andes.ModelBuilder.Tokenizers;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Adds AndesVL's published tokenizer and generation files (<see cref="AndesTokenizerAssets"/>) to a generated

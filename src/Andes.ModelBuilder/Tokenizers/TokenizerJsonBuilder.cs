@@ -1,10 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Andes.GenAI.Tokenization;
-using Andes.ModelBuilder.SafeTensors;
-
-namespace Andes.ModelBuilder.Tokenizers;
+using Andes.GenAI;
+using Andes.ModelBuilder;
+namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Writes the tokenizer files of a model folder from a Hugging Face AndesVL checkpoint folder. A published AndesVL

@@ -1,4 +1,4 @@
-using Andes.Agents.Gui.Tools;
+using Andes.Agents.Gui;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 

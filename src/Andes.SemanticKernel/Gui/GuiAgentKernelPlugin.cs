@@ -1,4 +1,4 @@
-using Andes.Agents.Gui.Tools;
+using Andes.Agents.Gui;
 using Microsoft.SemanticKernel;
 
 namespace Andes.SemanticKernel.Gui;

@@ -1,4 +1,4 @@
-using Andes.GenAI.Skills;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;

@@ -1,5 +1,5 @@
 using System.Text;
-using Andes.GenAI.Skills;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 

@@ -1,6 +1,4 @@
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Geometry;
+using Andes.Agents.Gui;
 using Andes.Agents.Gui.Tests.TestSupport;
 
 namespace Andes.Agents.Gui.Tests.Actions;

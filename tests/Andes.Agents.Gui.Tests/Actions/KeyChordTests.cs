@@ -1,5 +1,4 @@
-using Andes.Agents.Gui.Actions;
-
+using Andes.Agents.Gui;
 namespace Andes.Agents.Gui.Tests.Actions;
 
 public sealed class KeyChordTests

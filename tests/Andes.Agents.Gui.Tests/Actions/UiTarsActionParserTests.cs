@@ -1,7 +1,4 @@
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-
+using Andes.Agents.Gui;
 namespace Andes.Agents.Gui.Tests.Actions;
 
 public sealed class UiTarsActionParserTests

@@ -1,9 +1,5 @@
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
+using Andes.Agents.Gui;
 using Andes.Agents.Gui.Tests.TestSupport;
-using Andes.Agents.Gui.Trajectory;
 using Microsoft.Extensions.AI;
 
 namespace Andes.Agents.Gui.Tests.Agent;
@@ -46,7 +42,7 @@ public sealed class GuiAgentTests
         Assert.Equal(2, first.Count);
         Assert.Contains("Task: Press OK", first[1].Text, StringComparison.Ordinal);
         Assert.Equal("image/png", ScriptedChatClient.LastImage(first).MediaType);
-        Assert.Equal(Andes.Agents.Gui.Grounding.GuiSkill.DefaultName, options.GetSkill());
+        Assert.Equal(Andes.Agents.Gui.GuiSkill.DefaultName, options.GetSkill());
         IReadOnlyList<ChatMessage> second = client.Requests[1].Messages;
         Assert.Equal(ChatRole.Assistant, second[2].Role);
         Assert.Contains("Done: click", second[3].Text, StringComparison.Ordinal);

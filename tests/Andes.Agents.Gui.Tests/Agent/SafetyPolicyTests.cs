@@ -1,7 +1,4 @@
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Geometry;
-
+using Andes.Agents.Gui;
 namespace Andes.Agents.Gui.Tests.Agent;
 
 public sealed class SafetyPolicyTests

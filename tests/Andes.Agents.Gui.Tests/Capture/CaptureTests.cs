@@ -1,7 +1,5 @@
 using System.Runtime.Versioning;
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using Andes.Agents.Gui.Tests.TestSupport;
 
 namespace Andes.Agents.Gui.Tests.Capture;

@@ -1,11 +1,6 @@
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using Andes.Agents.Gui.Tests.TestSupport;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
 namespace Andes.Agents.Gui.Tests.Capture;

@@ -1,5 +1,4 @@
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
+using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
 namespace Andes.Agents.Gui.Tests.Grounding;

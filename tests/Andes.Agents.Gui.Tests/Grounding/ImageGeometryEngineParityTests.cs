@@ -1,7 +1,5 @@
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.GenAI.Vision;
-
+using Andes.Agents.Gui;
+using Andes.GenAI;
 namespace Andes.Agents.Gui.Tests.Grounding;
 
 /// <summary>

@@ -1,5 +1,4 @@
-using Andes.Agents.Gui.Grounding;
-
+using Andes.Agents.Gui;
 namespace Andes.Agents.Gui.Tests.Grounding;
 
 public sealed class ImageGeometryTests

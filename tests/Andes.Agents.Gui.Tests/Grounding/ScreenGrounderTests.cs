@@ -1,7 +1,4 @@
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using Andes.Agents.Gui.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 

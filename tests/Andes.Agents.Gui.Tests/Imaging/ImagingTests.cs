@@ -1,6 +1,6 @@
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using StbImageSharp;
-using ImageInfo = Andes.Agents.Gui.Imaging.ImageInfo;
+using ImageInfo = Andes.Agents.Gui.ImageInfo;
 
 namespace Andes.Agents.Gui.Tests.Imaging;
 

@@ -1,4 +1,4 @@
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using StbImageSharp;
 
 namespace Andes.Agents.Gui.Tests.Imaging;

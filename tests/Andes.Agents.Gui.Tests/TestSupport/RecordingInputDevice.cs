@@ -1,6 +1,5 @@
 using System.Text;
-using Andes.Agents.Gui.Actions;
-
+using Andes.Agents.Gui;
 namespace Andes.Agents.Gui.Tests.TestSupport;
 
 /// <summary>An input device that records every event as a string.</summary>

@@ -1,8 +1,4 @@
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Imaging;
-
+using Andes.Agents.Gui;
 namespace Andes.Agents.Gui.Tests.TestSupport;
 
 /// <summary>In-memory desktops and answers aimed at their elements.</summary>

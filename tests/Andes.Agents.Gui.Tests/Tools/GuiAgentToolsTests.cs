@@ -1,10 +1,6 @@
 using System.Text.Json;
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
+using Andes.Agents.Gui;
 using Andes.Agents.Gui.Tests.TestSupport;
-using Andes.Agents.Gui.Tools;
 using Microsoft.Extensions.AI;
 
 namespace Andes.Agents.Gui.Tests.Tools;

@@ -1,9 +1,5 @@
 using System.Runtime.Versioning;
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Agent;
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using Andes.Agents.Gui.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 

@@ -1,9 +1,7 @@
 using System.Runtime.Versioning;
 using System.Text;
 using System.Text.RegularExpressions;
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Geometry;
-
+using Andes.Agents.Gui;
 namespace Andes.Agents.Gui.Tests.X11;
 
 /// <summary>XTest keyboard input checked with <c>xev</c>, which prints every key event it receives.</summary>

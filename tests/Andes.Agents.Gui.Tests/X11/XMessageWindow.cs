@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Andes.Agents.Gui.Geometry;
-
+using Andes.Agents.Gui;
 namespace Andes.Agents.Gui.Tests.X11;
 
 /// <summary>

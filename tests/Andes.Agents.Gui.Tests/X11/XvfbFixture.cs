@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Versioning;
-using Andes.Agents.Gui.Capture;
-
+using Andes.Agents.Gui;
 namespace Andes.Agents.Gui.Tests.X11;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using Andes.Cli.Benchmarks;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.Cli.Tests.Benchmarks;

@@ -1,6 +1,4 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.Cli.Tests.Commands;

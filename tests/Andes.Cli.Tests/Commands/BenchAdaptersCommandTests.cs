@@ -1,7 +1,6 @@
 using Andes.Cli.Benchmarks;
 using Andes.Cli.Commands;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.Cli.Tests.Commands;

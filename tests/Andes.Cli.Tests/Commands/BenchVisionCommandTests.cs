@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Andes.Agents.Gui.Imaging;
+using Andes.Agents.Gui;
 using Andes.Cli.Benchmarks;
 using Andes.Cli.Commands;
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 

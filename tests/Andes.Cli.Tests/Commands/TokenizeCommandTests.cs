@@ -1,4 +1,4 @@
-using Andes.GenAI.Tokenization;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.Cli.Tests.Commands;

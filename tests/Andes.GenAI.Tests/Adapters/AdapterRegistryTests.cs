@@ -1,5 +1,4 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Generation;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Adapters;
@@ -97,7 +96,7 @@ public sealed class AdapterRegistryTests(LoraModelFixture fixture) : IClassFixtu
     public void AnAdapterLoadedForAnotherModelIsRefused()
     {
         using var adapter = LoraAdapter.Load(fixture.Model, TestModels.TinyPeftAdapter(7));
-        using var other = Andes.GenAI.Models.AndesModel.Load(TestModels.TinyFp32Model);
+        using var other = Andes.GenAI.AndesModel.Load(TestModels.TinyFp32Model);
         Assert.Throws<ArgumentException>(() => new Generator(other, new GenerationOptions(), adapter));
         using var registry = new AdapterRegistry(other);
         Assert.Throws<ArgumentException>(() => registry.Add(adapter));

@@ -1,5 +1,4 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Generation;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Adapters;

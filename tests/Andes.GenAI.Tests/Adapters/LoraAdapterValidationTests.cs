@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Andes.GenAI.Adapters;
-using Andes.ModelBuilder.Lora;
-using Andes.GenAI.Generation;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Andes.Testing.Reference;
 

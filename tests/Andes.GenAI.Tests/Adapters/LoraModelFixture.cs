@@ -1,4 +1,4 @@
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Adapters;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
-using Andes.GenAI.Adapters;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Adapters;
 
 /// <summary>The .onnx_adapter FlatBuffer: identifier, header fields, parameter tables, 8-byte aligned data.</summary>

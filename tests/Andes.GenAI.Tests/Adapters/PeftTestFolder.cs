@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Andes.ModelBuilder.SafeTensors;
-
+using Andes.ModelBuilder;
 namespace Andes.GenAI.Tests.Adapters;
 
 /// <summary>Writes small hand-made PEFT adapter folders for validation tests.</summary>

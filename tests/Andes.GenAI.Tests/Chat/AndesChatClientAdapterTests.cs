@@ -1,8 +1,4 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Prompts;
-using Andes.GenAI.Skills;
+using Andes.GenAI;
 using Andes.GenAI.Tests.Adapters;
 using Andes.Testing;
 using Microsoft.Extensions.AI;

@@ -1,9 +1,5 @@
-using Andes.GenAI.Chat;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.GenAI.Prompts;
+using Andes.GenAI;
 using Andes.GenAI.Tests.Vision;
-using Andes.GenAI.Vision;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 
@@ -55,7 +51,7 @@ public sealed class AndesChatClientImageTests
         Assert.True(second.Usage!.CachedInputTokenCount > model.ImageProcessor!.GetGeometry(300, 200).TokenCount, $"cached {second.Usage.CachedInputTokenCount}");
 
         // Same answer as a client with no caches at all.
-        using var freshModel = AndesModel.Load(TestModels.TinyFp32Model, new Andes.GenAI.Runtime.AndesModelOptions { ImageFeatureCacheBytes = 0 });
+        using var freshModel = AndesModel.Load(TestModels.TinyFp32Model, new Andes.GenAI.AndesModelOptions { ImageFeatureCacheBytes = 0 });
         using var fresh = new AndesChatClient(freshModel, new AndesChatClientOptions { MaxCachedConversations = 0 });
         Assert.Equal((await fresh.GetResponseAsync(messages, Greedy())).Text, second.Text);
     }

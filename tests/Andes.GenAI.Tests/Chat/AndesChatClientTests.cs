@@ -1,8 +1,4 @@
-using Andes.GenAI.Chat;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.GenAI.Prompts;
-using Andes.GenAI.Tokenization;
+using Andes.GenAI;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;

@@ -1,10 +1,5 @@
 using System.Text.Json;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Generation.Sampling;
-using Andes.GenAI.Models;
-using Andes.GenAI.Prompts;
-using Andes.GenAI.Runtime;
+using Andes.GenAI;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 using Xunit.Abstractions;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Engines;

@@ -1,10 +1,7 @@
 using System.Runtime.InteropServices;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.GenAI.Prompts;
+using Andes.GenAI;
 using Andes.GenAI.Tests.Generation;
-using Andes.GenAI.Vision;
-using Andes.ModelBuilder.Conversion;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 using Oga = Microsoft.ML.OnnxRuntimeGenAI;

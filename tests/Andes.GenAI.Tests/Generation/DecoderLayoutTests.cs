@@ -1,6 +1,5 @@
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.ModelBuilder.Conversion;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Generation;

@@ -1,5 +1,4 @@
-using Andes.GenAI.Generation;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Generation;
 
 public sealed class GenerationOptionsTests

@@ -1,8 +1,5 @@
-using Andes.GenAI.Generation;
-using Andes.GenAI.Generation.Stopping;
-using Andes.GenAI.Models;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Andes.Testing.Reference;
 

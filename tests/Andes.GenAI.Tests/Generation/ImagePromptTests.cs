@@ -1,10 +1,6 @@
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.GenAI.Prompts;
+using Andes.GenAI;
 using Andes.GenAI.Tests.Vision;
-using Andes.GenAI.Vision;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Andes.Testing.Reference;
 using Microsoft.Extensions.AI;

@@ -1,6 +1,5 @@
-using Andes.GenAI.Generation;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Andes.Testing.Reference;
 

@@ -1,6 +1,4 @@
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Models;

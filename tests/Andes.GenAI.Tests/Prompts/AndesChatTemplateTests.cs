@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Andes.GenAI.Prompts;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
 namespace Andes.GenAI.Tests.Prompts;

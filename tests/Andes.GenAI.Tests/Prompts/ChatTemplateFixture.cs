@@ -100,10 +100,10 @@ internal static class ChatTemplateFixture
     }
 
     /// <summary>The case's options: tools as declarations with the fixture's schemas, thinking switch, generation prompt.</summary>
-    public static Andes.GenAI.Prompts.ChatTemplateOptions Options(string name)
+    public static Andes.GenAI.ChatTemplateOptions Options(string name)
     {
         JsonElement c = Case(name);
-        var options = new Andes.GenAI.Prompts.ChatTemplateOptions
+        var options = new Andes.GenAI.ChatTemplateOptions
         {
             AddGenerationPrompt = c.GetProperty("add_generation_prompt").GetBoolean(),
             EnableThinking = c.TryGetProperty("enable_thinking", out JsonElement thinking) ? thinking.GetBoolean() : null,

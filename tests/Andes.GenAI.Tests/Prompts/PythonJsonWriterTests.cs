@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Andes.GenAI.Prompts;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Prompts;
 
 public class PythonJsonWriterTests

@@ -1,5 +1,4 @@
-using Andes.GenAI.Models;
-using Andes.GenAI.Runtime;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Runtime;

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Skills;
+using Andes.GenAI;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 

@@ -1,6 +1,5 @@
 using System.Text;
-using Andes.GenAI.Tokenization;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Tokenization;
 
 /// <summary>Our ids and decodes against Hugging Face tokenizers' (the committed fixture) for every fixture string.</summary>

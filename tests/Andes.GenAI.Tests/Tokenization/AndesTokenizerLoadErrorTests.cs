@@ -1,6 +1,5 @@
 using System.Text;
-using Andes.GenAI.Tokenization;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Tokenization;
 
 public sealed class AndesTokenizerLoadErrorTests

@@ -1,5 +1,5 @@
 using System.Text;
-using Andes.GenAI.Tokenization;
+using Andes.GenAI;
 using Microsoft.ML.Tokenizers;
 
 namespace Andes.GenAI.Tests.Tokenization;

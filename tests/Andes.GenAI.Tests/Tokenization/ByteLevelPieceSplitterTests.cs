@@ -1,5 +1,4 @@
-using Andes.GenAI.Tokenization;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Tokenization;
 
 /// <summary>The hand-written regex emulation, piece by piece.</summary>

@@ -1,5 +1,5 @@
 using System.Text;
-using Andes.GenAI.Tokenization;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Tokenization;

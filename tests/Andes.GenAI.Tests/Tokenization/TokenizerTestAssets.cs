@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Andes.GenAI.Tokenization;
-using Andes.ModelBuilder.Tokenizers;
-
+using Andes.GenAI;
+using Andes.ModelBuilder;
 namespace Andes.GenAI.Tests.Tokenization;
 
 /// <summary>

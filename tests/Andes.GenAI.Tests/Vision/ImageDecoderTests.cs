@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using Xunit.Abstractions;
 
 namespace Andes.GenAI.Tests.Vision;

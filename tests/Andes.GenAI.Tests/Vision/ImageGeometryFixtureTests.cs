@@ -1,5 +1,4 @@
-using Andes.GenAI.Vision;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Vision;
 
 /// <summary>Sizes only: real screen and photo sizes under both rules, both towers and max_size 733 / 1792, against the Python rules.</summary>

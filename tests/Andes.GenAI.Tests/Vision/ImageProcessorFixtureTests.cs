@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Andes.GenAI.Vision;
+using Andes.GenAI;
 using Xunit.Abstractions;
 
 namespace Andes.GenAI.Tests.Vision;

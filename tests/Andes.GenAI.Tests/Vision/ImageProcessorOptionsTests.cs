@@ -1,6 +1,4 @@
-using Andes.GenAI.Models;
-using Andes.GenAI.Vision;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Vision;
 
 public sealed class ImageProcessorOptionsTests : IDisposable

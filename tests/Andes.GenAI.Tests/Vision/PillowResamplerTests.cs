@@ -1,5 +1,4 @@
-using Andes.GenAI.Vision;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Vision;
 
 /// <summary>

@@ -1,5 +1,4 @@
-using Andes.GenAI.Vision;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Vision;
 
 /// <summary>Screen-capture style inputs: raw RGB/BGR/RGBA/BGRA buffers with padded strides give the same patches as the decoded PNG.</summary>

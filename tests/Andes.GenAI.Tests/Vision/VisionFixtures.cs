@@ -2,8 +2,7 @@ using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Andes.GenAI.Vision;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Vision;
 
 /// <summary>The golden fixtures written by tools/vision/make_fixtures.py (Pillow + NumPy).</summary>

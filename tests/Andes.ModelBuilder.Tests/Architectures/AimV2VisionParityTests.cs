@@ -1,7 +1,4 @@
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.Quantization;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Andes.Testing.Onnx;
 using Andes.Testing.Reference;

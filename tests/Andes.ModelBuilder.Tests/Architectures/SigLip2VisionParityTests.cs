@@ -1,8 +1,5 @@
-using Andes.GenAI.Models;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.Quantization;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Andes.Testing.Onnx;
 using Andes.Testing.Reference;

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.ModelBuilder;
 using Andes.ModelBuilder.Tests.SafeTensors;
 
 namespace Andes.ModelBuilder.Tests.Checkpoints;

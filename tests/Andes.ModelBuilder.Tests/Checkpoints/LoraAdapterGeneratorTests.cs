@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Andes.GenAI.Adapters;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
 
 namespace Andes.ModelBuilder.Tests.Checkpoints;

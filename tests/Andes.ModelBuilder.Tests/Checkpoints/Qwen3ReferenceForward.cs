@@ -1,7 +1,5 @@
 using System.Numerics.Tensors;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.SafeTensors;
-
+using Andes.ModelBuilder;
 namespace Andes.ModelBuilder.Tests.Checkpoints;
 
 /// <summary>

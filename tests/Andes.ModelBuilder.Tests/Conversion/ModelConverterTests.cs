@@ -1,10 +1,7 @@
 using System.Text.Json.Nodes;
-using Andes.GenAI.Models;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
-using Andes.ModelBuilder.Quantization;
 using Andes.Testing.Onnx;
 using Andes.Testing.Reference;
 

@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Andes.Testing.Onnx;
 

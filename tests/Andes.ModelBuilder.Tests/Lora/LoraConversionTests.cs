@@ -1,11 +1,5 @@
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Models;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Conversion;
-using Andes.ModelBuilder.Lora;
-using Andes.ModelBuilder.Quantization;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Andes.Testing.Reference;
 using Microsoft.ML.OnnxRuntime;
@@ -56,7 +50,7 @@ public sealed class LoraConversionTests
         Assert.False(File.Exists(Path.Combine(TestModels.TinyFp32Model, ModelConverter.BaseDecoderFileName)));
 
         // Node for node the decoder a conversion without LoRA targets writes (the 2-D layout's reshapes undone).
-        static string[] OpTypes(string file) => [.. Andes.ModelBuilder.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(file)).Graph.Node.Select(n => n.OpType)];
+        static string[] OpTypes(string file) => [.. Andes.ModelBuilder.ModelProto.Parser.ParseFrom(File.ReadAllBytes(file)).Graph.Node.Select(n => n.OpType)];
         Assert.Equal(OpTypes(Path.Combine(TestModels.TinyFp32Model, ModelConverter.DecoderFileName)), OpTypes(Path.Combine(TestModels.TinyFp32LoraModel, ModelConverter.BaseDecoderFileName)));
         Assert.Contains("Gemm", OpTypes(Path.Combine(TestModels.TinyFp32LoraModel, ModelConverter.DecoderFileName)));
 

@@ -1,4 +1,4 @@
-using Andes.ModelBuilder.Quantization;
+using Andes.ModelBuilder;
 using Xunit.Abstractions;
 
 namespace Andes.ModelBuilder.Tests.Quantization;

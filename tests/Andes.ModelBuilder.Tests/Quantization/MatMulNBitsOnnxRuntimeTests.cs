@@ -1,5 +1,4 @@
-using Andes.ModelBuilder.Onnx.Proto;
-using Andes.ModelBuilder.Quantization;
+using Andes.ModelBuilder;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;

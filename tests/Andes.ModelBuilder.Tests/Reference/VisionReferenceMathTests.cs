@@ -1,5 +1,4 @@
-using Andes.ModelBuilder.Architectures;
-using Andes.ModelBuilder.Onnx;
+using Andes.ModelBuilder;
 using Andes.Testing;
 using Andes.Testing.Reference;
 using Microsoft.ML.OnnxRuntime;

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
-using Andes.ModelBuilder.SafeTensors;
-
+using Andes.ModelBuilder;
 namespace Andes.ModelBuilder.Tests.SafeTensors;
 
 public class ElementConverterTests

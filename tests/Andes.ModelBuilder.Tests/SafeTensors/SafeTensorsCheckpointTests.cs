@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Andes.ModelBuilder.SafeTensors;
-
+using Andes.ModelBuilder;
 namespace Andes.ModelBuilder.Tests.SafeTensors;
 
 public class SafeTensorsCheckpointTests

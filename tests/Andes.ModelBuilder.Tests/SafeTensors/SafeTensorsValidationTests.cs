@@ -1,5 +1,4 @@
-using Andes.ModelBuilder.SafeTensors;
-
+using Andes.ModelBuilder;
 namespace Andes.ModelBuilder.Tests.SafeTensors;
 
 /// <summary>Every kind of corrupt file gives a <see cref="CheckpointException"/> naming the file and the tensor.</summary>

@@ -1,5 +1,4 @@
-using Andes.ModelBuilder.SafeTensors;
-
+using Andes.ModelBuilder;
 namespace Andes.ModelBuilder.Tests.SafeTensors;
 
 public class SafeTensorsWriterTests

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Andes.ModelBuilder.Tokenizers;
-
+using Andes.ModelBuilder;
 namespace Andes.ModelBuilder.Tests.Tokenizers;
 
 public sealed class AndesTokenizerAssetsTests

@@ -2,9 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Andes.ModelBuilder.SafeTensors;
-using Andes.ModelBuilder.Tokenizers;
-
+using Andes.ModelBuilder;
 namespace Andes.ModelBuilder.Tests.Tokenizers;
 
 public sealed class TokenizerJsonBuilderTests : IDisposable

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Andes.GenAI.Chat;
+using Andes.GenAI;
 using Andes.SemanticKernel.Agents;
 using Andes.Testing;
 using Microsoft.Agents.AI;

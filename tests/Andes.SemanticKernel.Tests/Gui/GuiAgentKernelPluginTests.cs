@@ -1,8 +1,5 @@
 using System.Text.Json;
-using Andes.Agents.Gui.Actions;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Tools;
+using Andes.Agents.Gui;
 using Andes.SemanticKernel.Gui;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,4 @@
-using Andes.Agents.Gui.Capture;
-using Andes.Agents.Gui.Geometry;
-using Andes.Agents.Gui.Grounding;
-using Andes.Agents.Gui.Imaging;
-
+using Andes.Agents.Gui;
 namespace Andes.SemanticKernel.Tests.Gui;
 
 /// <summary>An in-memory desktop and grounding answers aimed at its elements (the GUI tests' own helpers are internal).</summary>

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using Andes.GenAI.Adapters;
-using Andes.GenAI.Chat;
-using Andes.GenAI.Models;
-using Andes.GenAI.Skills;
+using Andes.GenAI;
 using Andes.SemanticKernel.Skills;
 using Andes.Testing;
 using Microsoft.Extensions.AI;

@@ -1,4 +1,4 @@
-using Andes.GenAI.Models;
+using Andes.GenAI;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Andes.Testing.Onnx;

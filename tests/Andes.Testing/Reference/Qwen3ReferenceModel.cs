@@ -1,5 +1,4 @@
-using Andes.ModelBuilder.Checkpoints;
-
+using Andes.ModelBuilder;
 namespace Andes.Testing.Reference;
 
 /// <summary>

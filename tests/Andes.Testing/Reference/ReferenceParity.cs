@@ -1,6 +1,4 @@
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Quantization;
-using Andes.ModelBuilder.SafeTensors;
+using Andes.ModelBuilder;
 using Andes.Testing.Onnx;
 
 namespace Andes.Testing.Reference;

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Andes.ModelBuilder.Checkpoints;
-using Andes.ModelBuilder.Quantization;
-using Andes.ModelBuilder.SafeTensors;
-
+using Andes.ModelBuilder;
 namespace Andes.Testing.Reference;
 
 /// <summary>

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Generation.Constraints;
-using Andes.GenAI.Generation.Sampling;
-using Andes.GenAI.Tokenization;
-using Andes.ModelBuilder.Tokenizers;
+using Andes.GenAI;
+using Andes.ModelBuilder;
 using BenchmarkDotNet.Attributes;
 
 namespace Andes.Benchmarks.Generation.Constraints;

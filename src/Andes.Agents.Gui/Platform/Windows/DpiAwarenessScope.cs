@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
 
-namespace Andes.Agents.Gui.Platform.Windows;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// Makes the calling thread per-monitor DPI aware (v2) for its lifetime, so monitor rectangles, screen DCs and

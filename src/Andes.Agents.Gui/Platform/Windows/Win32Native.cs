@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 
-namespace Andes.Agents.Gui.Platform.Windows;
+namespace Andes.Agents.Gui;
 
 /// <summary>P/Invoke declarations for user32, gdi32 and shcore (screen capture, monitors, DPI, SendInput).</summary>
 [SupportedOSPlatform("windows")]

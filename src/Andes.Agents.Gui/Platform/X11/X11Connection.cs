@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 
-namespace Andes.Agents.Gui.Platform.X11;
+namespace Andes.Agents.Gui;
 
 /// <summary>
 /// One Xlib display connection, used under its own lock (Xlib connections are not thread-safe without XInitThreads).

@@ -1,7 +1,6 @@
 using System.Text;
-using Andes.Agents.Gui.Actions;
-
-namespace Andes.Agents.Gui.Platform.X11;
+using Andes.Agents.Gui;
+namespace Andes.Agents.Gui;
 
 /// <summary>Keysym values (X11/keysymdef.h) for special keys and characters.</summary>
 internal static class X11Keysyms

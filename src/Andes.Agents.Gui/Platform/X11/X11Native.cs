@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 
-namespace Andes.Agents.Gui.Platform.X11;
+namespace Andes.Agents.Gui;
 
 /// <summary>P/Invoke declarations for libX11, libXtst and libXrandr (LP64: XID, Atom, KeySym are 64-bit).</summary>
 [SupportedOSPlatform("linux")]

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Everything a <see cref="JsonConstraintProcessor"/> runs: the compiled grammar, the tokenizer's vocabulary index,

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Bump-allocated storage for <see cref="GrammarFrame"/>s. Frames are never modified after being written, so a parser

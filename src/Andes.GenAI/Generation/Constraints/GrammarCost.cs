@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>Saturating arithmetic for completion costs (byte counts), so that huge or unsatisfiable schemas cannot overflow.</summary>
 internal static class GrammarCost

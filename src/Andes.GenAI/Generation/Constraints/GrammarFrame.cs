@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>What a <see cref="GrammarFrame"/> parses.</summary>
 internal enum FrameKind : byte

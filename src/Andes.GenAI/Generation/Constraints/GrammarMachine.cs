@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Runs a <see cref="JsonGrammar"/> byte by byte as a pushdown automaton over a <see cref="FrameArena"/>. A state is

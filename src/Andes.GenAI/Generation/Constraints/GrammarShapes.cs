@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>Which construct a value position starts for a given first byte.</summary>
 internal enum ValueAlternative : byte

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Andes.GenAI.Tokenization;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A compiled JSON output constraint for one tokenizer: any JSON value (<see cref="ForAnyJson"/>) or JSON matching a

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>Options for compiling a <see cref="JsonConstraint"/> or <see cref="ToolCallConstraint"/>.</summary>
 public class JsonConstraintOptions

@@ -1,8 +1,7 @@
 using System.Numerics;
 using System.Text;
-using Andes.GenAI.Generation.Sampling;
-
-namespace Andes.GenAI.Generation.Constraints;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A logits processor that keeps generation inside a JSON grammar (from <see cref="JsonConstraint"/>) or a tool-call

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Compiles one JSON Schema document (a <see cref="JsonElement"/>) into value shapes of a <see cref="JsonGrammar"/>.

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A JSON Schema cannot be compiled into a decoding constraint: it is malformed (e.g. <c>maxItems</c> below

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A byte trie over a fixed set of literals (canonical JSON texts of enum/const values, <c>true</c>/<c>false</c>/<c>null</c>,

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A byte trie over token byte strings in preorder: node <c>n</c>'s subtree is the index range

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Andes.GenAI.Tokenization;
-
-namespace Andes.GenAI.Generation.Constraints;
+using Andes.GenAI;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Per-tokenizer data for constrained decoding, built once per <see cref="AndesTokenizer"/> and shared (thread-safe):

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Andes.GenAI.Tokenization;
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// A constraint for a required tool call: the output is exactly

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>Options for a <see cref="ToolCallConstraint"/>.</summary>
 public sealed class ToolCallConstraintOptions : JsonConstraintOptions

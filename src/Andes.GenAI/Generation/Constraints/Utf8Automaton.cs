@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Constraints;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF) as a small automaton. State 0 is

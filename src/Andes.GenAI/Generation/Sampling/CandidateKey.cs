@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Sampling;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Packs a (score, token id) pair into one 64-bit key whose unsigned order is "better first": a higher score sorts

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Andes.GenAI.Generation.Sampling;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Allocation-free selection kernels over <see cref="CandidateKey"/> arrays: top-k by a bounded heap, range

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Sampling;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Changes the next-token logits in place before a token is chosen: masks for constrained decoding (set forbidden

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Sampling;
+namespace Andes.GenAI;
 
 /// <summary>
 /// OpenAI-style presence and frequency penalties over the generated tokens only (the prompt is not counted):

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Sampling;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Hugging Face (CTRL-style) repetition penalty: for every distinct token already in the prompt or the output, a

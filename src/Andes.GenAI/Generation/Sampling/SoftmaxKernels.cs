@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Andes.GenAI.Generation.Sampling;
+namespace Andes.GenAI;
 
 /// <summary>Fused, allocation-free vector kernels over the whole vocabulary (one memory pass each).</summary>
 internal static class SoftmaxKernels

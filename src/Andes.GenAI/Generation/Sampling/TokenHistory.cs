@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Andes.GenAI.Generation.Sampling;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The tokens of one generation so far (prompt, then generated), with incrementally maintained statistics that

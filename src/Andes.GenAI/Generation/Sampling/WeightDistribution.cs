@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Andes.GenAI.Generation.Sampling;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Kernels over a vocabulary-sized array of softmax numerators ("weights", in [0, 1], the most likely token's is 1):

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Andes.GenAI.Generation.Sampling;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The xoshiro256** 1.0 pseudo-random generator (Blackman and Vigna), seeded through SplitMix64. Fully specified, so

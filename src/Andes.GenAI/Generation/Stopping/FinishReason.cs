@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Stopping;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Why a generation ended. The chat layer maps <see cref="EndOfSequence"/>, <see cref="StopToken"/> and

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Stopping;
+namespace Andes.GenAI;
 
 /// <summary>
 /// The token-level stop rules every engine applies after sampling a token: a stop token (end of sequence or

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Stopping;
+namespace Andes.GenAI;
 
 /// <summary>What <see cref="StopSequenceMatcher.Append(ReadOnlySpan{char}, out ReadOnlySpan{char})"/> decided.</summary>
 public enum StopMatchResult

@@ -1,4 +1,4 @@
-namespace Andes.GenAI.Generation.Stopping;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Finds stop sequences in streamed output text and decides how much of it is safe to show. Text that could still be

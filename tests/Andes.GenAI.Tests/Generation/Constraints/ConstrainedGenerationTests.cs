@@ -1,12 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Generation.Constraints;
-using Andes.GenAI.Generation.Sampling;
-using Andes.GenAI.Generation.Stopping;
-using Andes.GenAI.Models;
-using Andes.GenAI.Prompts;
+using Andes.GenAI;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 using Xunit.Abstractions;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Andes.GenAI.Generation.Constraints;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Generation.Constraints;
 
 /// <summary>Builds grammars and runs text through them byte by byte.</summary>

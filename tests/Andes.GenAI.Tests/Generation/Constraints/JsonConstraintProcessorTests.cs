@@ -1,11 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Andes.GenAI.Generation;
-using Andes.GenAI.Generation.Constraints;
-using Andes.GenAI.Generation.Sampling;
+using Andes.GenAI;
 using Andes.GenAI.Tests.Tokenization;
-using Andes.GenAI.Tokenization;
-
 namespace Andes.GenAI.Tests.Generation.Constraints;
 
 /// <summary>The processor's masks against a brute-force check of every token, on the real AndesVL tokenizer.</summary>

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Andes.GenAI.Generation.Constraints;
+using Andes.GenAI;
 using static Andes.GenAI.Tests.Generation.Constraints.GrammarTestHelpers;
 
 namespace Andes.GenAI.Tests.Generation.Constraints;

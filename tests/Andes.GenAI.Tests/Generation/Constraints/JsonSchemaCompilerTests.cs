@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Andes.GenAI.Generation.Constraints;
+using Andes.GenAI;
 using Andes.GenAI.Tests.Tokenization;
 using Microsoft.Extensions.AI;
 using static Andes.GenAI.Tests.Generation.Constraints.GrammarTestHelpers;

@@ -1,5 +1,4 @@
-using Andes.GenAI.Generation;
-using Andes.GenAI.Generation.Sampling;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Generation.Sampling;

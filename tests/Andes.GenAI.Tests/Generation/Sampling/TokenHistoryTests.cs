@@ -1,6 +1,4 @@
-using Andes.GenAI.Generation;
-using Andes.GenAI.Generation.Sampling;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Generation.Sampling;
 
 public sealed class TokenHistoryTests

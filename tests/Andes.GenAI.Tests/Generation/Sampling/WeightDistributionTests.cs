@@ -1,5 +1,4 @@
-using Andes.GenAI.Generation.Sampling;
-
+using Andes.GenAI;
 namespace Andes.GenAI.Tests.Generation.Sampling;
 
 public sealed class WeightDistributionTests

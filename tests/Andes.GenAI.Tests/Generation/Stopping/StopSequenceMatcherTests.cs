@@ -1,5 +1,5 @@
 using System.Text;
-using Andes.GenAI.Generation.Stopping;
+using Andes.GenAI;
 using Andes.Testing;
 
 namespace Andes.GenAI.Tests.Generation.Stopping;
