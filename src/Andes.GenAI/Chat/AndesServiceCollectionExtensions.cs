@@ -1,8 +1,7 @@
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace Andes.GenAI;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers an <see cref="AndesChatClient"/> with dependency injection.</summary>
 public static class AndesServiceCollectionExtensions

@@ -3,7 +3,7 @@ namespace Andes.GenAI;
 
 /// <summary>
 /// The LoRA adapters and skills a host registers for an Andes chat client through dependency injection
-/// (<see cref="AndesServiceCollectionExtensions.AddAndesChatClient(Microsoft.Extensions.DependencyInjection.IServiceCollection, string, Action{AndesSkillsBuilder}, Action{AndesChatClientOptions}?, AndesModelOptions?)"/>):
+/// (<see cref="Microsoft.Extensions.DependencyInjection.AndesServiceCollectionExtensions.AddAndesChatClient(Microsoft.Extensions.DependencyInjection.IServiceCollection, string, Action{AndesSkillsBuilder}, Action{AndesChatClientOptions}?, AndesModelOptions?)"/>):
 /// adapters by name and path, skills built in code, and <c>skills.json</c> files, on top of the model folder's own
 /// <c>skills.json</c> (unless <see cref="IncludeModelSkillsFile"/> is turned off).
 /// </summary>
