@@ -3,8 +3,9 @@
 //
 // `Andes.SemanticKernel` registers an Andes model as a Semantic Kernel chat service: `[KernelFunction]` plugins are
 // offered to the model as tools (in the Qwen3 `<tools>` block AndesVL was trained on), the model's `<tool_call>`s run
-// through the kernel, and the results go back to the model for its next turn. `AndesAgent` is an Agent Framework
-// `AIAgent` over the same model, with sessions that serialise to JSON.
+// through the kernel, and the results go back to the model for its next turn. Then an Agent Framework agent
+// (`ChatClientAgent`, made by `AsAndesAgent`) runs on the same model, with a skill as a tool and a session that
+// serialises to JSON.
 //
 // With `FunctionChoiceBehavior.Required()` the engine **constrains decoding**: every token that would break a valid
 // call to a declared tool is masked, so even the tiny random model below emits a well-formed call. Its arguments
@@ -16,7 +17,7 @@
 // %%
 #:package Microsoft.Extensions.AI@10.11.0
 #:package Microsoft.SemanticKernel.Core@1.82.0
-#:package Microsoft.Agents.AI.Abstractions@1.28.0
+#:package Microsoft.Agents.AI@1.28.0
 #:project ../../src/Andes.GenAI/Andes.GenAI.csproj
 #:project ../../src/Andes.ModelBuilder/Andes.ModelBuilder.csproj
 #:project ../../src/Andes.SemanticKernel/Andes.SemanticKernel.csproj
@@ -120,25 +121,42 @@ Console.WriteLine($"the plugin ran {weather.Calls.Count} time(s)");
 // weights rarely pick a call, which is why constrained decoding matters for small models.
 
 // %% [markdown]
-// ## An Agent Framework agent with a session
+// ## An Agent Framework agent with a skill as a tool
 //
-// `AndesAgent` works over any `IChatClient`: here a plain `AndesChatClient` on the same loaded model. Its tools are
-// `AIFunction`s (the plugin's method, wrapped by `AIFunctionFactory`). The first run requires a tool call; the
-// second is free. The session keeps the whole conversation, tool calls and results included.
+// `AsAndesAgent` makes Agent Framework's own `ChatClientAgent` over an Andes chat client, here a plain
+// `AndesChatClient` on the same loaded model with one skill. The agent's tools are the plugin's method (wrapped by
+// `AIFunctionFactory`) and, added by `AsAndesAgent`, one tool per skill of the client: calling it runs the skill as
+// a separate request with the skill's instructions, limits and LoRA adapter. This skill has no adapter, so it runs on
+// the base model (sample 02 shows skills with LoRA adapters). The first run requires a call to the weather tool, the
+// second a call to the skill; the session keeps the whole conversation, tool calls and results included.
 
 // %%
-var agent = new AndesAgent(new AndesChatClient(model), new AndesAgentOptions
+var summarize = new Skill
+{
+    Name = "summarize",
+    Description = "Summarises a text in one sentence.",
+    Instructions = "Summarise the user's text in one sentence.",
+    DefaultOptions = new ChatOptions { Temperature = 0, MaxOutputTokens = 16 },
+};
+var skilled = new AndesChatClient(model, new AndesChatClientOptions { Skills = new SkillRegistry([summarize]) });
+ChatClientAgent agent = skilled.AsAndesAgent(new ChatClientAgentOptions
 {
     Name = "weather",
-    Instructions = "You answer weather questions briefly.",
-    Tools = [AIFunctionFactory.Create(weather.GetTemperature, "get_temperature", "Gets the current temperature of a city in degrees Celsius.")],
-    ChatOptions = new ChatOptions { Temperature = 0, MaxOutputTokens = 24 },
+    ChatOptions = new ChatOptions
+    {
+        Instructions = "You answer weather questions briefly.",
+        Tools = [AIFunctionFactory.Create(weather.GetTemperature, "get_temperature", "Gets the current temperature of a city in degrees Celsius.")],
+        Temperature = 0,
+        MaxOutputTokens = 24,
+    },
 });
+Console.WriteLine($"agent tools: {string.Join(", ", agent.GetService<ChatClientAgentOptions>()?.ChatOptions?.Tools?.Select(t => t.Name) ?? [])}");
+
 AgentSession session = await agent.CreateSessionAsync();
-AgentResponse first = await agent.RunAsync("How warm is it in Oslo?", session, new AndesAgentRunOptions(new ChatOptions { ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 96 }));
-AgentResponse second = await agent.RunAsync("And tomorrow?", session);
+AgentResponse first = await agent.RunAsync("How warm is it in Oslo?", session, new ChatClientAgentRunOptions(new ChatOptions { ToolMode = ChatToolMode.RequireSpecific("get_temperature"), MaxOutputTokens = 96 }));
+AgentResponse second = await agent.RunAsync("Summarise the forecast for me.", session, new ChatClientAgentRunOptions(new ChatOptions { ToolMode = ChatToolMode.RequireSpecific("summarize"), MaxOutputTokens = 96 }));
 Console.WriteLine($"first run: {first.Messages.Count} messages, usage {first.Usage?.InputTokenCount} in / {first.Usage?.OutputTokenCount} out");
-Console.WriteLine($"second run: {second.Messages.Count} message(s), usage {second.Usage?.InputTokenCount} in / {second.Usage?.OutputTokenCount} out");
+Console.WriteLine($"second run: {second.Messages.Count} messages, usage {second.Usage?.InputTokenCount} in / {second.Usage?.OutputTokenCount} out");
 
 List<ChatMessage> messages = session.TryGetInMemoryChatHistory(out List<ChatMessage>? stored) ? stored : [];
 foreach (ChatMessage message in messages)
@@ -146,7 +164,7 @@ foreach (ChatMessage message in messages)
     string shown = string.Join("; ", message.Contents.Select(c => c switch
     {
         Microsoft.Extensions.AI.FunctionCallContent call => $"call {call.Name}({string.Join(", ", call.Arguments?.Select(a => $"{a.Key}: {Short(a.Value?.ToString())}") ?? [])})",
-        Microsoft.Extensions.AI.FunctionResultContent result => $"result {result.Result}",
+        Microsoft.Extensions.AI.FunctionResultContent result => $"result {Short(result.Result?.ToString())}",
         Microsoft.Extensions.AI.TextContent text => $"text: {Short(text.Text)}",
         _ => c.GetType().Name,
     }));
@@ -157,7 +175,7 @@ foreach (ChatMessage message in messages)
 // ## Save the session, resume it later
 //
 // The session serialises to JSON (every message of the conversation); a new agent instance, even in another process,
-// picks the conversation up where it was.
+// picks the conversation up where it was. This run has no required tool, so the model is free to answer in text.
 
 // %%
 JsonElement saved = await agent.SerializeSessionAsync(session);
@@ -172,6 +190,7 @@ Console.WriteLine($"after resuming and one more run: {resumedMessages.Count} mes
 // ## Clean up
 
 // %%
+skilled.Dispose();
 model.Dispose();
 Directory.Delete(work, recursive: true);
 

@@ -47,9 +47,12 @@ internal static class Samples
             @"assistant call Weather_get_temperature\(city: ",
             @"tool\s+result of Weather_get_temperature: \d+",
             @"the plugin ran 1 time\(s\)",
+            @"agent tools: get_temperature, summarize",
             @"assistant call get_temperature\(city: ",
-            @"session JSON: [\d,]+ characters, 6 messages",
-            @"after resuming and one more run: 8 messages",
+            @"tool\s+result \d+",
+            @"assistant call summarize\(request: ",
+            @"session JSON: [\d,]+ characters, 8 messages",
+            @"after resuming and one more run: 10 messages",
         ],
     };
 

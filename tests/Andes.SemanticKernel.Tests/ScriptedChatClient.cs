@@ -1,3 +1,4 @@
+using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
 namespace Andes.SemanticKernel.Tests;
@@ -28,6 +29,9 @@ internal sealed class ScriptedChatClient(params Func<IReadOnlyList<ChatMessage>,
     }
 
     public bool Disposed { get; private set; }
+
+    /// <summary>The skills <see cref="GetService"/> hands out, as an <c>AndesChatClient</c> with skills would.</summary>
+    public SkillRegistry? Skills { get; init; }
 
     /// <summary>A response with one assistant message calling <paramref name="name"/>.</summary>
     public static ChatResponse Call(string callId, string name, IDictionary<string, object?>? arguments = null) =>
@@ -80,6 +84,7 @@ internal sealed class ScriptedChatClient(params Func<IReadOnlyList<ChatMessage>,
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType.IsInstanceOfType(this) ? this
         : serviceKey is null && serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("scripted", null, "scripted")
+        : serviceKey is null && serviceType == typeof(SkillRegistry) ? Skills
         : null;
 
     public void Dispose() => Disposed = true;
