@@ -31,7 +31,6 @@ using System.Text.Json;
 using Andes.GenAI;
 using Andes.ModelBuilder;
 using Andes.SemanticKernel;
-using Andes.SemanticKernel.Agents;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;

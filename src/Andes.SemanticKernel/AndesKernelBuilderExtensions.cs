@@ -1,7 +1,7 @@
+using Andes.SemanticKernel;
 using Andes.GenAI;
-using Microsoft.SemanticKernel;
 
-namespace Andes.SemanticKernel;
+namespace Microsoft.SemanticKernel;
 
 /// <summary>Adds Andes models to a Semantic Kernel <see cref="IKernelBuilder"/>.</summary>
 /// <remarks>See <see cref="AndesKernelServiceCollectionExtensions"/> for what is registered and how tools, filters and settings behave.</remarks>

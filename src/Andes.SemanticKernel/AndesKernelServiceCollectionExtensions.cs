@@ -1,10 +1,10 @@
+using Andes.SemanticKernel;
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-namespace Andes.SemanticKernel;
+namespace Microsoft.SemanticKernel;
 
 /// <summary>
 /// Registers an Andes model for Semantic Kernel: an <see cref="IChatClient"/> and an <see cref="IChatCompletionService"/>

@@ -3,7 +3,7 @@ using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
-namespace Andes.SemanticKernel.Agents;
+namespace Andes.SemanticKernel;
 
 /// <summary>
 /// Makes Agent Framework agents (<see cref="ChatClientAgent"/>) over an Andes chat client with the client's LoRA

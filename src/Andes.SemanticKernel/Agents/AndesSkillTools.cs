@@ -2,13 +2,13 @@ using System.ComponentModel;
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
 
-namespace Andes.SemanticKernel.Agents;
+namespace Andes.SemanticKernel;
 
 /// <summary>
 /// Turns Andes skills into M.E.AI tools: one <see cref="AIFunction"/> per <see cref="Skill"/>, so a model running on
 /// the base weights can call a specialist (the skill's LoRA adapter, instructions and defaults) as a tool, under an
 /// Agent Framework agent or any <see cref="FunctionInvokingChatClient"/>: AndesVL's "1+N" deployment as function
-/// calling. The Semantic Kernel counterpart is <see cref="Skills.AndesSkillsPlugin"/>.
+/// calling. The Semantic Kernel counterpart is <see cref="AndesSkillsPlugin"/>.
 /// </summary>
 /// <remarks>
 /// Each function is named after its skill and takes one string argument, <c>request</c>; it sends the request as a

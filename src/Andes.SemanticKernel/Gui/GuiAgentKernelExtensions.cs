@@ -1,8 +1,8 @@
+using Andes.SemanticKernel;
 using Andes.Agents.Gui;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.SemanticKernel;
 
-namespace Andes.SemanticKernel.Gui;
+namespace Microsoft.SemanticKernel;
 
 /// <summary>Adds the <see cref="GuiAgentKernelPlugin"/> to a kernel or kernel builder.</summary>
 public static class GuiAgentKernelExtensions

@@ -1,7 +1,7 @@
 using Andes.Agents.Gui;
 using Microsoft.SemanticKernel;
 
-namespace Andes.SemanticKernel.Gui;
+namespace Andes.SemanticKernel;
 
 /// <summary>
 /// The GUI agent's tools (<see cref="GuiAgentTools"/>: <c>locate</c>, <c>click</c>, <c>type_text</c>, <c>scroll</c>,

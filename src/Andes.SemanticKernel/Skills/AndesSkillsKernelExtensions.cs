@@ -1,9 +1,9 @@
+using Andes.SemanticKernel;
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.SemanticKernel;
 
-namespace Andes.SemanticKernel.Skills;
+namespace Microsoft.SemanticKernel;
 
 /// <summary>Adds the <see cref="AndesSkillsPlugin"/> to a kernel or kernel builder.</summary>
 public static class AndesSkillsKernelExtensions

@@ -3,7 +3,7 @@ using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
-namespace Andes.SemanticKernel.Skills;
+namespace Andes.SemanticKernel;
 
 /// <summary>
 /// Turns Andes skills into Semantic Kernel functions: a plugin (named <c>AndesSkills</c> by default) with one

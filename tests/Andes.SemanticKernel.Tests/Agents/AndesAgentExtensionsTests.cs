@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Andes.GenAI;
-using Andes.SemanticKernel.Agents;
+using Andes.SemanticKernel;
 using Andes.Testing;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Andes.Agents.Gui;
-using Andes.SemanticKernel.Gui;
+using Andes.SemanticKernel;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;

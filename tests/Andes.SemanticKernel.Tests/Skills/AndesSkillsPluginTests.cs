@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Andes.GenAI;
-using Andes.SemanticKernel.Skills;
+using Andes.SemanticKernel;
 using Andes.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
