@@ -12,7 +12,7 @@ namespace Andes.ModelBuilder;
 /// </summary>
 public static class AndesTokenizerAssets
 {
-    private const string ResourcePrefix = "Andes.ModelBuilder.Assets.";
+    private const string ResourcePrefix = "Andes.ModelBuilder.Tokenizers.Assets."; // the LogicalName in the csproj
 
     /// <summary>Gets the names of the embedded checkpoint files.</summary>
     public static IReadOnlyList<string> FileNames { get; } =
