@@ -78,7 +78,7 @@ public sealed class NotebookGenerationTests
         Assert.Equal(
             [
                 (NotebookCellKind.Markdown, "# Title\n\nText."),
-                (NotebookCellKind.Code, "#r \"nuget: Microsoft.Extensions.AI, 10.11.0\"\n#r \"nuget: Andes.GenAI, 9.8.7\"\nusing Andes.GenAI.Chat;"),
+                (NotebookCellKind.Code, "#r \"nuget: Microsoft.Extensions.AI, 10.11.0\"\n#r \"nuget: Andes.GenAI, 9.8.7\"\nusing Andes.GenAI;"),
                 (NotebookCellKind.Code, "class Plugin { public string Name => \"p\"; }"),
                 (NotebookCellKind.Code, "Console.WriteLine(new Plugin().Name);"),
             ],
