@@ -78,12 +78,9 @@ internal static class EvalGroundingCommand
                     return 1;
                 }
 
-                ImageProcessorOptions processor = engine.ImageProcessor!.Options;
+                ImageProcessorOptions processor = engine.ImageProcessor!.Options; // a copy
+                processor.MaxSize = parse.GetValue(maxSize) ?? processor.MaxSize;
                 sizing = processor.ToSizingOptions();
-                if (parse.GetValue(maxSize) is int size)
-                {
-                    sizing = new ImageSizingOptions { PatchSize = sizing.PatchSize, MergeSize = sizing.MergeSize, MaxSize = size, LongestSideCap = sizing.LongestSideCap, MinTokens = sizing.MinTokens, Rule = sizing.Rule };
-                }
             }
             else
             {

@@ -15,6 +15,7 @@ namespace Andes.GenAI;
 public sealed class ImageProcessor
 {
     private readonly ImageProcessorOptions _options;
+    private readonly ImageSizingOptions _sizing; // immutable, made once: GetGeometry runs for every image of every prompt
     private readonly float[] _table;
     private readonly byte[] _fill;
 
@@ -25,6 +26,7 @@ public sealed class ImageProcessor
     {
         _options = (options ?? ImageProcessorOptions.AimV2).Clone();
         _options.Validate();
+        _sizing = _options.ToSizingOptions();
         _table = PatchFlattener.BuildTable(_options.DoRescale, _options.RescaleFactor, _options.DoNormalize, _options.ImageMean, _options.ImageStd);
 
         // Python's int(mean * 255) on the float32 mean promoted to double.
@@ -50,7 +52,7 @@ public sealed class ImageProcessor
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        return ImageGeometry.Compute(width, height, _options.ToSizingOptions());
+        return ImageGeometry.Compute(width, height, _sizing);
     }
 
     /// <summary>Processes a decoded image.</summary>
