@@ -50,7 +50,8 @@ internal static class BenchAdaptersCommand
 
             // The decoder with LoRA inputs (opened on first use when the folder has a separate base decoder).
             loadTime.Restart();
-            bool separate = !ReferenceEquals(m.LoraDecoder, m.Decoder);
+            m.PrepareLoraDecoder();
+            bool separate = LoraModelManifest.TryLoad(m.Directory)?.BaseDecoder is not null;
             double loraDecoderMs = loadTime.Elapsed.TotalMilliseconds;
             long loraDecoderRss = ResidentBytes();
 

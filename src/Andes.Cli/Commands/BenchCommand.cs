@@ -126,7 +126,7 @@ internal static class BenchCommand
 
     private static Sample Measure(Loaded entry, int[] prompt, GenerationOptions options)
     {
-        using ITokenSequence sequence = TokenSequences.Create(entry.Model, options);
+        using ITokenGenerator sequence = entry.Model.CreateGenerator(options);
         var andes = sequence as Generator;
         long start = Stopwatch.GetTimestamp();
         sequence.AppendTokens(prompt); // the prompt pass: afterwards the first token's logits are ready
@@ -150,7 +150,7 @@ internal static class BenchCommand
     {
         0 => "ONNX Runtime's default threads",
         int n => $"{n} threads",
-        null => model.GenAIRuntime is { IntraOpThreads: int g } ? $"{g} threads" : SessionOptionsFactory.ResolveIntraOpThreads(model.Options, model.Config.Model.Decoder.SessionOptions) is int a ? $"{a} threads" : "ONNX Runtime's default threads",
+        null => model.IntraOpThreadCount is int a ? $"{a} threads" : "ONNX Runtime's default threads",
     };
 
     private static double Median(IEnumerable<double> values)

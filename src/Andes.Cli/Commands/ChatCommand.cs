@@ -23,19 +23,14 @@ internal static class ChatCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = parse.GetValue(engine) });
-            if (m.Engine != GenerationEngine.Andes && parse.GetValue(adapters.Adapter) is { } unsupported)
-            {
-                throw TokenSequences.AdapterNotSupported(m, unsupported);
-            }
-
-            using AdapterRegistry? registry = m.Engine == GenerationEngine.Andes ? new AdapterRegistry(m) : null;
+            using var registry = new AdapterRegistry(m); // its Load refuses an adapter on ONNX Runtime GenAI, naming it
             var clientOptions = new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) };
             List<AIContent> pending = [.. (parse.GetValue(images.Images) ?? []).Select(ImageOptions.Load)];
             ImageOptions.RequireVision(m, pending.Count);
             ChatOptions options;
             if (parse.GetValue(adapters.Adapter) is { } path)
             {
-                LoraAdapter adapter = registry!.Load("cli", path);
+                LoraAdapter adapter = registry.Load("cli", path);
                 clientOptions.Adapters = registry;
                 AnsiConsole.MarkupLine($"[grey]adapter {Markup.Escape(adapter.ToString())}[/]");
             }

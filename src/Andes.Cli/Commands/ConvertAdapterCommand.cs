@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Andes.GenAI;
 using Andes.ModelBuilder;
 using Spectre.Console;
 

@@ -59,6 +59,13 @@ public sealed class LoraAdapter : IDisposable
     /// <summary>The size on disk of the file it was loaded from (the <c>.onnx_adapter</c> or <c>adapter_model.safetensors</c>).</summary>
     public long FileBytes { get; }
 
+    /// <summary>
+    /// The key in a PEFT adapter's <c>adapter_model.safetensors</c> metadata that names the base model the adapter was
+    /// made for (the fingerprint in the model folder's <c>andes_lora.json</c>). When present, <see cref="Load"/> refuses
+    /// an adapter made for another base model; adapters trained elsewhere simply lack it.
+    /// </summary>
+    public const string BaseModelFingerprintMetadataKey = "andes.base_model_fingerprint";
+
     /// <summary>Whether the native adapter has been released (unloaded and no generation uses it any more).</summary>
     public bool IsReleased => Volatile.Read(ref _references) == 0;
 
@@ -78,6 +85,7 @@ public sealed class LoraAdapter : IDisposable
     /// <param name="name">The adapter's name; null: the file or folder name without extension.</param>
     /// <returns>The resident adapter; dispose it (or unload it from its registry) to release it.</returns>
     /// <exception cref="LoraAdapterException">Unreadable, or it does not fit the model: the message names the tensor.</exception>
+    /// <exception cref="EngineFeatureNotSupportedException">The model runs on ONNX Runtime GenAI, which takes no Andes adapter.</exception>
     public static LoraAdapter Load(AndesModel model, string path, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -85,6 +93,11 @@ public sealed class LoraAdapter : IDisposable
         model.ThrowIfDisposed();
         string full = Path.GetFullPath(path);
         name ??= Path.GetFileNameWithoutExtension(full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        if (model.Engine != GenerationEngine.Andes)
+        {
+            throw TokenSequences.AdapterNotSupported(model, name); // before reading anything
+        }
+
         LoraModelInputs inputs = model.LoraInputs;
         if (PeftAdapterConverter.IsPeftFolder(full))
         {

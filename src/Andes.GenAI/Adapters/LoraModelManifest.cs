@@ -76,9 +76,8 @@ public sealed class LoraModelManifest
     [JsonPropertyName("base_decoder")] public string? BaseDecoder { get; set; }
 
     /// <summary>The weights both decoders share (see <see cref="SharedWeightsSection"/>); null without a base decoder.</summary>
-    [JsonInclude]
     [JsonPropertyName("shared_weights")]
-    internal SharedWeightsSection? SharedWeights { get; set; }
+    public SharedWeightsSection? SharedWeights { get; set; }
 
     /// <summary>The targets as flags.</summary>
     [JsonIgnore]

@@ -15,9 +15,6 @@ internal sealed class PeftAdapterConfig
     /// <summary>The weights file name inside a PEFT adapter folder.</summary>
     public const string WeightsFileName = "adapter_model.safetensors";
 
-    /// <summary>The safetensors metadata key holding the base model fingerprint (written by Andes' adapter generator).</summary>
-    public const string FingerprintMetadataKey = "andes.base_model_fingerprint";
-
     private static readonly JsonSerializerOptions Json = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

@@ -91,7 +91,7 @@ internal static class PeftAdapterConverter
             maxRank = Math.Max(maxRank, rank);
         }
 
-        metadata.TryGetValue(PeftAdapterConfig.FingerprintMetadataKey, out string? fingerprint);
+        metadata.TryGetValue(LoraAdapter.BaseModelFingerprintMetadataKey, out string? fingerprint);
         long fileBytes = FileLengths.Of(weights);
         return new Result(parameters, fingerprint, maxRank, targets, fileBytes);
     }

@@ -128,7 +128,7 @@ public sealed class AndesChatClient : IChatClient
         string modelId = _metadata.DefaultModelId!;
 
         int maxNewTokens = generation.MaxNewTokens ?? (_model.ContextLength - promptLength);
-        (ITokenSequence generator, LoraAdapterLease? lease, long adapterId) = Start(encoded, generation, options, adapterName, maxNewTokens);
+        (ITokenGenerator generator, LoraAdapterLease? lease, long adapterId) = Start(encoded, generation, options, adapterName, maxNewTokens);
         bool reusable = false;
         try
         {
@@ -208,7 +208,7 @@ public sealed class AndesChatClient : IChatClient
     /// <see cref="Generator"/> over a conversation-cache runner (a follow-up turn reuses its prefix); on ONNX Runtime
     /// GenAI a fresh generator per request.
     /// </summary>
-    private (ITokenSequence Sequence, LoraAdapterLease? Lease, long AdapterId) Start(EncodedPrompt encoded, GenerationOptions generation, ChatOptions? options, string? adapterName, int maxNewTokens)
+    private (ITokenGenerator Sequence, LoraAdapterLease? Lease, long AdapterId) Start(EncodedPrompt encoded, GenerationOptions generation, ChatOptions? options, string? adapterName, int maxNewTokens)
     {
         if (_model.Engine != GenerationEngine.Andes)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 namespace Andes.GenAI;
 
 /// <summary>
@@ -108,6 +109,15 @@ public sealed class GenerationOptions
     /// <see langword="false"/> or <see cref="Temperature"/> is 0.
     /// </summary>
     public bool IsGreedy => !DoSample || Temperature == 0f;
+
+    /// <summary>
+    /// A copy of these options with what <paramref name="chatOptions"/> sets laid over them, as
+    /// <see cref="AndesChatClient"/> does for each request (temperature, top-p, top-k, seed, penalties, stop sequences,
+    /// maximum output tokens and the Andes keys); what it leaves unset keeps these values.
+    /// </summary>
+    /// <param name="chatOptions">The chat options, or null for an unchanged copy.</param>
+    /// <returns>The copy.</returns>
+    public GenerationOptions WithChatOptions(ChatOptions? chatOptions) => GenerationOptionsMapper.Map(this, chatOptions);
 
     /// <summary>The generation defaults of a model folder: the <c>search</c> section of its <c>genai_config.json</c>.</summary>
     /// <param name="search">The section.</param>

@@ -14,7 +14,7 @@ namespace Andes.GenAI;
 /// each with its own LoRA adapter (or none): the adapter is activated on this generator's own run options, so switching
 /// adapters between requests reloads nothing.
 /// </remarks>
-public sealed class Generator : IDisposable, ITokenSequence
+public sealed class Generator : IDisposable, ITokenGenerator
 {
     private readonly AndesModel _model;
     private readonly GenerationOptions _options;
@@ -155,7 +155,7 @@ public sealed class Generator : IDisposable, ITokenSequence
     }
 
     /// <summary>
-    /// Appends an encoded prompt (text and images, see <see cref="AndesModel.Encode"/>) and runs it. Image features are
+    /// Appends an encoded prompt (text and images, see <see cref="AndesModel.Encode(ChatPrompt, PromptEncodingOptions?)"/>) and runs it. Image features are
     /// taken from the model's feature cache or computed now, and only for images whose placeholders are actually run
     /// (not for those inside a reused cached prefix).
     /// </summary>
@@ -328,7 +328,7 @@ public sealed class Generator : IDisposable, ITokenSequence
     }
 
     /// <summary>Requests that a running forward pass stop (ONNX Runtime's terminate flag).</summary>
-    void ITokenSequence.Terminate() => Terminate();
+    void ITokenGenerator.Terminate() => Terminate();
 
     /// <summary>Requests that a running forward pass stop (ONNX Runtime's terminate flag).</summary>
     internal void Terminate()

@@ -10,21 +10,15 @@ namespace Andes.GenAI;
 /// <remarks>Not thread-safe: one per generation.</remarks>
 public sealed class TextStreamer
 {
-    private readonly ITokenSequence _generator;
+    private readonly ITokenGenerator _generator;
     private readonly StreamingDetokenizer _detokenizer;
     private readonly StopSequenceMatcher? _stops;
     private bool _completed;
 
-    /// <summary>Creates a streamer over a generator whose prompt has been appended.</summary>
+    /// <summary>Creates a streamer over a generator (of either engine) whose prompt has been appended.</summary>
     /// <param name="generator">The generator.</param>
     /// <param name="stopSequences">Stop sequences (may span tokens); null or empty for none.</param>
-    public TextStreamer(Generator generator, IEnumerable<string>? stopSequences)
-        : this((ITokenSequence)generator, stopSequences)
-    {
-    }
-
-    /// <summary>Creates a streamer over any engine's sequence whose prompt has been appended.</summary>
-    internal TextStreamer(ITokenSequence generator, IEnumerable<string>? stopSequences)
+    public TextStreamer(ITokenGenerator generator, IEnumerable<string>? stopSequences)
     {
         ArgumentNullException.ThrowIfNull(generator);
         _generator = generator;

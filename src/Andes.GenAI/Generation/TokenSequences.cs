@@ -14,7 +14,7 @@ internal static class TokenSequences
     /// <param name="adapter">A LoRA adapter for the Andes engine, or null.</param>
     /// <param name="adapterName">The adapter the request asks for (named in the error when the engine cannot take one), or null.</param>
     /// <exception cref="EngineFeatureNotSupportedException">The engine cannot run the adapter.</exception>
-    public static ITokenSequence Create(AndesModel model, GenerationOptions options, IEnumerable<ILogitsProcessor>? processors = null, LoraAdapter? adapter = null, string? adapterName = null)
+    public static ITokenGenerator Create(AndesModel model, GenerationOptions options, IEnumerable<ILogitsProcessor>? processors = null, LoraAdapter? adapter = null, string? adapterName = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.GenAIRuntime is not { } runtime)
@@ -36,9 +36,9 @@ internal static class TokenSequences
     /// model's (measured: <c>shared/spec/onnxruntime-genai.md</c>); for text-only folders it could, but Andes does not
     /// wire its adapter registry to ONNX Runtime GenAI's.
     /// </summary>
-    public static EngineFeatureNotSupportedException AdapterNotSupported(AndesModel model, string adapterName) => new(
+    public static EngineFeatureNotSupportedException AdapterNotSupported(AndesModel model, string? adapterName) => new(
         GenerationEngine.OnnxRuntimeGenAI,
-        $"LoRA adapter '{adapterName}'",
+        adapterName is null ? "LoRA adapters" : $"LoRA adapter '{adapterName}'",
         model.Config.Model.Vision is not null
             ? $"ONNX Runtime GenAI 0.20 accepts adapters for this folder's model type ({model.Config.Model.Type}) but never passes them to the decoder, so the answer would be the base model's; use the Andes engine (--engine andes) for adapters."
             : "Andes does not pass its adapters to ONNX Runtime GenAI; use the Andes engine (--engine andes) for adapters.");

@@ -1,4 +1,5 @@
 using Andes.GenAI;
+using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Andes.GenAI;
@@ -61,6 +62,12 @@ public sealed class AndesModel : IDisposable
 
     /// <summary>The ONNX Runtime GenAI model when <see cref="Engine"/> is <see cref="GenerationEngine.OnnxRuntimeGenAI"/>, else null.</summary>
     internal OnnxRuntimeGenAIModel? GenAIRuntime => _genai;
+
+    /// <summary>
+    /// The intra-op thread count the decoder runs with (the options', else <c>genai_config.json</c>'s session options',
+    /// else the physical cores this process may use on Linux), or null where ONNX Runtime picks its default.
+    /// </summary>
+    public int? IntraOpThreadCount => _genai is { } genai ? genai.IntraOpThreads : SessionOptionsFactory.ResolveIntraOpThreads(Options, Config.Model.Decoder.SessionOptions);
 
     /// <summary>The image placeholder token id (<c>&lt;|vision_pad|&gt;</c>): the config's, else AndesVL's 151654.</summary>
     public int ImageTokenId => Config.Model.ImageTokenId ?? DefaultImageTokenId;
@@ -295,11 +302,10 @@ public sealed class AndesModel : IDisposable
             ids[position] = key[position] = start;
             position++;
             images[image] = new PromptImage(image, inputs[image], processor!, g, position);
-            UInt128 hash = inputs[image].ContentHash ^ (UInt128)(uint)g.GetHashCode();
             for (int k = 0; k < g.TokenCount; k++, position++)
             {
                 ids[position] = vocabImage;
-                key[position] = ~(int)((uint)(hash >> (32 * (k % 4))) & 0x7FFF_FFFF); // negative: never a token id
+                key[position] = ImageCacheKey(inputs[image], g, k);
             }
 
             ids[position] = key[position] = end;
@@ -313,6 +319,113 @@ public sealed class AndesModel : IDisposable
         }
 
         return new EncodedPrompt(ids, key, images);
+    }
+
+    /// <summary>
+    /// Builds a prompt from token ids that already hold the chat template, filling each run of image placeholder ids
+    /// (<see cref="ImageTokenId"/>) with the next image: a run of one placeholder is expanded to the image's token count,
+    /// a longer run must equal it. The ids around each run (<c>&lt;img&gt;</c>, <c>&lt;/img&gt;</c>) are the caller's.
+    /// Images are only measured here; they are decoded and encoded when a generator runs the prompt.
+    /// </summary>
+    /// <param name="tokenIds">The prompt's ids.</param>
+    /// <param name="images">One image per placeholder run, in order (<see cref="DataContent"/>, a file <see cref="UriContent"/> or <see cref="RawPixelContent"/>).</param>
+    /// <param name="options">Image size options (<see cref="PromptEncodingOptions.ImageMaxSize"/>); null for the defaults.</param>
+    /// <returns>The encoded prompt.</returns>
+    /// <exception cref="ArgumentException">The runs and the images do not pair up, or a run's length fits neither rule (the message names the position).</exception>
+    /// <exception cref="NotSupportedException">There are images and this model has no vision graph.</exception>
+    /// <exception cref="InvalidImageException">An image is empty, unsupported, truncated, corrupt or too large.</exception>
+    /// <exception cref="PromptTooLongException">The prompt does not fit the context.</exception>
+    public EncodedPrompt Encode(ReadOnlySpan<int> tokenIds, IReadOnlyList<AIContent> images, PromptEncodingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ThrowIfDisposed();
+        options ??= DefaultEncodingOptions;
+        if (images.Count > 0 && !SupportsImages)
+        {
+            throw new NotSupportedException($"Model '{Directory}' has no vision graph, so it cannot take image input.");
+        }
+
+        int pad = ImageTokenId;
+        ImageProcessor? processor = images.Count == 0 ? null : ProcessorFor(options.ImageMaxSize);
+        var ids = new List<int>(tokenIds.Length);
+        var key = new List<int>(tokenIds.Length);
+        var prompt = new List<PromptImage>(images.Count);
+        for (int i = 0; i < tokenIds.Length;)
+        {
+            if (tokenIds[i] != pad)
+            {
+                ids.Add(tokenIds[i]);
+                key.Add(tokenIds[i++]);
+                continue;
+            }
+
+            int run = 1;
+            while (i + run < tokenIds.Length && tokenIds[i + run] == pad)
+            {
+                run++;
+            }
+
+            if (prompt.Count >= images.Count)
+            {
+                throw new ArgumentException($"The image placeholder run at position {i} ({run} x {pad}) has no image: give one image per run ({images.Count} given).", nameof(images));
+            }
+
+            ImageInput input = ImageInput.Resolve(images[prompt.Count], prompt.Count, processor!.Options.Decoder);
+            ImageGeometry g = processor.GetGeometry(input.Width, input.Height);
+            if (run != 1 && run != g.TokenCount)
+            {
+                throw new ArgumentException(
+                    $"The image placeholder run at position {i} has {run} placeholders but image {prompt.Count + 1} takes {g.TokenCount} ({g}): give 1 (expanded) or exactly {g.TokenCount}.", nameof(tokenIds));
+            }
+
+            prompt.Add(new PromptImage(prompt.Count, input, processor, g, ids.Count));
+            AppendImagePlaceholders(ids, key, input, g, pad);
+            i += run;
+        }
+
+        if (prompt.Count != images.Count)
+        {
+            throw new ArgumentException($"{images.Count} image(s) given but the ids have {prompt.Count} image placeholder run(s) ({pad}).", nameof(images));
+        }
+
+        if (ids.Count > ContextLength - options.ReservedTokens)
+        {
+            throw new PromptTooLongException(ids.Count, ContextLength, [.. prompt]);
+        }
+
+        return new EncodedPrompt([.. ids], [.. key], [.. prompt]);
+    }
+
+    /// <summary>
+    /// Creates a generator on whichever engine this model was loaded for: a <see cref="Generator"/> on the Andes
+    /// engine, ONNX Runtime GenAI's generator (sampled by Andes) on the other.
+    /// </summary>
+    /// <param name="options">Sampling and stopping options.</param>
+    /// <param name="adapter">A LoRA adapter to run with, or null for the base model.</param>
+    /// <param name="processors">Logits processors (such as a <see cref="JsonConstraintProcessor"/>), or null.</param>
+    /// <returns>The generator; append a prompt, then generate.</returns>
+    /// <exception cref="EngineFeatureNotSupportedException">An adapter was given and the engine cannot run it.</exception>
+    public ITokenGenerator CreateGenerator(GenerationOptions options, LoraAdapter? adapter = null, IEnumerable<ILogitsProcessor>? processors = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfDisposed();
+        return TokenSequences.Create(this, options, processors, adapter);
+    }
+
+    /// <summary>
+    /// Opens the decoder that takes LoRA inputs now instead of on the first adapter load, to keep that cost out of a
+    /// request. Nothing to do when the folder has one decoder for both (no base decoder in <c>andes_lora.json</c>).
+    /// </summary>
+    /// <exception cref="EngineFeatureNotSupportedException">The model runs on ONNX Runtime GenAI, which takes no Andes adapter.</exception>
+    public void PrepareLoraDecoder()
+    {
+        ThrowIfDisposed();
+        if (_genai is not null)
+        {
+            throw TokenSequences.AdapterNotSupported(this, null);
+        }
+
+        _ = LoraDecoder;
     }
 
     /// <summary>Runs the vision graph on a preprocessed image (no caching).</summary>
@@ -352,6 +465,23 @@ public sealed class AndesModel : IDisposable
     }
 
     private static readonly PromptEncodingOptions DefaultEncodingOptions = new();
+
+    // The cache key of an image's k-th placeholder: negative (never a token id) and derived from the pixels and the
+    // geometry, so a cached prefix is reused only for the same image at the same size, never for another image.
+    private static int ImageCacheKey(ImageInput input, ImageGeometry geometry, int k)
+    {
+        UInt128 hash = input.ContentHash ^ (UInt128)(uint)geometry.GetHashCode();
+        return ~(int)((uint)(hash >> (32 * (k % 4))) & 0x7FFF_FFFF);
+    }
+
+    private static void AppendImagePlaceholders(List<int> ids, List<int> key, ImageInput input, ImageGeometry geometry, int pad)
+    {
+        for (int k = 0; k < geometry.TokenCount; k++)
+        {
+            ids.Add(pad);
+            key.Add(ImageCacheKey(input, geometry, k));
+        }
+    }
 
     private const int DefaultImageTokenId = 151654;
     private const int DefaultVisionStartTokenId = 151652;

@@ -17,7 +17,7 @@ namespace Andes.GenAI;
 /// every placeholder. That generator only reads images on its first append, so a prompt is always appended whole, on a
 /// fresh generator.
 /// </remarks>
-internal sealed class OnnxRuntimeGenAISequence : ITokenSequence
+internal sealed class OnnxRuntimeGenAISequence : ITokenGenerator
 {
     private readonly OnnxRuntimeGenAIModel _runtime;
     private readonly LogitsSampler _sampler;

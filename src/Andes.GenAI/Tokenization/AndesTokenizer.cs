@@ -238,9 +238,35 @@ public sealed class AndesTokenizer
         => Create(TokenizerFileReader.ReadAllBytes(vocab), "vocab.json (stream)", TokenizerFileReader.ReadAllBytes(merges), "merges.txt (stream)", options);
 
     private static AndesTokenizer Create(byte[] vocab, string vocabSource, byte[] merges, string mergesSource, AndesTokenizerOptions? options)
+        => new(ReadVocabularyAndMerges(vocab, vocabSource, merges, mergesSource, options));
+
+    /// <summary>
+    /// Writes a Hugging Face <c>tokenizer.json</c> for GPT-2-style byte-level BPE files (what Hugging Face's fast
+    /// tokenizer would save for them), so that a model folder carries one self-contained tokenizer file. Andes'
+    /// model builder writes the <c>tokenizer.json</c> of a converted AndesVL checkpoint this way.
+    /// </summary>
+    /// <param name="vocabPath">The path of <c>vocab.json</c>.</param>
+    /// <param name="mergesPath">The path of <c>merges.txt</c>.</param>
+    /// <param name="options">Added tokens, split pattern and normalisation; defaults to Qwen2 + NFC with no added tokens.</param>
+    /// <param name="destination">The stream written to (not disposed).</param>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A file is malformed, a merge uses or makes a token missing from the vocabulary, or an added token takes the id
+    /// of a different vocabulary token: the message starts with the file's path.
+    /// </exception>
+    public static void WriteTokenizerJson(string vocabPath, string mergesPath, AndesTokenizerOptions? options, Stream destination)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vocabPath);
+        ArgumentException.ThrowIfNullOrEmpty(mergesPath);
+        ArgumentNullException.ThrowIfNull(destination);
+        TokenizerData data = ReadVocabularyAndMerges(File.ReadAllBytes(vocabPath), vocabPath, File.ReadAllBytes(mergesPath), mergesPath, options);
+        TokenizerFileWriter.Write(data, destination);
+    }
+
+    private static TokenizerData ReadVocabularyAndMerges(byte[] vocab, string vocabSource, byte[] merges, string mergesSource, AndesTokenizerOptions? options)
     {
         options ??= new AndesTokenizerOptions();
-        return new AndesTokenizer(new TokenizerData
+        var data = new TokenizerData
         {
             Vocabulary = TokenizerFileReader.ReadVocabJson(vocab, vocabSource),
             Merges = TokenizerFileReader.ReadMergesTxt(merges, mergesSource),
@@ -248,7 +274,9 @@ public sealed class AndesTokenizer
             SplitPattern = options.SplitPattern,
             NormalizeNfc = options.NormalizeNfc,
             Source = $"{vocabSource} + {mergesSource}",
-        });
+        };
+        TokenizerFileReader.CheckConsistency(data, vocabSource, mergesSource);
+        return data;
     }
 
     internal static AndesTokenizer Create(TokenizerData data) => new(data);

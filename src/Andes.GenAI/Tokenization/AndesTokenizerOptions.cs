@@ -19,6 +19,23 @@ public sealed class AndesTokenizerOptions
     /// </summary>
     public bool NormalizeNfc { get; set; } = true;
 
+    /// <summary>
+    /// Reads the added tokens of a Hugging Face <c>tokenizer_config.json</c> (its <c>added_tokens_decoder</c>), the
+    /// file that carries them in a checkpoint without <c>tokenizer.json</c>, into options with the AndesVL/Qwen defaults.
+    /// </summary>
+    /// <param name="tokenizerConfigPath">The path of <c>tokenizer_config.json</c>.</param>
+    /// <returns>The options; no added tokens if the file has no <c>added_tokens_decoder</c>.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed (the message starts with its path and names the field).</exception>
+    public static AndesTokenizerOptions FromTokenizerConfig(string tokenizerConfigPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tokenizerConfigPath);
+        return new AndesTokenizerOptions
+        {
+            AddedTokens = TokenizerFileReader.ReadAddedTokensDecoder(File.ReadAllBytes(tokenizerConfigPath), tokenizerConfigPath),
+        };
+    }
+
     /// <summary>Creates a copy of these options (the added-token list is copied, the tokens are shared).</summary>
     /// <returns>The copy.</returns>
     public AndesTokenizerOptions Clone() => new()

@@ -185,6 +185,45 @@ internal static class TokenizerFileReader
     }
 
     /// <summary>
+    /// Checks separately shipped <c>vocab.json</c> + <c>merges.txt</c> + added tokens against each other, which a
+    /// <c>tokenizer.json</c> written by Hugging Face never needs: files from different checkpoints mixed in one folder
+    /// would otherwise load and tokenise wrongly without any error.
+    /// </summary>
+    /// <param name="data">The data read from the files.</param>
+    /// <param name="vocabSource">The <c>vocab.json</c> name for error messages.</param>
+    /// <param name="mergesSource">The <c>merges.txt</c> name for error messages.</param>
+    /// <exception cref="InvalidDataException">A merge uses or makes a token missing from the vocabulary, or an added token takes the id of another token.</exception>
+    public static void CheckConsistency(TokenizerData data, string vocabSource, string mergesSource)
+    {
+        var tokens = new HashSet<string>(data.Vocabulary.Select(e => e.Key), StringComparer.Ordinal);
+        var lookup = tokens.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (int i = 0; i < data.Merges.Count; i++)
+        {
+            ReadOnlySpan<char> merge = data.Merges[i];
+            int space = merge.IndexOf(' ');
+            if (!lookup.Contains(merge[..space]) || !lookup.Contains(merge[(space + 1)..]) || !tokens.Contains(string.Concat(merge[..space], merge[(space + 1)..])))
+            {
+                throw new InvalidDataException($"{mergesSource}: merge {i + 1} '{data.Merges[i]}' uses or makes a token missing from {Path.GetFileName(vocabSource)}.");
+            }
+        }
+
+        // GPT-2's vocab.json lists <|endoftext|> and its added token repeats it with the same id: that is allowed.
+        var byId = new Dictionary<int, string>(data.Vocabulary.Count);
+        foreach (KeyValuePair<string, int> entry in data.Vocabulary)
+        {
+            byId.TryAdd(entry.Value, entry.Key);
+        }
+
+        foreach (AddedToken token in data.AddedTokens)
+        {
+            if (byId.TryGetValue(token.Id, out string? existing) && existing != token.Content)
+            {
+                throw new InvalidDataException($"{vocabSource}: added token {token.Id} '{token.Content}' reuses the id of vocabulary token '{existing}'.");
+            }
+        }
+    }
+
+    /// <summary>
     /// Parses the <c>added_tokens_decoder</c> object of a <c>tokenizer_config.json</c> (id string to token object).
     /// </summary>
     /// <param name="json">The file content.</param>

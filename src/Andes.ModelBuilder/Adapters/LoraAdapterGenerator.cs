@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 using Andes.GenAI;
 using Andes.ModelBuilder;
 namespace Andes.ModelBuilder;
@@ -20,6 +21,10 @@ namespace Andes.ModelBuilder;
 public static class LoraAdapterGenerator
 {
     private const int ChunkElements = 1 << 16;
+
+    // The file names the peft library writes; the engine's PEFT reader looks for the same two.
+    private const string PeftConfigFileName = "adapter_config.json";
+    private const string PeftWeightsFileName = "adapter_model.safetensors";
 
     /// <summary>Writes a seeded adapter for the checkpoint in <paramref name="checkpointDirectory"/>.</summary>
     /// <param name="checkpointDirectory">The base checkpoint (its <c>config.json</c> gives the shapes).</param>
@@ -73,12 +78,12 @@ public static class LoraAdapterGenerator
 
         string directory = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(directory);
-        var metadata = new Dictionary<string, string> { ["format"] = "pt", [PeftAdapterConfig.FingerprintMetadataKey] = fingerprint };
+        var metadata = new Dictionary<string, string> { ["format"] = "pt", [LoraAdapter.BaseModelFingerprintMetadataKey] = fingerprint };
         float[] chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
         long bytes;
         try
         {
-            using SafeTensorsWriter writer = SafeTensorsWriter.Create(Path.Combine(directory, PeftAdapterConfig.WeightsFileName), tensors.Select(t => t.Declaration), metadata);
+            using SafeTensorsWriter writer = SafeTensorsWriter.Create(Path.Combine(directory, PeftWeightsFileName), tensors.Select(t => t.Declaration), metadata);
             foreach ((TensorDeclaration declaration, float std) in tensors)
             {
                 SeededNormalStream values = SeededNormalStream.ForTensor(options.Seed, declaration.Name);
@@ -99,15 +104,44 @@ public static class LoraAdapterGenerator
             ArrayPool<float>.Shared.Return(chunk);
         }
 
-        new PeftAdapterConfig
-        {
-            BaseModelNameOrPath = Path.GetFullPath(checkpointDirectory),
-            Rank = r,
-            LoraAlpha = alpha,
-            UseRsLora = options.UseRsLora,
-            TargetModules = System.Text.Json.JsonSerializer.SerializeToElement(LoraParameterNames.SingleTargets.Where(t => (options.Targets & t) != 0).Select(LoraParameterNames.ModuleName).ToArray()),
-        }.Save(directory);
+        WritePeftConfig(
+            Path.Combine(directory, PeftConfigFileName),
+            Path.GetFullPath(checkpointDirectory),
+            r,
+            alpha,
+            options.UseRsLora,
+            LoraParameterNames.SingleTargets.Where(t => (options.Targets & t) != 0).Select(LoraParameterNames.ModuleName));
         return new GeneratedLoraAdapter(directory, r, alpha, scale, options.Targets, tensors.Count, bytes, fingerprint);
+    }
+
+    /// <summary>
+    /// Writes a PEFT <c>adapter_config.json</c> as the <c>peft</c> library does for a plain LoRA: the engine reads it
+    /// like any adapter trained with PEFT, so the generated folder exercises the same path as a downloaded one.
+    /// </summary>
+    private static void WritePeftConfig(string path, string baseModel, int rank, double alpha, bool useRsLora, IEnumerable<string> targetModules)
+    {
+        using FileStream stream = File.Create(path);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("peft_type", "LORA");
+        json.WriteString("task_type", "CAUSAL_LM");
+        json.WriteString("base_model_name_or_path", baseModel);
+        json.WriteNumber("r", rank);
+        json.WriteNumber("lora_alpha", alpha);
+        json.WriteNumber("lora_dropout", 0);
+        json.WriteBoolean("use_rslora", useRsLora);
+        json.WriteBoolean("use_dora", false);
+        json.WriteBoolean("fan_in_fan_out", false);
+        json.WriteString("bias", "none");
+        json.WriteBoolean("inference_mode", true);
+        json.WriteStartArray("target_modules");
+        foreach (string module in targetModules)
+        {
+            json.WriteStringValue(module);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     /// <summary>(in_features, out_features) of a projection.</summary>

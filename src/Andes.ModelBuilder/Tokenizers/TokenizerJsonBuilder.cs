@@ -66,52 +66,28 @@ public static class TokenizerJsonBuilder
             return;
         }
 
-        TokenizerData data = ReadCheckpointTokenizer(checkpointDirectory);
-        using FileStream stream = File.Create(tokenizerJsonPath);
-        WriteTokenizerJson(data, stream);
-    }
-
-    /// <summary>Reads vocab.json + merges.txt + tokenizer_config.json's added tokens (vision tokens renamed).</summary>
-    internal static TokenizerData ReadCheckpointTokenizer(string checkpointDirectory)
-    {
         string vocabPath = RequireFile(checkpointDirectory, "vocab.json");
         string mergesPath = RequireFile(checkpointDirectory, "merges.txt");
         string configPath = RequireFile(checkpointDirectory, "tokenizer_config.json");
         try
         {
-            byte[] config = File.ReadAllBytes(configPath);
-            CheckTokenizerClass(config, configPath);
-            List<AddedToken> added = TokenizerFileReader.ReadAddedTokensDecoder(config, configPath);
-            if (added.Count == 0)
+            CheckTokenizerClass(File.ReadAllBytes(configPath), configPath);
+            AndesTokenizerOptions options = AndesTokenizerOptions.FromTokenizerConfig(configPath);
+            if (options.AddedTokens.Count == 0)
             {
                 throw new CheckpointException($"{configPath}: 'added_tokens_decoder' is missing or empty; AndesVL needs its 26 added tokens.", configPath);
             }
 
-            var vocabulary = TokenizerFileReader.ReadVocabJson(File.ReadAllBytes(vocabPath), vocabPath);
-            var merges = TokenizerFileReader.ReadMergesTxt(File.ReadAllBytes(mergesPath), mergesPath);
-            CheckMerges(vocabulary, merges, mergesPath);
-            var vocabularyIds = new HashSet<int>(vocabulary.Select(e => e.Value));
-            foreach (AddedToken token in added)
-            {
-                if (vocabularyIds.Contains(token.Id))
-                {
-                    throw new CheckpointException($"{configPath}: added token {token.Id} '{token.Content}' reuses an id of {vocabPath}.", configPath);
-                }
-            }
+            options.AddedTokens = [.. options.AddedTokens.Select(RenameVisionToken)];
 
-            return new TokenizerData
-            {
-                Vocabulary = vocabulary,
-                Merges = merges,
-                AddedTokens = [.. added.Select(RenameVisionToken)],
-                SplitPattern = ByteLevelSplitPattern.Qwen2,
-                NormalizeNfc = true,
-                Source = checkpointDirectory,
-            };
+            // Built in memory first: a checkpoint error must not leave an empty or partial tokenizer.json behind.
+            using var json = new MemoryStream();
+            AndesTokenizer.WriteTokenizerJson(vocabPath, mergesPath, options, json);
+            File.WriteAllBytes(tokenizerJsonPath, json.ToArray());
         }
         catch (InvalidDataException e)
         {
-            throw new CheckpointException(e.Message, checkpointDirectory, innerException: e);
+            throw new CheckpointException(e.Message, FileNamedIn(e.Message, vocabPath, mergesPath, configPath), innerException: e);
         }
         catch (NotSupportedException e)
         {
@@ -119,108 +95,9 @@ public static class TokenizerJsonBuilder
         }
     }
 
-    /// <summary>Writes a Hugging Face <c>tokenizer.json</c> for byte-level BPE data.</summary>
-    internal static void WriteTokenizerJson(TokenizerData data, Stream destination)
-    {
-        using var writer = new Utf8JsonWriter(destination, WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("version", "1.0");
-        writer.WriteNull("truncation");
-        writer.WriteNull("padding");
-
-        writer.WriteStartArray("added_tokens");
-        foreach (AddedToken token in data.AddedTokens.OrderBy(t => t.Id))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("id", token.Id);
-            writer.WriteString("content", token.Content);
-            writer.WriteBoolean("single_word", token.SingleWord);
-            writer.WriteBoolean("lstrip", token.LStrip);
-            writer.WriteBoolean("rstrip", token.RStrip);
-            writer.WriteBoolean("normalized", token.Normalized);
-            writer.WriteBoolean("special", token.Special);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-
-        if (data.NormalizeNfc)
-        {
-            writer.WriteStartObject("normalizer");
-            writer.WriteString("type", "NFC");
-            writer.WriteEndObject();
-        }
-        else
-        {
-            writer.WriteNull("normalizer");
-        }
-
-        writer.WriteStartObject("pre_tokenizer");
-        writer.WriteString("type", "Sequence");
-        writer.WriteStartArray("pretokenizers");
-        writer.WriteStartObject();
-        writer.WriteString("type", "Split");
-        writer.WriteStartObject("pattern");
-        writer.WriteString("Regex", data.SplitPattern == ByteLevelSplitPattern.Qwen2 ? TokenizerFileReader.Qwen2SplitRegex : TokenizerFileReader.Gpt2SplitRegex);
-        writer.WriteEndObject();
-        writer.WriteString("behavior", "Isolated");
-        writer.WriteBoolean("invert", false);
-        writer.WriteEndObject();
-        WriteByteLevel(writer, null);
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-
-        WriteByteLevel(writer, "post_processor");
-        WriteByteLevel(writer, "decoder");
-
-        writer.WriteStartObject("model");
-        writer.WriteString("type", "BPE");
-        writer.WriteNull("dropout");
-        writer.WriteNull("unk_token");
-        writer.WriteString("continuing_subword_prefix", string.Empty);
-        writer.WriteString("end_of_word_suffix", string.Empty);
-        writer.WriteBoolean("fuse_unk", false);
-        writer.WriteBoolean("byte_fallback", false);
-        writer.WriteBoolean("ignore_merges", false);
-        writer.WriteStartObject("vocab");
-        foreach (KeyValuePair<string, int> entry in data.Vocabulary.OrderBy(e => e.Value))
-        {
-            writer.WriteNumber(entry.Key, entry.Value);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteStartArray("merges");
-        foreach (string merge in data.Merges)
-        {
-            int space = merge.IndexOf(' ', StringComparison.Ordinal);
-            writer.WriteStartArray();
-            writer.WriteStringValue(merge.AsSpan(0, space));
-            writer.WriteStringValue(merge.AsSpan(space + 1));
-            writer.WriteEndArray();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    private static void WriteByteLevel(Utf8JsonWriter writer, string? propertyName)
-    {
-        if (propertyName is null)
-        {
-            writer.WriteStartObject();
-        }
-        else
-        {
-            writer.WriteStartObject(propertyName);
-        }
-
-        writer.WriteString("type", "ByteLevel");
-        writer.WriteBoolean("add_prefix_space", false);
-        writer.WriteBoolean("trim_offsets", false);
-        writer.WriteBoolean("use_regex", false);
-        writer.WriteEndObject();
-    }
+    // The engine's messages start with the file they are about; the exception's FilePath should name that file too.
+    private static string FileNamedIn(string message, params string[] candidates)
+        => candidates.FirstOrDefault(c => message.StartsWith(c, StringComparison.Ordinal)) ?? Path.GetDirectoryName(candidates[0])!;
 
     private static void WriteTokenizerConfig(string checkpointDirectory, string destinationPath)
     {
@@ -363,21 +240,6 @@ public static class TokenizerJsonBuilder
             else
             {
                 reader.Skip();
-            }
-        }
-    }
-
-    private static void CheckMerges(List<KeyValuePair<string, int>> vocabulary, List<string> merges, string mergesPath)
-    {
-        var tokens = new HashSet<string>(vocabulary.Select(e => e.Key), StringComparer.Ordinal);
-        var lookup = tokens.GetAlternateLookup<ReadOnlySpan<char>>();
-        for (int i = 0; i < merges.Count; i++)
-        {
-            ReadOnlySpan<char> merge = merges[i];
-            int space = merge.IndexOf(' ');
-            if (!lookup.Contains(merge[..space]) || !lookup.Contains(merge[(space + 1)..]) || !tokens.Contains(string.Concat(merge[..space], merge[(space + 1)..])))
-            {
-                throw new CheckpointException($"{mergesPath}: merge {i + 1} '{merges[i]}' uses or makes a token missing from vocab.json.", mergesPath);
             }
         }
     }

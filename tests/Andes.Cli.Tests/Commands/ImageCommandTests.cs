@@ -60,12 +60,12 @@ public sealed class ImageCommandTests
     {
         var (code, _, error) = CliRunner.Run("generate", "--model", TestModels.TinyFp32Model, "--input-ids", "151644,151654,151654,151654,198", "--image", Photo);
         Assert.NotEqual(0, code);
-        Assert.Contains("has 3 pads but image", error, StringComparison.Ordinal);
+        Assert.Contains("has 3 placeholders but image", error, StringComparison.Ordinal);
         Assert.Contains("takes 20", error, StringComparison.Ordinal);
 
         (code, _, error) = CliRunner.Run("generate", "--model", TestModels.TinyFp32Model, "--input-ids", "151644,198", "--image", Photo);
         Assert.NotEqual(0, code);
-        Assert.Contains("1 --image given but the ids have 0 vision pad run(s)", error, StringComparison.Ordinal);
+        Assert.Contains("1 image(s) given but the ids have 0 image placeholder run(s)", error, StringComparison.Ordinal);
     }
 
     [Fact]

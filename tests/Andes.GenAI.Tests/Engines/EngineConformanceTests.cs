@@ -52,6 +52,65 @@ public sealed class EngineConformanceTests(EngineFixture engines, ITestOutputHel
     }
 
     [Fact]
+    public void RawIdsWithOneImagePlaceholderPerImageDecodeLikeTheRenderedPrompt()
+    {
+        ChatMessage[] messages =
+        [
+            new(ChatRole.User, [Image("noise_100x60.png"), new TextContent("and"), Image("tall_30x260.png"), new TextContent("Which differs?")]),
+        ];
+        AIContent[] images = [Image("noise_100x60.png"), Image("tall_30x260.png")];
+        var results = new List<int[]>();
+        foreach (GenerationEngine engine in Both)
+        {
+            AndesModel model = engines.Model("fp32", engine);
+            EncodedPrompt rendered = model.Encode(AndesChatTemplate.Default.Render(messages));
+
+            // The same prompt as raw ids, each image's placeholder run collapsed to one id: Encode expands it again.
+            var collapsed = new List<int>();
+            foreach (int id in rendered.Ids.Span)
+            {
+                if (id != model.ImageTokenId || collapsed[^1] != model.ImageTokenId)
+                {
+                    collapsed.Add(id);
+                }
+            }
+
+            EncodedPrompt raw = model.Encode(collapsed.ToArray(), images);
+            Assert.Equal(rendered.Ids.ToArray(), raw.Ids.ToArray());
+            Assert.Equal(rendered.Images.Select(i => i.TokenCount), raw.Images.Select(i => i.TokenCount));
+            Assert.Equal(rendered.Ids.ToArray(), model.Encode(rendered.Ids.Span, images).Ids.ToArray()); // full runs are kept
+
+            var generation = new GenerationOptions { DoSample = false, MaxNewTokens = 8, StopTokenIds = [] };
+            using ITokenGenerator generator = model.CreateGenerator(generation);
+            generator.AppendPrompt(raw);
+            var ids = new List<int>();
+            while (!generator.IsDone)
+            {
+                ids.Add(generator.GenerateNextToken());
+            }
+
+            results.Add([.. ids]);
+        }
+
+        Assert.Equal(8, results[0].Length);
+        Assert.Equal(results[0], results[1]);
+        AndesModel andes = engines.Model("fp32", GenerationEngine.Andes);
+        ArgumentException wrongRun = Assert.Throws<ArgumentException>(() => andes.Encode([151644, andes.ImageTokenId, andes.ImageTokenId, 198], images[..1]));
+        Assert.Contains("has 2 placeholders but image 1 takes", wrongRun.Message, StringComparison.Ordinal);
+        ArgumentException missing = Assert.Throws<ArgumentException>(() => andes.Encode([151644, 198], images[..1]));
+        Assert.Contains("1 image(s) given but the ids have 0 image placeholder run(s)", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AdaptersAreRefusedOnOnnxRuntimeGenAIBeforeAnythingIsRead()
+    {
+        AndesModel genai = engines.Model("fp32", GenerationEngine.OnnxRuntimeGenAI);
+        EngineFeatureNotSupportedException e = Assert.Throws<EngineFeatureNotSupportedException>(() => LoraAdapter.Load(genai, "/no/such/adapter.onnx_adapter", "ui"));
+        Assert.Contains("LoRA adapter 'ui'", e.Message, StringComparison.Ordinal);
+        Assert.Throws<EngineFeatureNotSupportedException>(genai.PrepareLoraDecoder);
+    }
+
+    [Fact]
     public async Task SeededSamplingAgrees()
     {
         ChatMessage[] messages = [new(ChatRole.User, "Tell me a story.")];
@@ -227,8 +286,8 @@ public sealed class EngineConformanceTests(EngineFixture engines, ITestOutputHel
     {
         ChatPrompt prompt = AndesChatTemplate.Default.Render(messages, ChatTemplateOptions.FromChatOptions(options));
         EncodedPrompt encoded = model.Encode(prompt, new PromptEncodingOptions { ImageMaxSize = options.GetImageMaxSize() });
-        GenerationOptions generation = GenerationOptionsMapper.Map(GenerationOptions.FromSearch(model.Config.Search), options);
-        using ITokenSequence sequence = TokenSequences.Create(model, generation, AndesChatClient.CreateConstraints(model.Tokenizer, options, generation.MaxNewTokens!.Value));
+        GenerationOptions generation = GenerationOptions.FromSearch(model.Config.Search).WithChatOptions(options);
+        using ITokenGenerator sequence = model.CreateGenerator(generation, processors: AndesChatClient.CreateConstraints(model.Tokenizer, options, generation.MaxNewTokens!.Value));
         sequence.AppendPrompt(encoded);
         var streamer = new TextStreamer(sequence, generation.StopSequences);
         var ids = new List<int>();

@@ -1,5 +1,4 @@
-using Andes.GenAI;
-namespace Andes.ModelBuilder;
+namespace Andes.GenAI;
 
 /// <summary>
 /// Converts a PEFT LoRA adapter (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>) into ONNX Runtime's
@@ -10,8 +9,10 @@ namespace Andes.ModelBuilder;
 /// <c>model_version</c>. The adapter is checked against the folder's <c>andes_lora.json</c> first.
 /// </summary>
 /// <remarks>
-/// The engine also loads PEFT folders directly (<see cref="LoraAdapter.Load"/>); converting ahead saves that work at
-/// load time and lets ONNX Runtime memory-map the file.
+/// This lives in the engine, not in Andes.ModelBuilder, because the engine converts the same way in memory whenever
+/// <see cref="LoraAdapter.Load"/> is given a PEFT folder: one converter, used ahead of time (this class, and
+/// <c>andes convert-adapter</c>) or at load time. Converting ahead saves that work at load time and lets ONNX Runtime
+/// memory-map the file; ONNX Runtime GenAI's engine only reads converted files.
 /// </remarks>
 public static class LoraAdapterConverter
 {

@@ -1,5 +1,4 @@
-using Andes.GenAI;
-namespace Andes.ModelBuilder;
+namespace Andes.GenAI;
 
 /// <summary>What <see cref="LoraAdapterConverter.Convert"/> wrote.</summary>
 /// <param name="OutputFile">The <c>.onnx_adapter</c> file (full path).</param>

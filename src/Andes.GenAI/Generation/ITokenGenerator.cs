@@ -1,12 +1,12 @@
-using Andes.GenAI;
 namespace Andes.GenAI;
 
 /// <summary>
-/// One sequence being generated, whichever engine runs the model: Andes's own <see cref="Generator"/> on ONNX Runtime,
-/// or ONNX Runtime GenAI's generator. Both sample with Andes's <see cref="LogitsSampler"/> (and its constraints),
-/// so the chat client, the text streamer and stop sequences are one code path for both.
+/// One sequence being generated token by token, whichever engine runs the model: Andes's own <see cref="Generator"/>
+/// on ONNX Runtime, or ONNX Runtime GenAI's generator (create one with <see cref="AndesModel.CreateGenerator"/>). Both
+/// sample with Andes's <see cref="LogitsSampler"/> (and its constraints), so the chat client, <see cref="TextStreamer"/>
+/// and stop sequences are one code path for both. Not safe for concurrent use, except <see cref="Terminate"/>.
 /// </summary>
-internal interface ITokenSequence : IDisposable
+public interface ITokenGenerator : IDisposable
 {
     /// <summary>The model (tokenizer, config).</summary>
     AndesModel Model { get; }
@@ -27,15 +27,19 @@ internal interface ITokenSequence : IDisposable
     int ReusedTokenCount { get; }
 
     /// <summary>Appends prompt token ids (no image placeholders) and runs them.</summary>
+    /// <param name="tokens">The ids.</param>
     void AppendTokens(ReadOnlySpan<int> tokens);
 
     /// <summary>Appends an encoded prompt (text and images) and runs it.</summary>
+    /// <param name="prompt">The prompt, from <see cref="AndesModel.Encode(ChatPrompt, PromptEncodingOptions?)"/> or <see cref="AndesModel.Encode(ReadOnlySpan{int}, IReadOnlyList{Microsoft.Extensions.AI.AIContent}, PromptEncodingOptions?)"/>.</param>
     void AppendPrompt(EncodedPrompt prompt);
 
     /// <summary>Samples the next token, appends it and, unless that ends the sequence, runs it.</summary>
+    /// <returns>The token id.</returns>
     int GenerateNextToken();
 
     /// <summary>Ends generation early with the given reason.</summary>
+    /// <param name="reason">Why generation ended.</param>
     void Finish(FinishReason reason);
 
     /// <summary>Asks a running forward pass to stop (from another thread); the sequence is unusable afterwards.</summary>

@@ -1,11 +1,12 @@
 using System.Numerics;
 
-namespace Andes.GenAI;
+namespace Andes;
 
 /// <summary>
 /// The xoshiro256** 1.0 pseudo-random generator (Blackman and Vigna), seeded through SplitMix64. Fully specified, so
 /// a seed gives the same stream on every run, runtime and platform (unlike <see cref="Random"/>, whose algorithm is
-/// not part of its contract). Not cryptographic; not thread-safe.
+/// not part of its contract). Not cryptographic; not thread-safe. One source file compiled into Andes.GenAI
+/// (sampling) and Andes.ModelBuilder (seeded weights), so neither package reaches into the other's internals for it.
 /// </summary>
 internal struct Xoshiro256StarStar
 {
