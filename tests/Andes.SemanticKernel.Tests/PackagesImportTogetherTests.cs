@@ -13,6 +13,22 @@ public sealed class PackagesImportTogetherTests
     private static readonly string[] Packages = ["Andes.Abstractions", "Andes.GenAI", "Andes.ModelBuilder", "Andes.SemanticKernel", "Andes.Agents.Gui"];
 
     [Fact]
+    public void NoPackageOpensItsInternalsToAnotherShippingAssembly()
+    {
+        string[] shipping = [.. Packages, "andes"];
+        foreach (Assembly assembly in Packages.Select(Assembly.Load))
+        {
+            foreach (InternalsVisibleToAttribute friend in assembly.GetCustomAttributes<InternalsVisibleToAttribute>())
+            {
+                string name = friend.AssemblyName.Split(',')[0];
+                Assert.DoesNotContain(name, shipping);
+                // Test projects and the micro-benchmarks only: neither is packed.
+                Assert.True(name.EndsWith(".Tests", StringComparison.Ordinal) || name is "Andes.Testing" or "Andes.Benchmarks", $"{assembly.GetName().Name} opens its internals to {name}");
+            }
+        }
+    }
+
+    [Fact]
     public void AFileImportingEveryPublicNamespaceCompiles()
     {
         Assembly[] assemblies = [.. Packages.Select(Assembly.Load)];
