@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Andes.Cli.Benchmarks;
+using Andes.Benchmarking;
 using Andes.GenAI;
 using Spectre.Console;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Andes.Agents.Gui;
-using Andes.Cli.Benchmarks;
+using Andes.Benchmarking;
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Spectre.Console;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Andes.Agents.Gui;
+using Andes.Benchmarking;
 using Spectre.Console;
 
 namespace Andes.Cli.Commands;

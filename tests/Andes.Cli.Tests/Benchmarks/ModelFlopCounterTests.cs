@@ -1,5 +1,6 @@
-using Andes.Cli.Benchmarks;
+using Andes.Benchmarking;
 using Andes.GenAI;
+using Andes.ModelBuilder;
 using Andes.Testing;
 
 namespace Andes.Cli.Tests.Benchmarks;
@@ -77,7 +78,7 @@ public sealed class ModelFlopCounterTests
     public void ABadTensorEntryNamesTheFileAndTheField()
     {
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
-        string file = Path.Combine(temp.Path, ModelFlopCounter.ConversionFileName);
+        string file = Path.Combine(temp.Path, ConversionLog.FileName);
         File.WriteAllText(file, """{"tensors": [{"name": "mlp.0.weight", "shape": [4, 4]}, {"name": "mlp.2.weight", "shape": [4, "x"]}]}""");
         ModelConfigurationException error = Assert.Throws<ModelConfigurationException>(() => ModelFlopCounter.Load(temp.Path));
         Assert.Equal("tensors[1].shape", error.Field);
@@ -88,6 +89,6 @@ public sealed class ModelFlopCounterTests
         Assert.Equal(file, Assert.Throws<ModelConfigurationException>(() => ModelFlopCounter.Load(temp.Path)).FilePath);
 
         File.Delete(file);
-        Assert.Contains(ModelFlopCounter.ConversionFileName, Assert.Throws<FileNotFoundException>(() => ModelFlopCounter.Load(temp.Path)).Message, StringComparison.Ordinal);
+        Assert.Contains(ConversionLog.FileName, Assert.Throws<FileNotFoundException>(() => ModelFlopCounter.Load(temp.Path)).Message, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,4 @@
-using Andes.Cli.Benchmarks;
+using Andes.Benchmarking;
 using Andes.Cli.Commands;
 using Andes.GenAI;
 using Andes.Testing;

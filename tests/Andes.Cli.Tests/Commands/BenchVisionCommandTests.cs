@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Andes.Agents.Gui;
-using Andes.Cli.Benchmarks;
+using Andes.Benchmarking;
 using Andes.Cli.Commands;
 using Andes.GenAI;
 using Andes.Testing;

@@ -1,4 +1,6 @@
-namespace Andes.Agents.Gui;
+using Andes.Agents.Gui;
+
+namespace Andes.Benchmarking;
 
 /// <summary>The annotation file layout of a grounding dataset.</summary>
 public enum GroundingDatasetFormat

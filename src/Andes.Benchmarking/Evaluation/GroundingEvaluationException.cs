@@ -1,4 +1,6 @@
-namespace Andes.Agents.Gui;
+using Andes.Agents.Gui;
+
+namespace Andes.Benchmarking;
 
 /// <summary>The model could not answer a sample (the client threw): the evaluation stops and names the sample.</summary>
 public sealed class GroundingEvaluationException : Exception

@@ -1,4 +1,4 @@
-namespace Andes.Cli.Benchmarks;
+namespace Andes.Benchmarking;
 
 /// <summary>
 /// Floating-point operations of one image through <c>vision.onnx</c> (the tower and the connector), counted by
@@ -11,7 +11,7 @@ namespace Andes.Cli.Benchmarks;
 /// <param name="TrunkLinears">The blocks' linears: 2 * patches * sum(in * out).</param>
 /// <param name="Attention">Scores and weighted values over the whole image per layer: layers * 4 * patches^2 * hidden.</param>
 /// <param name="Connector">The connector's linears: 2 * tokens * sum(in * out).</param>
-internal sealed record VisionFlops(int Patches, int Tokens, long PatchEmbedding, long PositionTable, long TrunkLinears, long Attention, long Connector)
+public sealed record VisionFlops(int Patches, int Tokens, long PatchEmbedding, long PositionTable, long TrunkLinears, long Attention, long Connector)
 {
     /// <summary>The sum of the parts.</summary>
     public long Total => PatchEmbedding + PositionTable + TrunkLinears + Attention + Connector;

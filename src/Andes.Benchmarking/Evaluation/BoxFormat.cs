@@ -1,4 +1,6 @@
-namespace Andes.Agents.Gui;
+using Andes.Agents.Gui;
+
+namespace Andes.Benchmarking;
 
 /// <summary>How a dataset writes its boxes.</summary>
 public enum BoxFormat

@@ -1,5 +1,5 @@
 using Andes.Agents.Gui;
-namespace Andes.Cli.Benchmarks;
+namespace Andes.Benchmarking;
 
 /// <summary>
 /// Draws a deterministic screenshot-like desktop of any size with <see cref="ImageDrawing"/> (as the synthetic
@@ -7,7 +7,7 @@ namespace Andes.Cli.Benchmarks;
 /// a taskbar, and a photo-like region (smooth shading plus noise), so a PNG of it compresses and decodes like a real
 /// screen capture rather than a flat image.
 /// </summary>
-internal static class SyntheticScreenshot
+public static class SyntheticScreenshot
 {
     private static readonly string[] Words =
     [

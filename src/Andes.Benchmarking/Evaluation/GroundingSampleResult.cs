@@ -1,5 +1,5 @@
 using Andes.Agents.Gui;
-namespace Andes.Agents.Gui;
+namespace Andes.Benchmarking;
 
 /// <summary>How the model did on one sample.</summary>
 /// <param name="Sample">The sample.</param>

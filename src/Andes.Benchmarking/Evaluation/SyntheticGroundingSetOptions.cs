@@ -1,4 +1,6 @@
-namespace Andes.Agents.Gui;
+using Andes.Agents.Gui;
+
+namespace Andes.Benchmarking;
 
 /// <summary>Settings of <see cref="SyntheticGroundingSetGenerator"/>.</summary>
 public sealed class SyntheticGroundingSetOptions

@@ -1,7 +1,7 @@
-namespace Andes.Cli.Benchmarks;
+namespace Andes.Benchmarking;
 
 /// <summary>Collects wall-clock and CPU samples of one step and summarises them (median, min).</summary>
-internal sealed class TimingSamples
+public sealed class TimingSamples
 {
     private readonly List<double> _wall = [];
     private readonly List<double> _cpu = [];

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Andes.GenAI;
-namespace Andes.Cli.Benchmarks;
+using Andes.ModelBuilder;
+namespace Andes.Benchmarking;
 
 /// <summary>
 /// Counts the floating-point operations of the vision graph and of a prompt pass from a model folder's
@@ -18,11 +18,8 @@ namespace Andes.Cli.Benchmarks;
 /// q_proj).</para>
 /// <para>Not counted: norms, biases, activations, rotary embeddings, softmax, the embedding gather and the image-row scatter.</para>
 /// </remarks>
-internal sealed class ModelFlopCounter
+public sealed class ModelFlopCounter
 {
-    /// <summary>The file the counts come from.</summary>
-    public const string ConversionFileName = "andes_conversion.json";
-
     /// <summary>The formulas, for output next to the figures.</summary>
     public const string Formula =
         "FLOPs (multiply-add = 2): every linear 2*in*out per row it is applied to (vision trunk: every patch; connector: every merged token; " +
@@ -78,60 +75,18 @@ internal sealed class ModelFlopCounter
     /// </summary>
     public long DecoderBytesPerToken { get; private set; }
 
-    /// <summary>Reads <c>andes_conversion.json</c> from a model folder.</summary>
+    /// <summary>Counts from the conversion log of a model folder (<see cref="ConversionLog"/>).</summary>
     /// <param name="modelDirectory">The model folder.</param>
     /// <returns>The counter.</returns>
     /// <exception cref="FileNotFoundException">The folder has no <c>andes_conversion.json</c>.</exception>
     /// <exception cref="ModelConfigurationException">The file is not JSON, or a tensor entry lacks its name or shape (the message names the entry).</exception>
     public static ModelFlopCounter Load(string modelDirectory)
     {
-        string path = Path.Combine(modelDirectory, ConversionFileName);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException(
-                $"'{modelDirectory}' has no {ConversionFileName} (written by andes convert); the FLOP count reads the tensor shapes from it.", path);
-        }
-
-        var tensors = new List<(string, long[])>();
-        long decoderBytes = 0;
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
-            if (!document.RootElement.TryGetProperty("tensors", out JsonElement list) || list.ValueKind != JsonValueKind.Array)
-            {
-                throw new ModelConfigurationException($"'{path}': field 'tensors' is missing or not an array.", path, "tensors");
-            }
-
-            int index = 0;
-            foreach (JsonElement entry in list.EnumerateArray())
-            {
-                string field = $"tensors[{index}]";
-                string name = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String
-                    ? n.GetString()!
-                    : throw new ModelConfigurationException($"'{path}': field '{field}.name' is missing or not a string.", path, field + ".name");
-                if (!entry.TryGetProperty("shape", out JsonElement s) || s.ValueKind != JsonValueKind.Array
-                    || s.EnumerateArray().Any(d => d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long v) || v < 0))
-                {
-                    throw new ModelConfigurationException($"'{path}': field '{field}.shape' of '{name}' is missing or not an array of non-negative integers.", path, field + ".shape");
-                }
-
-                tensors.Add((name, [.. s.EnumerateArray().Select(d => d.GetInt64())]));
-                if (name.StartsWith(LanguageModelPrefix, StringComparison.Ordinal) && name != EmbeddingTableName
-                    && entry.TryGetProperty("bytes", out JsonElement b) && b.ValueKind == JsonValueKind.Number && b.TryGetInt64(out long stored) && stored >= 0)
-                {
-                    decoderBytes += stored;
-                }
-
-                index++;
-            }
-        }
-        catch (JsonException ex)
-        {
-            throw new ModelConfigurationException($"'{path}' is not valid JSON: {ex.Message}", path, null, ex);
-        }
-
-        ModelFlopCounter counter = FromTensors(tensors, path);
-        counter.DecoderBytesPerToken = decoderBytes;
+        ConversionLog log = ConversionLog.Read(modelDirectory);
+        ModelFlopCounter counter = FromTensors(log.Tensors.Select(t => (t.Name, t.Shape.ToArray())), log.FilePath);
+        counter.DecoderBytesPerToken = log.Tensors
+            .Where(t => t.Name.StartsWith(LanguageModelPrefix, StringComparison.Ordinal) && t.Name != EmbeddingTableName)
+            .Sum(t => t.Bytes ?? 0);
         return counter;
     }
 

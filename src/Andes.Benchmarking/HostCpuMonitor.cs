@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Andes.Cli.Commands;
+namespace Andes.Benchmarking;
 
 /// <summary>
 /// How much of the machine other processes used while a measurement ran (Linux: the host's busy time in
 /// <c>/proc/stat</c> minus this process's in <c>/proc/self/stat</c>), so benchmarks on shared machines can keep only
 /// the runs that had the cores to themselves.
 /// </summary>
-internal static class HostCpuMonitor
+public static class HostCpuMonitor
 {
     private const double TicksPerSecond = 100; // USER_HZ
 

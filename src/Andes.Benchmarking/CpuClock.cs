@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Andes.Cli.Benchmarks;
+namespace Andes.Benchmarking;
 
 /// <summary>
 /// CPU time of the calling thread or of the whole process, in milliseconds. On a machine shared with other jobs the
 /// wall clock also counts the waits for a core; the CPU time shows the work itself.
 /// </summary>
-internal static partial class CpuClock
+public static partial class CpuClock
 {
     private const int ProcessCpuTime = 2; // CLOCK_PROCESS_CPUTIME_ID
     private const int ThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID

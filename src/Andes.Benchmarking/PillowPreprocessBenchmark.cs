@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Andes.GenAI;
-namespace Andes.Cli.Benchmarks;
+namespace Andes.Benchmarking;
 
 /// <summary>
 /// Runs <c>tools/vision/bench_preprocess.py</c> (Pillow + NumPy doing AndesVL's preprocessing with the functions of the
 /// golden-fixture script) on the same PNG and options, and reads its JSON timings.
 /// </summary>
-internal static class PillowPreprocessBenchmark
+public static class PillowPreprocessBenchmark
 {
     /// <summary>The script's path relative to the repository root and to the CLI's output folder.</summary>
     public const string ScriptRelativePath = "tools/vision/bench_preprocess.py";
