@@ -17,6 +17,7 @@
 // %%
 #:package Microsoft.Extensions.AI@10.11.0
 #:project ../../src/Andes.Agents.Gui/Andes.Agents.Gui.csproj
+#:project ../../src/Andes.Agents.Gui.Evaluation/Andes.Agents.Gui.Evaluation.csproj
 #:project ../../src/Andes.GenAI/Andes.GenAI.csproj
 #:project ../../src/Andes.ModelBuilder/Andes.ModelBuilder.csproj
 #:property ManagePackageVersionsCentrally=false
@@ -24,6 +25,7 @@
 using System.IO;
 using System.Linq;
 using Andes.Agents.Gui;
+using Andes.Agents.Gui.Evaluation;
 using Andes.GenAI;
 using Andes.ModelBuilder;
 using Microsoft.Extensions.AI;

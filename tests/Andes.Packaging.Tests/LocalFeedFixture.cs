@@ -12,7 +12,7 @@ namespace Andes.Packaging.Tests;
 public sealed class LocalFeedFixture : IDisposable
 {
     /// <summary>The ids of the packages <c>dotnet pack Andes.sln</c> makes.</summary>
-    public static readonly IReadOnlyList<string> PackageIds = ["Andes.Abstractions", "Andes.GenAI", "Andes.ModelBuilder", "Andes.SemanticKernel", "Andes.Agents.Gui", "Andes.Cli"];
+    public static readonly IReadOnlyList<string> PackageIds = ["Andes.Abstractions", "Andes.GenAI", "Andes.ModelBuilder", "Andes.SemanticKernel", "Andes.Agents.Gui", "Andes.Agents.Gui.Evaluation", "Andes.Cli"];
 
     /// <summary>Time-out of each child process (restores may reach the network).</summary>
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(10);

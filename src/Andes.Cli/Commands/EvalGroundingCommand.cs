@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Andes.Agents.Gui;
-using Andes.Benchmarking;
+using Andes.Agents.Gui.Evaluation;
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Spectre.Console;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Andes.Agents.Gui;
-using Andes.Benchmarking;
+using Andes.Agents.Gui.Evaluation;
 using Spectre.Console;
 
 namespace Andes.Cli.Commands;

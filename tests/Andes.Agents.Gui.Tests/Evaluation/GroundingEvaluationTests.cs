@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Andes.Agents.Gui;
-using Andes.Benchmarking;
+using Andes.Agents.Gui.Evaluation;
 using Andes.Agents.Gui.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 

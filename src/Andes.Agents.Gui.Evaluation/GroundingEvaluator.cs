@@ -1,7 +1,7 @@
 using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>
 /// Scores a vision-language <see cref="IChatClient"/> on a grounding dataset: each image goes to the model as-is (PNG

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>
 /// An <see cref="IChatClient"/> that answers grounding requests from a dataset's ground truth, in AndesVL's box format:

@@ -1,5 +1,5 @@
 using Andes.Agents.Gui;
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>One grounding test case: an image, an instruction and the true box in image pixels.</summary>
 /// <param name="Index">Position in the dataset file (from 0).</param>

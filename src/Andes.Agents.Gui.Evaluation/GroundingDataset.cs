@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Andes.Agents.Gui;
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>
 /// A grounding benchmark loaded from ScreenSpot-format or AndesUI-format annotations, with boxes converted to

@@ -1,6 +1,6 @@
 using Andes.Agents.Gui;
 
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>Settings of <see cref="SyntheticGroundingSetGenerator"/>.</summary>
 public sealed class SyntheticGroundingSetOptions

@@ -1,6 +1,6 @@
 using Andes.Agents.Gui;
 
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>Scores of one group of samples (all, one platform, one data type, or one platform and data type).</summary>
 /// <param name="Group">The group name, e.g. <c>all</c>, <c>mobile</c>, <c>icon</c>, <c>mobile/icon</c>.</param>

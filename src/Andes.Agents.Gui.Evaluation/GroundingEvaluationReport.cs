@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Andes.Agents.Gui;
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>The scores of a grounding evaluation, overall and by platform, data type and both.</summary>
 public sealed class GroundingEvaluationReport

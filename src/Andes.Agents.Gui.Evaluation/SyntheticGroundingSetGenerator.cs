@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Andes.Agents.Gui;
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>
 /// Makes a synthetic grounding benchmark in the ScreenSpot format: screenshots of simple desktop windows, mobile apps

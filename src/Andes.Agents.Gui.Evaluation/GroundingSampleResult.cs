@@ -1,5 +1,5 @@
 using Andes.Agents.Gui;
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>How the model did on one sample.</summary>
 /// <param name="Sample">The sample.</param>

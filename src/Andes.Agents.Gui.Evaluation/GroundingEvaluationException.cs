@@ -1,6 +1,6 @@
 using Andes.Agents.Gui;
 
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>The model could not answer a sample (the client threw): the evaluation stops and names the sample.</summary>
 public sealed class GroundingEvaluationException : Exception

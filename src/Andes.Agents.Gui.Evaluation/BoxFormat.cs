@@ -1,6 +1,6 @@
 using Andes.Agents.Gui;
 
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>How a dataset writes its boxes.</summary>
 public enum BoxFormat

@@ -1,6 +1,6 @@
 using Andes.Agents.Gui;
 
-namespace Andes.Benchmarking;
+namespace Andes.Agents.Gui.Evaluation;
 
 /// <summary>The annotation file layout of a grounding dataset.</summary>
 public enum GroundingDatasetFormat
