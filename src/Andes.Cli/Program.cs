@@ -9,6 +9,7 @@ root.Subcommands.Add(DescribeCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(MakeCheckpointCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(MakeAdapterCommand.Create());
 root.Subcommands.Add(ConvertAdapterCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());

@@ -7,6 +7,31 @@ internal static class CliRunner
 {
     public static (int ExitCode, string Output, string Error) Run(params string[] args) => RunWithInput(null, args);
 
+    /// <summary>Starts the command and kills it (SIGKILL, no clean-up) after <paramref name="delay"/>, or lets it finish first.</summary>
+    /// <returns>Whether it was killed (false: it had already exited).</returns>
+    public static bool RunAndKill(TimeSpan delay, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "andes.dll"));
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        using Process process = Process.Start(info)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        if (process.WaitForExit(delay))
+        {
+            return false;
+        }
+
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return true;
+    }
+
     /// <summary>Runs the command with <paramref name="input"/> as its standard input (then closed).</summary>
     public static (int ExitCode, string Output, string Error) RunWithInput(string? input, params string[] args)
     {

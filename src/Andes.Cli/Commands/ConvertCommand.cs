@@ -23,11 +23,12 @@ internal static class ConvertCommand
         embedding.AcceptOnlyFromAmong("fp16", "fp32");
         var context = new Option<int?>("--context-length") { Description = "Context length (default: the checkpoint's max_position_embeddings)." };
         var loraTargets = new Option<string>("--lora-targets") { Description = "Projections that take LoRA adapter inputs. " + LoraTargetsOption.Help, DefaultValueFactory = _ => "none" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing output folder (the old model stays intact until the new one is complete; skills and adapters in it are kept)." };
         var unfused = new Option<bool>("--lora-unfused") { Description = "One LoRA A input per projection (default: the A of q/k/v and of gate/up are fused, one product per group)." };
 
         var command = new Command("convert", "Convert a Hugging Face AndesVL checkpoint into an ONNX Runtime GenAI model folder.")
         {
-            checkpoint, output, precision, blockSize, asymmetric, accuracy, lmHead, embedding, context, loraTargets, unfused,
+            checkpoint, output, precision, blockSize, asymmetric, accuracy, lmHead, embedding, context, loraTargets, unfused, force,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -42,6 +43,7 @@ internal static class ConvertCommand
                 ContextLength = parse.GetValue(context),
                 LoraTargets = LoraTargetsOption.Parse(parse.GetValue(loraTargets)!),
                 FuseLoraA = !parse.GetValue(unfused),
+                Overwrite = parse.GetValue(force),
             };
             string source = parse.GetValue(checkpoint)!.FullName;
             string target = parse.GetValue(output)!.FullName;

@@ -58,19 +58,8 @@ internal static class DemoCommand
         AnsiConsole.Status().Start("Generating the tiny AndesVL checkpoint and converting it to int4 (first run only)...", _ =>
         {
             CheckpointGenerator.Generate(checkpoint, CheckpointShape.Tiny, new CheckpointGeneratorOptions { Seed = 1 }, cancellationToken);
-            string staging = dir + ".partial";
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-
-            ModelConverter.Convert(checkpoint, staging, new ModelConversionOptions { ContextLength = 4096 }, cancellationToken: cancellationToken);
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-
-            Directory.Move(staging, dir);
+            // The converter stages and moves into place itself: an interrupted first run leaves no half model behind.
+            ModelConverter.Convert(checkpoint, dir, new ModelConversionOptions { ContextLength = 4096, Overwrite = true }, cancellationToken: cancellationToken);
         });
         return dir;
     }

@@ -115,12 +115,13 @@ public sealed class AndesModel : IDisposable
     /// <param name="directory">The folder with <c>genai_config.json</c>, <c>tokenizer.json</c> and the ONNX graphs.</param>
     /// <param name="options">Session options overriding the config's; null for the config's.</param>
     /// <returns>The loaded model; dispose it to release the sessions.</returns>
-    /// <exception cref="ModelConfigurationException">The configuration is missing or invalid, or a graph's inputs do not match it.</exception>
+    /// <exception cref="ModelConfigurationException">The configuration is missing or invalid, a graph's inputs do not match it, or the folder's <c>andes_manifest.json</c> lists a file that is missing or has another size (an incomplete or mixed conversion).</exception>
     /// <exception cref="ExecutionProviderNotAvailableException">A requested provider is missing and fall-back was not allowed.</exception>
     public static AndesModel Load(string directory, AndesModelOptions? options = null)
     {
         options = options?.Clone() ?? new AndesModelOptions();
         string configFile = Path.Combine(directory, GenAIConfig.FileName);
+        ModelFolderManifest.TryLoad(directory)?.CheckComplete(directory); // an incomplete or mixed conversion, refused cheaply
         GenAIConfig config = GenAIConfig.Load(directory);
         string tokenizerPath = Path.Combine(directory, "tokenizer.json");
         if (!File.Exists(tokenizerPath))

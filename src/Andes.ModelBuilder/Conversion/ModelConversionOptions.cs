@@ -55,6 +55,14 @@ public sealed class ModelConversionOptions
     /// <summary>The decoder's input/output layout (default: the fastest CPU layout).</summary>
     public DecoderLayout Layout { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets a value indicating whether an existing, non-empty output folder is replaced. Default:
+    /// <see langword="false"/> (refused with <see cref="ModelFolderExistsException"/>). Either way the conversion is
+    /// written beside the output folder and moved into place only when complete, so the old model stays intact (and
+    /// loadable) until the new one exists; files the converter does not write (skills, adapters) are carried over.
+    /// </summary>
+    public bool Overwrite { get; set; }
+
     /// <summary>Creates a copy.</summary>
     public ModelConversionOptions Clone()
     {

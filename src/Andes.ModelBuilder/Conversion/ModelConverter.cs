@@ -51,6 +51,9 @@ public static class ModelConverter
     {
         options = (options ?? new ModelConversionOptions()).Clone();
         options.Validate();
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        using StagedModelFolder staged = StagedModelFolder.Begin(outputDirectory, options.Overwrite);
+        outputDirectory = staged.Staging; // everything below writes beside the output; Commit moves it into place
         var stopwatch = Stopwatch.StartNew();
         AndesVLConfig config = AndesVLConfig.Load(checkpointDirectory);
         Qwen3TextConfig text = config.TextConfig;
@@ -135,10 +138,6 @@ public static class ModelConverter
                     Tensors = [.. g.ExternalTensors().Select(t => new SharedWeightTensor { Name = t.Name, DataType = t.DataType, Dims = t.Dims, Offset = t.Offset, Length = t.Length })],
                 };
             }
-            else if (File.Exists(basePath))
-            {
-                File.Delete(basePath); // from an earlier conversion into the same folder
-            }
         }
 
         context.Stage = "config";
@@ -147,7 +146,6 @@ public static class ModelConverter
         CreateFolderConfig(config, vision).Save(outputDirectory);
         TokenizerJsonBuilder.WriteModelFolderFiles(checkpointDirectory, outputDirectory);
         WriteConversionLog(outputDirectory, config, options, context.Records, version);
-        string manifestPath = Path.Combine(outputDirectory, LoraModelManifest.FileName);
         if (options.LoraTargets != LoraTargets.None)
         {
             LoraModelManifest manifest = CreateLoraManifest(text, options.LoraTargets, source);
@@ -156,16 +154,14 @@ public static class ModelConverter
             manifest.SharedWeights = shared;
             manifest.Save(outputDirectory);
         }
-        else if (File.Exists(manifestPath))
-        {
-            File.Delete(manifestPath); // a stale manifest from an earlier conversion into the same folder
-        }
+
         context.EndStage();
 
         long bytes = Directory.EnumerateFiles(outputDirectory).Sum(f => new FileInfo(f).Length);
+        staged.Commit($"Andes.ModelBuilder {version}", cancellationToken);
         return new ModelConversionResult
         {
-            OutputDirectory = Path.GetFullPath(outputDirectory),
+            OutputDirectory = staged.Target,
             Tensors = context.Records,
             BytesWritten = bytes,
             Elapsed = stopwatch.Elapsed,
