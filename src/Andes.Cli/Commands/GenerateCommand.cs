@@ -56,7 +56,10 @@ internal static class GenerateCommand
             }
 
             using ITokenGenerator generator = m.CreateGenerator(options, adapter);
-            generator.AppendPrompt(encoded);
+            using (cancellationToken.Register(generator.Terminate))
+            {
+                generator.AppendPrompt(encoded); // Ctrl+C stops the prompt pass too (OperationCanceledException)
+            }
 
             var streamer = new TextStreamer(generator, options.StopSequences);
             bool printIds = parse.GetValue(ids);

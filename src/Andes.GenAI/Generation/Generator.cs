@@ -24,6 +24,7 @@ public sealed class Generator : IDisposable, ITokenGenerator
     private readonly List<int> _tokens = [];
     private readonly List<int> _cacheTokens = [];
     private readonly RunOptions _runOptions = new();
+    private volatile bool _terminated;
     private readonly RunOptions? _decoderRunOptions;
     private readonly long _runTicksAtStart;
     private bool _logitsReady;
@@ -200,7 +201,15 @@ public sealed class Generator : IDisposable, ITokenGenerator
         int cached = _runner.Length - _tokens.Count;
         int skip = cached > 0 ? Math.Min(cached, tokens.Length - 1) : 0;
         ReadOnlySpan<int> toRun = tokens[skip..];
-        ReadOnlyMemory<float> features = featuresFrom is null || CountPads(toRun) == 0 ? default : featuresFrom(CountPads(tokens[..skip]));
+        ReadOnlyMemory<float> features;
+        try
+        {
+            features = featuresFrom is null || CountPads(toRun) == 0 ? default : featuresFrom(CountPads(tokens[..skip])); // the vision pass, if any
+        }
+        catch (Exception e) when (_terminated && e is not OperationCanceledException)
+        {
+            throw Terminated(e);
+        }
 
         _tokens.AddRange(tokens);
         _cacheTokens.AddRange(cacheKey);
@@ -211,7 +220,15 @@ public sealed class Generator : IDisposable, ITokenGenerator
         // Room for the tokens to come (up to 256 ahead; beyond that the cache doubles when needed), so the first decode
         // steps do not pay for growing and copying the whole cache.
         _runner.Reserve(_tokens.Count + Math.Min(_stops.MaxNewTokens, 256));
-        _runner.Forward(toRun, features, _runOptions, _decoderRunOptions);
+        try
+        {
+            _runner.Forward(toRun, features, _runOptions, _decoderRunOptions);
+        }
+        catch (Exception e) when (_terminated && e is not OperationCanceledException)
+        {
+            throw Terminated(e);
+        }
+
         _logitsReady = true;
     }
 
@@ -274,7 +291,15 @@ public sealed class Generator : IDisposable, ITokenGenerator
         FinishReason = _stops.Check(token, GeneratedTokenCount, _tokens.Count);
         if (FinishReason is null)
         {
-            _runner.Forward([token], _runOptions, _decoderRunOptions);
+            try
+            {
+                _runner.Forward([token], _runOptions, _decoderRunOptions);
+            }
+            catch (Exception e) when (_terminated && e is not OperationCanceledException)
+            {
+                throw Terminated(e);
+            }
+
             _logitsReady = true;
         }
 
@@ -330,15 +355,22 @@ public sealed class Generator : IDisposable, ITokenGenerator
     /// <summary>Requests that a running forward pass stop (ONNX Runtime's terminate flag).</summary>
     void ITokenGenerator.Terminate() => Terminate();
 
-    /// <summary>Requests that a running forward pass stop (ONNX Runtime's terminate flag).</summary>
+    /// <summary>
+    /// Requests that a running forward pass stop (ONNX Runtime's terminate flag); the pass, and any later one, then
+    /// throws <see cref="OperationCanceledException"/> rather than ONNX Runtime's own error.
+    /// </summary>
     internal void Terminate()
     {
+        _terminated = true;
         _runOptions.Terminate = true;
         if (_decoderRunOptions is not null)
         {
             _decoderRunOptions.Terminate = true;
         }
     }
+
+    private static OperationCanceledException Terminated(Exception inner) =>
+        new("The generation was cancelled during a forward pass.", inner);
 
     private void ThrowIfDone()
     {

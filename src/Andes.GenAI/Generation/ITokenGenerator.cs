@@ -42,6 +42,9 @@ public interface ITokenGenerator : IDisposable
     /// <param name="reason">Why generation ended.</param>
     void Finish(FinishReason reason);
 
-    /// <summary>Asks a running forward pass to stop (from another thread); the sequence is unusable afterwards.</summary>
+    /// <summary>
+    /// Asks a running forward pass to stop (safe to call from another thread, for example from a cancellation token's
+    /// callback): the pass throws <see cref="OperationCanceledException"/>, and the sequence is unusable afterwards.
+    /// </summary>
     void Terminate();
 }

@@ -110,6 +110,39 @@ public sealed class EngineConformanceTests(EngineFixture engines, ITestOutputHel
         Assert.Throws<EngineFeatureNotSupportedException>(genai.PrepareLoraDecoder);
     }
 
+    [Theory]
+    [InlineData(GenerationEngine.Andes)]
+    [InlineData(GenerationEngine.OnnxRuntimeGenAI)]
+    public void TerminatingAGeneratorDuringAPromptPassIsOperationCanceled(GenerationEngine engine)
+    {
+        AndesModel model = engines.Model("fp32", engine);
+        var random = new Random(5);
+        int[] prompt = [.. Enumerable.Range(0, 2000).Select(_ => random.Next(1000, 100000))];
+        int cancelled = 0;
+        foreach (int ms in new[] { 1, 3, 10, 30 })
+        {
+            using ITokenGenerator generator = model.CreateGenerator(new GenerationOptions { DoSample = false, MaxNewTokens = 4 });
+            var terminator = new Thread(() =>
+            {
+                Thread.Sleep(ms);
+                generator.Terminate();
+            });
+            terminator.Start();
+            try
+            {
+                generator.AppendTokens(prompt);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled++;
+            }
+
+            terminator.Join();
+        }
+
+        Assert.True(cancelled > 0, "every prompt pass finished before its terminate; the test proved nothing");
+    }
+
     [Fact]
     public async Task SeededSamplingAgrees()
     {
