@@ -40,11 +40,15 @@ internal static class ImageHeaderReader
                 break;
             case ImageFormat.Jpeg:
                 JpegHeader(data, sourceName, name, requireScan: true, out int scanStart);
-                if (data[scanStart..].IndexOf([(byte)0xFF, (byte)0xD9]) < 0)
+                int end = data[scanStart..].IndexOf([(byte)0xFF, (byte)0xD9]);
+                if (end < 0)
                 {
                     throw Truncated(header, sourceName, name, "its entropy-coded data has no end-of-image marker (FF D9)");
                 }
 
+                // Every 8x8 block of every scan's first component costs at least one bit (its DC code).
+                long blocks = ((header.Width + 7L) / 8) * ((header.Height + 7L) / 8);
+                RequireData(header, sourceName, name, end, blocks / 8, "entropy-coded data (at least one bit per 8x8 block)");
                 break;
             case ImageFormat.Gif:
                 GifFirstFrame(data, header, sourceName, name);
@@ -139,6 +143,26 @@ internal static class ImageHeaderReader
         return null;
     }
 
+    /// <summary>
+    /// Refuses data too short to hold the pixels its header claims, whatever the encoder: a 1 KB file whose header
+    /// claims 8192 x 8192 would otherwise cost seconds and hundreds of MiB before the decoder found out.
+    /// </summary>
+    private static void RequireData(ImageHeader header, string? sourceName, string name, long present, long minimum, string what)
+    {
+        if (present < minimum)
+        {
+            throw Truncated(header, sourceName, name, $"{present:N0} bytes of {what} cannot hold {header.Width} x {header.Height} pixels; at least {minimum:N0} are needed");
+        }
+    }
+
+    // Deflate's best case is 258 bytes per 2-bit match (1032:1); the raw stream has one filter byte per row.
+    private static long MinimumPngData(ImageHeader header, byte depth, byte colorType)
+    {
+        int channels = colorType switch { 0 or 3 => 1, 4 => 2, 2 => 3, _ => 4 };
+        long rowBytes = 1 + (((long)header.Width * channels * depth) + 7) / 8;
+        return rowBytes * header.Height / 1032;
+    }
+
     private static InvalidImageException Truncated(ImageHeader header, string? sourceName, string name, string detail) =>
         new(ImageErrorKind.Truncated, $"{name} ({header.Format}, {header.Width} x {header.Height}) is truncated: {detail}.",
             sourceName, header.Format, header.Width, header.Height);
@@ -206,6 +230,7 @@ internal static class ImageHeaderReader
     {
         long pos = 8;
         bool sawData = false;
+        long compressed = 0;
         while (true)
         {
             if (pos + 12 > data.Length)
@@ -229,6 +254,7 @@ internal static class ImageHeaderReader
             if (type.SequenceEqual("IDAT"u8))
             {
                 sawData = true;
+                compressed += length;
             }
             else if (type.SequenceEqual("IEND"u8))
             {
@@ -237,6 +263,7 @@ internal static class ImageHeaderReader
                     throw Corrupt(ImageFormat.Png, sourceName, name, "it has no IDAT chunk", header.Width, header.Height);
                 }
 
+                RequireData(header, sourceName, name, compressed, MinimumPngData(header, data[24], data[25]), "zlib data (deflate compresses at most 1032:1)");
                 return;
             }
 

@@ -215,6 +215,36 @@ public sealed class ImageDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_small_file_claiming_the_whole_pixel_limit_is_refused_before_any_large_allocation()
+    {
+        // Real images whose headers are edited to claim 8192 x 8192 (the default 64-megapixel limit exactly): a few KB
+        // of data cannot hold that many pixels, so they are refused from their size, not after seconds of decoding.
+        byte[] jpeg = VisionFixtures.ReadBytes("inputs/photo_120x90.jpg");
+        int sof = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+        Assert.True(sof > 0);
+        jpeg[sof + 5] = 0x20; // height 8192
+        jpeg[sof + 6] = 0x00;
+        jpeg[sof + 7] = 0x20; // width 8192
+        jpeg[sof + 8] = 0x00;
+        byte[] png = PngHeaderOnly(8192, 8192);
+        foreach ((string name, byte[] data) in new[] { ("claims.jpg", jpeg), ("claims.png", png) })
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var ex = Assert.Throws<InvalidImageException>(() => ImageDecoder.Decode(data, name));
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, $"{name}: {GC.GetAllocatedBytesForCurrentThread() - before} bytes allocated");
+            Assert.Equal(ImageErrorKind.Truncated, ex.Kind);
+            Assert.Contains("cannot hold 8192 x 8192 pixels", ex.Message, StringComparison.Ordinal);
+            Assert.Contains(name, ex.Message, StringComparison.Ordinal);
+        }
+
+        // Every fixture still decodes: the bound is a lower bound no real encoder beats.
+        foreach (string fixture in new[] { "inputs/photo_120x90.jpg", "inputs/noise_100x60.png" })
+        {
+            Assert.True(ImageDecoder.Decode(VisionFixtures.ReadBytes(fixture), fixture).Width > 0);
+        }
+    }
+
+    [Fact]
     public void The_pixel_limit_is_configurable()
     {
         byte[] png = VisionFixtures.ReadBytes("inputs/noise_100x60.png");
