@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using Andes.GenAI;
 using Microsoft.ML.OnnxRuntime;
 
@@ -192,7 +193,15 @@ public sealed class LoraAdapter : IDisposable
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             try
             {
-                contents = OnnxAdapterFormat.Read(new ReadOnlySpan<byte>(pointer + view.PointerOffset, checked((int)length)), file);
+                var bytes = new ReadOnlySpan<byte>(pointer + view.PointerOffset, checked((int)length));
+                contents = OnnxAdapterFormat.Read(bytes, file);
+                foreach (OnnxAdapterFormat.ParameterEntry p in contents.Parameters)
+                {
+                    if (p.DataType == OnnxAdapterFormat.Float && p.DataLength % sizeof(float) == 0 && (long)p.DataOffset + p.DataLength <= bytes.Length)
+                    {
+                        FiniteWeights.Require(MemoryMarshal.Cast<byte, float>(bytes.Slice(p.DataOffset, p.DataLength)), file, p.Name);
+                    }
+                }
             }
             finally
             {

@@ -84,6 +84,8 @@ internal static class PeftAdapterConverter
                 throw new LoraAdapterException($"'{weights}': tensor '{aName}' has rank {rank} but adapter_config.json gives module '{module}' rank {expectedRank}.", weights, aName);
             }
 
+            FiniteWeights.Require(a.Data, weights, aName);
+            FiniteWeights.Require(b.Data, weights, bName);
             float scale = (float)config.ScaleFor(module);
             parameters.Add(new LoraParameter(LoraParameterNames.A(layer, target), [k, rank], Transpose(a.Data, rank, k, 1f)));
             parameters.Add(new LoraParameter(LoraParameterNames.B(layer, target), [rank, n], Transpose(b.Data, n, rank, scale)));

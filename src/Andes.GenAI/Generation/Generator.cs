@@ -282,7 +282,16 @@ public sealed class Generator : IDisposable, ITokenGenerator
             throw new InvalidOperationException("Append prompt tokens before generating.");
         }
 
-        int token = _sampler.Sample(_runner.Logits);
+        int token;
+        try
+        {
+            token = _sampler.Sample(_runner.Logits);
+        }
+        catch (ArgumentException e) when (float.IsNaN(System.Numerics.Tensors.TensorPrimitives.Sum(_runner.Logits)))
+        {
+            throw NonFiniteLogits(_model, Adapter, _tokens.Count, e);
+        }
+
         _logitsReady = false;
         _sampler.Accept(token);
         _tokens.Add(token);
@@ -368,6 +377,16 @@ public sealed class Generator : IDisposable, ITokenGenerator
             _decoderRunOptions.Terminate = true;
         }
     }
+
+    /// <summary>
+    /// The error for NaN logits, naming what produced them: the model folder and the adapter (NaN weights that slipped
+    /// past the load check, a broken graph, or a logits processor).
+    /// </summary>
+    internal static InvalidOperationException NonFiniteLogits(AndesModel model, LoraAdapter? adapter, int position, Exception inner) => new(
+        $"Model '{model.Directory}' produced NaN logits at position {position} "
+        + (adapter is null ? "with no LoRA adapter" : $"with LoRA adapter '{adapter.Name}' ({adapter.SourcePath})")
+        + ": its weights or graph are broken (a logits processor can also cause this).",
+        inner);
 
     private static OperationCanceledException Terminated(Exception inner) =>
         new("The generation was cancelled during a forward pass.", inner);

@@ -133,7 +133,15 @@ internal sealed class OnnxRuntimeGenAISequence : ITokenGenerator
         int token;
         using (Oga.Tensor logits = _generator!.GetOutput(_logitsName))
         {
-            token = _sampler.Sample(LastLogits(logits));
+            Span<float> last = LastLogits(logits);
+            try
+            {
+                token = _sampler.Sample(last);
+            }
+            catch (ArgumentException e) when (float.IsNaN(System.Numerics.Tensors.TensorPrimitives.Sum(last)))
+            {
+                throw Generator.NonFiniteLogits(Model, null, _length, e);
+            }
         }
 
         _logitsReady = false;

@@ -27,6 +27,33 @@ public sealed class LoraAdapterValidationTests(LoraModelFixture fixture) : IClas
         Assert.Equal([4L, 64], adapter.Parameters[2].Shape);
     }
 
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void NonFiniteWeightsAreRefusedAtLoadNamingAdapterAndTensor(float value)
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string peft = PeftTestFolder.Write(Path.Combine(temp.Path, "peft"), 4, PeftTestFolder.QPair(), poison: (QB, 37, value));
+        LoraAdapterException e = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, peft, "poisoned"));
+        Assert.Equal(QB, e.TensorName);
+        Assert.Contains("element 37", e.Message, StringComparison.Ordinal);
+        Assert.Contains("adapter_model.safetensors", e.AdapterPath, StringComparison.Ordinal);
+
+        // The same weights converted ahead (conversion refuses them too) and an .onnx_adapter poisoned afterwards.
+        Assert.Throws<LoraAdapterException>(() => LoraAdapterConverter.Convert(peft, fixture.Model.Directory, Path.Combine(temp.Path, "x.onnx_adapter")));
+        string clean = PeftTestFolder.Write(Path.Combine(temp.Path, "clean"), 4, PeftTestFolder.QPair());
+        string file = LoraAdapterConverter.Convert(clean, fixture.Model.Directory, Path.Combine(temp.Path, "q.onnx_adapter")).OutputFile;
+        byte[] bytes = File.ReadAllBytes(file);
+        OnnxAdapterFormat.ParameterEntry last = OnnxAdapterFormat.Read(bytes, file).Parameters[^1];
+        BitConverter.GetBytes(value).CopyTo(bytes, last.DataOffset + 8);
+        File.WriteAllBytes(file, bytes);
+        LoraAdapterException onnx = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, file));
+        Assert.Equal(file, onnx.AdapterPath);
+        Assert.Equal(last.Name, onnx.TensorName);
+        Assert.Contains("element 2", onnx.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ProjectionsOfOneGroupMayHaveDifferentRanks()
     {

@@ -7,7 +7,7 @@ internal static class PeftTestFolder
 {
     public const string Prefix = "base_model.model.language_model.model.layers.";
 
-    public static string Write(string directory, int rank, IReadOnlyDictionary<string, long[]> tensors, IReadOnlyDictionary<string, string>? metadata = null, double alpha = 8, IReadOnlyDictionary<string, int>? rankPattern = null)
+    public static string Write(string directory, int rank, IReadOnlyDictionary<string, long[]> tensors, IReadOnlyDictionary<string, string>? metadata = null, double alpha = 8, IReadOnlyDictionary<string, int>? rankPattern = null, (string Tensor, int Index, float Value)? poison = null)
     {
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "adapter_config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
@@ -23,12 +23,17 @@ internal static class PeftTestFolder
             tensors.Select(t => new TensorDeclaration(t.Key, TensorDataType.Float32, t.Value)),
             metadata ?? SafeTensorsWriter.DefaultMetadata);
         var random = new Random(1);
-        foreach (long[] shape in tensors.Values)
+        foreach ((string name, long[] shape) in tensors)
         {
             float[] data = new float[shape.Aggregate(1L, (a, b) => a * b)];
             for (int i = 0; i < data.Length; i++)
             {
                 data[i] = (float)(random.NextDouble() - 0.5) * 0.1f;
+            }
+
+            if (poison is { } p && p.Tensor == name)
+            {
+                data[p.Index] = p.Value;
             }
 
             writer.WriteFloat32(data);
