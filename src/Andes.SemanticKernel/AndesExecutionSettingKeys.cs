@@ -48,14 +48,17 @@ public static class AndesExecutionSettingKeys
     public const string EnableThinking = AndesChatOptionKeys.EnableThinking;
 
     /// <summary>
-    /// <c>skill</c> (string): the LoRA skill to answer with → <c>AdditionalProperties["andes.skill"]</c>
-    /// (<see cref="SkillProperty"/>). Passed through now; the engine honours it once LoRA adapters land.
+    /// <c>skill</c> (string): the skill to run the request as → <c>AdditionalProperties["andes.skill"]</c>
+    /// (<see cref="SkillProperty"/>). The chat client looks it up in its <see cref="SkillRegistry"/> and applies the
+    /// skill's instructions, default options and LoRA adapter; an unknown name fails the request.
     /// </summary>
     public const string Skill = "skill";
 
     /// <summary>
-    /// <c>adapter</c> (string): the LoRA adapter to load, by name or path → <c>AdditionalProperties["andes.adapter"]</c>
-    /// (<see cref="AdapterProperty"/>). Passed through now; the engine honours it once LoRA adapters land.
+    /// <c>adapter</c> (string): the LoRA adapter to activate for the request, by its name in the chat client's
+    /// <see cref="AdapterRegistry"/> → <c>AdditionalProperties["andes.adapter"]</c> (<see cref="AdapterProperty"/>); it
+    /// overrides the skill's adapter. The Andes engine runs it; on ONNX Runtime GenAI, or with an unknown name, the
+    /// request fails.
     /// </summary>
     public const string Adapter = "adapter";
 

@@ -158,7 +158,11 @@ public sealed class AndesPromptExecutionSettings : PromptExecutionSettings
         set => Set(ref _enableThinking, value);
     }
 
-    /// <summary>The LoRA skill to answer with (sent as <c>"andes.skill"</c>).</summary>
+    /// <summary>
+    /// The skill to run the request as (sent as <c>"andes.skill"</c>): the chat client looks it up in its
+    /// <see cref="Andes.GenAI.SkillRegistry"/> and applies the skill's instructions, default options and LoRA adapter.
+    /// An unknown name fails the request.
+    /// </summary>
     [JsonPropertyName(AndesExecutionSettingKeys.Skill)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Skill
@@ -167,7 +171,11 @@ public sealed class AndesPromptExecutionSettings : PromptExecutionSettings
         set => Set(ref _skill, value);
     }
 
-    /// <summary>The LoRA adapter to use, by name or path (sent as <c>"andes.adapter"</c>; honoured once LoRA adapters land).</summary>
+    /// <summary>
+    /// The LoRA adapter to activate for this request, by its name in the chat client's
+    /// <see cref="Andes.GenAI.AdapterRegistry"/> (sent as <c>"andes.adapter"</c>; overrides the skill's adapter). The
+    /// Andes engine runs it; on ONNX Runtime GenAI, or with an unknown name, the request fails.
+    /// </summary>
     [JsonPropertyName(AndesExecutionSettingKeys.Adapter)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Adapter

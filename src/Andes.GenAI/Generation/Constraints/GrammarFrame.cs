@@ -38,7 +38,7 @@ internal struct GrammarFrame
     /// <summary>The arena index of the frame below, or -1 for the bottom frame.</summary>
     public int Parent;
 
-    /// <summary>The shape index in the table of <see cref="Kind"/> (object, array, string, literal trie; 1 = integer for numbers; the root value for roots).</summary>
+    /// <summary>The shape index in the table of <see cref="Kind"/> (object, array, string, literal trie; a <see cref="NumberShapes"/> value for numbers; the root value for roots).</summary>
     public int Shape;
 
     /// <summary>First counter: next property index, item count, character count, digit count, trie node, suffix position.</summary>
@@ -56,7 +56,12 @@ internal struct GrammarFrame
     /// <summary>The frame kind.</summary>
     public FrameKind Kind;
 
-    /// <summary>The position inside the construct (a kind-specific phase constant).</summary>
+    /// <summary>
+    /// The position inside the construct: a <see cref="RootPhase"/>, <see cref="ObjectPhase"/>, <see cref="ArrayPhase"/>,
+    /// <see cref="StringPhase"/>, <see cref="NumberPhase"/> or <see cref="TaggedPhase"/> according to <see cref="Kind"/>
+    /// (literal frames keep their position in <see cref="A"/>). One byte for all kinds keeps the frame small, since
+    /// frames are copied on every step.
+    /// </summary>
     public byte Phase;
 
     /// <summary>Consecutive whitespace bytes in the current gap.</summary>

@@ -40,8 +40,8 @@ internal sealed class ValueShape
     /// <summary>Gets or sets the string shape index, or -1.</summary>
     public int String { get; set; } = -1;
 
-    /// <summary>Gets or sets the number shape: -1 none, 0 any number, 1 integers only.</summary>
-    public int Number { get; set; } = -1;
+    /// <summary>Gets or sets the number shape: one of <see cref="NumberShapes"/>.</summary>
+    public int Number { get; set; } = NumberShapes.None;
 
     /// <summary>Gets or sets the literal trie index, or -1.</summary>
     public int Literal { get; set; } = -1;

@@ -72,7 +72,7 @@ internal sealed class JsonGrammar
                 Arrays.Add(new ArrayShape { Items = _anyValue });
                 value.Array = Arrays.Count - 1;
                 value.String = 0;
-                value.Number = 0;
+                value.Number = NumberShapes.Any;
                 value.Literal = AddLiteralTrie([Utf8("true"), Utf8("false"), Utf8("null")]);
                 ClaimAll(value);
             }
