@@ -108,6 +108,26 @@ internal sealed class DecoderSignature
             throw MissingShape(configFile, "model.decoder.hidden_size", $"the graphs do not fix the last dimension of '{embeddingOutput}' / '{inputsEmbeds}'");
         }
 
+        if (d.HiddenSize > 0)
+        {
+            foreach ((IReadOnlyDictionary<string, NodeMetadata>? metadata, string? name, string graph) in new[]
+            {
+                (embedding?.OutputMetadata, (string?)embeddingOutput, config.Model.Embedding?.Filename ?? "embedding"),
+                (decoder.InputMetadata, inputsEmbeds, d.Filename),
+            })
+            {
+                if (LastDimension(metadata, name) is > 0 and int fixedWidth && fixedWidth != d.HiddenSize)
+                {
+                    throw Disagrees(configFile, "model.decoder.hidden_size", d.HiddenSize, fixedWidth, $"the last dimension of '{name}' in '{graph}'");
+                }
+            }
+        }
+
+        if (config.Model.VocabSize > 0 && LastDimension(decoder.OutputMetadata, d.Outputs.Logits) is > 0 and int vocabulary && vocabulary != config.Model.VocabSize)
+        {
+            throw Disagrees(configFile, "model.vocab_size", config.Model.VocabSize, vocabulary, $"the last dimension of '{d.Outputs.Logits}' in '{d.Filename}'");
+        }
+
         var signature = new DecoderSignature
         {
             Layers = layers,
@@ -263,8 +283,24 @@ internal sealed class DecoderSignature
             found = m.Dimensions[axis];
         }
 
+        if (found > 0 && configured > 0 && configured != found)
+        {
+            throw Disagrees(configFile, field, configured, found, $"dimension {axis} of the decoder's '{pastKeys[0]}' input");
+        }
+
         return found > 0 ? found : configured;
     }
+
+    /// <summary>
+    /// A config value the graphs contradict: loading refuses it, since ONNX Runtime GenAI sizes its buffers from the
+    /// config and would fail (or read garbage) on the first request, far from the cause.
+    /// </summary>
+    private static ModelConfigurationException Disagrees(string configFile, string field, long configured, long graph, string where) =>
+        new($"'{configFile}': field '{field}' is {configured} but the graph says {graph} ({where}); correct the field or the graph.", configFile, field);
+
+    // The last dimension of a graph input or output, when the graph fixes it.
+    private static int LastDimension(IReadOnlyDictionary<string, NodeMetadata>? metadata, string? name) =>
+        metadata is not null && name is not null && metadata.TryGetValue(name, out NodeMetadata? m) && m.Dimensions is [.., > 0 and int last] ? last : 0;
 
     private static ModelConfigurationException MissingShape(string configFile, string field, string why) =>
         new($"'{configFile}': field '{field}' is missing or 0, and Andes cannot take it from the graph: {why}.", configFile, field);

@@ -8,13 +8,21 @@ namespace Andes.GenAI;
 /// The list of files a conversion wrote into a model folder (<c>andes_manifest.json</c>), each with its size and an
 /// XXH3 hash, written last so that its presence means the folder is complete. Loading checks the sizes (cheap: one
 /// file-system query per file) and refuses a folder a conversion left incomplete or mixed; <see cref="Verify"/> also
-/// checks the hashes (<c>andes verify DIR</c>). Folders without a manifest (written by other tools) load unchecked.
+/// checks the hashes (<c>andes verify DIR</c>). Folders without a manifest (written by other tools) load unchecked, and
+/// so do the <see cref="EditableFiles"/>.
 /// Files added to a folder after conversion (skills, adapters) are not listed and not checked. Immutable; thread-safe.
 /// </summary>
 public sealed class ModelFolderManifest
 {
     /// <summary>The manifest's file name in a model folder.</summary>
     public const string FileName = "andes_manifest.json";
+
+    /// <summary>
+    /// Files users are told to edit after conversion (ONNX Runtime GenAI's documentation edits <c>genai_config.json</c> to
+    /// choose providers and search defaults): loading does not hold their size to the manifest, which would refuse
+    /// every such edit; <see cref="Verify"/> still reports them as changed.
+    /// </summary>
+    public static IReadOnlySet<string> EditableFiles { get; } = new HashSet<string>(StringComparer.Ordinal) { GenAIConfig.FileName };
 
     /// <summary>The format version this library writes and reads.</summary>
     public const int CurrentFormatVersion = 1;
@@ -151,6 +159,11 @@ public sealed class ModelFolderManifest
         foreach (ModelFolderFile file in Files)
         {
             var info = new FileInfo(Path.Combine(directory, file.Path));
+            if (info.Exists && EditableFiles.Contains(file.Path))
+            {
+                continue; // edited on purpose (providers, search defaults) and validated field by field when read
+            }
+
             if (!info.Exists)
             {
                 throw new ModelConfigurationException(
