@@ -129,7 +129,16 @@ public sealed class AndesModel : IDisposable
             throw new ModelConfigurationException($"Model folder '{directory}' has no tokenizer.json.", tokenizerPath, null);
         }
 
-        AndesTokenizer tokenizer = AndesTokenizer.Create(tokenizerPath);
+        AndesTokenizer tokenizer;
+        try
+        {
+            tokenizer = AndesTokenizer.Create(tokenizerPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            throw new ModelConfigurationException($"Model folder '{directory}': {e.Message}", tokenizerPath, null, e);
+        }
+
         if (options.Engine == GenerationEngine.OnnxRuntimeGenAI)
         {
             ImageProcessor? processor = config.Model.Vision is { } visionConfig ? LoadImageProcessor(directory, visionConfig, configFile) : null;
@@ -561,12 +570,27 @@ public sealed class AndesModel : IDisposable
         }
 
         using SessionOptions so = SessionOptionsFactory.Create(sessionConfig, options, configFile, section);
-        if (shared is null)
+        try
         {
-            return new InferenceSession(path, so);
-        }
+            if (shared is null)
+            {
+                return new InferenceSession(path, so);
+            }
 
-        shared.AddTo(so);
-        return new InferenceSession(path, so, shared.Container);
+            shared.AddTo(so);
+            return new InferenceSession(path, so, shared.Container);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            // ONNX Runtime names the tensor it could not read, not the file: a truncated .onnx.data reads as a broken
+            // tensor. Say which graph (and which external data file) failed.
+            string data = path + ".data";
+            string detail = File.Exists(data) ? $"'{fileName}' (weights in '{Path.GetFileName(data)}', {FileLengths.Of(data):N0} bytes)" : $"'{fileName}'";
+            throw new ModelConfigurationException(
+                $"Model folder '{directory}': ONNX Runtime could not open graph {detail} ({section}): {e.Message.Trim()} A truncated or damaged file reads this way; convert the model again.",
+                path,
+                null,
+                e);
+        }
     }
 }
