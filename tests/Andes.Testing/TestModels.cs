@@ -120,6 +120,23 @@ public static class TestModels
     /// <summary>A fresh temporary folder, deleted when the returned object is disposed.</summary>
     public static TemporaryDirectory CreateTemporaryDirectory() => new();
 
+    /// <summary>A temporary copy of a model folder (its files, not sub-folders), to damage or edit in a test.</summary>
+    /// <param name="model">The model folder, for example <see cref="TinyFp32Model"/>.</param>
+    /// <param name="withManifest">False leaves out <c>andes_manifest.json</c>, as in a folder another tool wrote.</param>
+    public static TemporaryDirectory CopyModel(string model, bool withManifest = true)
+    {
+        var temp = new TemporaryDirectory();
+        foreach (string file in Directory.EnumerateFiles(model))
+        {
+            if (withManifest || Path.GetFileName(file) != "andes_manifest.json")
+            {
+                File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
+            }
+        }
+
+        return temp;
+    }
+
     private static string Ensure(string name, Action<string> create)
     {
         string target = Path.Combine(Root.Value, name);

@@ -11,11 +11,7 @@ public sealed class NonFiniteLogitsTests
     [InlineData(GenerationEngine.OnnxRuntimeGenAI)]
     public void NaNLogitsNameTheModelAndTheAdapter(GenerationEngine engine)
     {
-        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
-        foreach (string file in Directory.EnumerateFiles(TestModels.TinyFp32Model))
-        {
-            File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
-        }
+        using TemporaryDirectory temp = TestModels.CopyModel(TestModels.TinyFp32Model);
 
         // Every decoder weight NaN (0xFF bytes), same size: the manifest's size check passes, the logits cannot.
         string data = Path.Combine(temp.Path, "decoder.onnx.data");

@@ -17,11 +17,7 @@ public sealed class ConfigAgainstGraphTests
     [InlineData("vocab_size")]
     public void AFieldTheGraphsContradictIsRefusedNamingFieldFileAndGraphValue(string field)
     {
-        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
-        foreach (string file in Directory.EnumerateFiles(TestModels.TinyFp32Model))
-        {
-            File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
-        }
+        using TemporaryDirectory temp = TestModels.CopyModel(TestModels.TinyFp32Model);
 
         string configFile = Path.Combine(temp.Path, GenAIConfig.FileName);
         JsonNode config = JsonNode.Parse(File.ReadAllText(configFile))!;

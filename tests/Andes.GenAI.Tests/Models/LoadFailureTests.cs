@@ -9,7 +9,7 @@ public sealed class LoadFailureTests
     [Fact]
     public void ATruncatedWeightsFileNamesTheGraphAndItsDataFile()
     {
-        using TemporaryDirectory temp = CopyOfTinyModel(withManifest: false); // the manifest would catch it first
+        using TemporaryDirectory temp = TestModels.CopyModel(TestModels.TinyFp32Model, withManifest: false); // the manifest would catch it first
         string data = Path.Combine(temp.Path, "decoder.onnx.data");
         using (FileStream stream = File.OpenWrite(data))
         {
@@ -25,7 +25,7 @@ public sealed class LoadFailureTests
     [Fact]
     public void ADamagedTokenizerNamesTheFile()
     {
-        using TemporaryDirectory temp = CopyOfTinyModel(withManifest: true);
+        using TemporaryDirectory temp = TestModels.CopyModel(TestModels.TinyFp32Model);
         string tokenizer = Path.Combine(temp.Path, "tokenizer.json");
         byte[] bytes = File.ReadAllBytes(tokenizer);
         bytes.AsSpan(bytes.Length / 2, 16).Fill((byte)'{'); // same size: the manifest's size check passes
@@ -34,19 +34,5 @@ public sealed class LoadFailureTests
         Assert.Equal(tokenizer, e.FilePath);
         Assert.Contains("tokenizer.json", e.Message, StringComparison.Ordinal);
         Assert.IsType<InvalidDataException>(e.InnerException);
-    }
-
-    private static TemporaryDirectory CopyOfTinyModel(bool withManifest)
-    {
-        var temp = TestModels.CreateTemporaryDirectory();
-        foreach (string file in Directory.EnumerateFiles(TestModels.TinyFp32Model))
-        {
-            if (withManifest || Path.GetFileName(file) != ModelFolderManifest.FileName)
-            {
-                File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
-            }
-        }
-
-        return temp;
     }
 }
