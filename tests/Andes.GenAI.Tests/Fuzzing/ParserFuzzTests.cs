@@ -26,6 +26,10 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         FuzzAssert.OnlyDocumentedExceptions(GenAIFuzzTargets.GenAIConfigFiles(), 3000, output);
 
     [Fact]
+    public void TokenizerFiles_ThrowOnlyInvalidDataOrNotSupportedException() =>
+        FuzzAssert.OnlyDocumentedExceptions(GenAIFuzzTargets.TokenizerFiles(), 2000, output);
+
+    [Fact]
     public void Images_ThrowOnlyInvalidImageException() =>
         FuzzAssert.OnlyDocumentedExceptions(GenAIFuzzTargets.Images(), 2000, output);
 }

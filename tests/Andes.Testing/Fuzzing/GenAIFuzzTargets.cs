@@ -218,6 +218,46 @@ public static class GenAIFuzzTargets
         },
         bytes => $"{bytes.Length} bytes: {Convert.ToHexString(bytes.AsSpan(0, Math.Min(bytes.Length, 64)))}");
 
+    /// <summary><c>tokenizer.json</c> (<see cref="AndesTokenizer.Create(Stream)"/>): <see cref="InvalidDataException"/> or <see cref="NotSupportedException"/> only.</summary>
+    public static IFuzzTarget TokenizerFiles() => new FuzzTarget<byte[]>(
+        "tokenizer.json (AndesTokenizer.Create)",
+        [typeof(InvalidDataException), typeof(NotSupportedException)],
+        () => [SmallTokenizerJson(normalizeNfc: true), SmallTokenizerJson(normalizeNfc: false)],
+        (random, seed, _) => JsonMutator.Mutate(random, seed),
+        bytes =>
+        {
+            _ = AndesTokenizer.Create(new MemoryStream(bytes));
+            return "loaded";
+        },
+        Show);
+
+    /// <summary>
+    /// A byte-level BPE tokenizer small enough to parse thousands of times a second (the 256 byte tokens, a few merges,
+    /// two added tokens), written by the engine's own writer.
+    /// </summary>
+    private static byte[] SmallTokenizerJson(bool normalizeNfc)
+    {
+        char space = ByteLevelAlphabet.ByteToChar[' '];
+        var vocabulary = Enumerable.Range(0, 256).Select(b => new KeyValuePair<string, int>(ByteLevelAlphabet.ByteToChar[b].ToString(), b)).ToList();
+        List<string> merges = ["h e", "l l", "he ll", "hell o", $"{space} w", "o r", $"{space}w or", "l d", $"{space}wor ld"];
+        foreach (string merge in merges)
+        {
+            vocabulary.Add(new(merge.Replace(" ", string.Empty, StringComparison.Ordinal), vocabulary.Count));
+        }
+
+        var data = new TokenizerData
+        {
+            Vocabulary = vocabulary,
+            Merges = merges,
+            AddedTokens = [new AddedToken(vocabulary.Count, "<|im_start|>", special: true), new AddedToken(vocabulary.Count + 1, "<tool_call>", special: false)],
+            NormalizeNfc = normalizeNfc,
+            Source = "fuzz seed",
+        };
+        using var stream = new MemoryStream();
+        TokenizerFileWriter.Write(data, stream);
+        return stream.ToArray();
+    }
+
     private static string Show(byte[]? bytes) => bytes is null ? "(missing)" : FuzzReport.Escape(Encoding.UTF8.GetString(bytes));
 
     private static string MutateCallJson(Random random, string text)
