@@ -96,6 +96,7 @@ public sealed record FuzzReport(string Target, int Inputs, int Seed, IReadOnlyDi
             text.Append(CultureInfo.InvariantCulture, $"  {count,7}  {outcome}\n");
         }
 
+        text.Append(CultureInfo.InvariantCulture, $"  slowest input ({Slowest.TotalMilliseconds:0} ms): {Escape(SlowestInput.Length <= 200 ? SlowestInput : SlowestInput[..200] + "...")}\n");
         foreach (FuzzFinding finding in Findings)
         {
             text.Append(CultureInfo.InvariantCulture, $"\n  input #{finding.Index}: {Escape(finding.Input)}\n  {finding.Exception}\n");
