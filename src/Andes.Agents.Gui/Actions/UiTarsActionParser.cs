@@ -14,7 +14,9 @@ namespace Andes.Agents.Gui;
 /// <para>Positions may be points <c>(x,y)</c> or boxes <c>(x1,y1,x2,y2)</c> / <c>(x1,y1),(x2,y2)</c> (box centre), with or
 /// without the box tokens, quoted or not; they are range-checked against the model's coordinate system here and
 /// mapped later by <see cref="ModelAction.Resolve"/>. Arguments may be named or positional; strings take
-/// <c>'...'</c> or <c>"..."</c> with backslash escapes. Calls are separated by newlines, <c>;</c> or spaces.</para>
+/// <c>'...'</c> or <c>"..."</c> with backslash escapes. Calls are separated by newlines, <c>;</c> or spaces. Numbers may
+/// use the decimal digits of any script (full-width, Arabic-Indic, ...), read as ASCII digits, as in
+/// <see cref="GroundingAnswerParser"/>.</para>
 /// <para>Errors: <see cref="ActionParseException"/> for syntax, unknown actions and bad arguments;
 /// <see cref="GroundingAnswerException"/> for out-of-range coordinates. Stateless and thread-safe.</para>
 /// </remarks>
@@ -189,7 +191,7 @@ public static class UiTarsActionParser
             {
                 direction ??= p;
             }
-            else if (int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            else if (int.TryParse(GroundingAnswerParser.NormalizeDigits(p), NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
             {
                 amount ??= p;
             }
@@ -212,7 +214,7 @@ public static class UiTarsActionParser
         int? notches = null;
         if (amount is not null)
         {
-            if (!int.TryParse(amount, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n <= 0 || n > 100)
+            if (!int.TryParse(GroundingAnswerParser.NormalizeDigits(amount), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n <= 0 || n > 100)
             {
                 throw args.Error($"has amount '{amount}'; expected a whole number of wheel notches from 1 to 100");
             }
@@ -254,7 +256,7 @@ public static class UiTarsActionParser
 
     private static TimeSpan ParseDuration(string text, Arguments args)
     {
-        string t = text.Trim().TrimEnd('s', 'S').Trim();
+        string t = GroundingAnswerParser.NormalizeDigits(text).Trim().TrimEnd('s', 'S').Trim();
         if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !double.IsFinite(seconds) || seconds < 0 || seconds > 600)
         {
             throw args.Error($"has duration '{text}'; expected seconds from 0 to 600");

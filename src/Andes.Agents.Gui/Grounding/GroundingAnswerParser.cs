@@ -11,7 +11,8 @@ namespace Andes.Agents.Gui;
 /// scale. Malformed and out-of-range answers are rejected with a <see cref="GroundingFailure"/> naming the value.
 /// </summary>
 /// <remarks>
-/// Text before a closing <c>&lt;/think&gt;</c> is ignored. Full-width brackets and commas count as ASCII ones. The first
+/// Text before a closing <c>&lt;/think&gt;</c> is ignored. Full-width brackets and commas count as ASCII ones, and decimal
+/// digits of any script (full-width, Arabic-Indic, ...) as ASCII digits. The first
 /// coordinate group in the answer wins. A box's corners may come in any order. Stateless and thread-safe.
 /// </remarks>
 public static partial class GroundingAnswerParser
@@ -160,7 +161,43 @@ public static partial class GroundingAnswerParser
     {
         int think = text.LastIndexOf("</think>", StringComparison.Ordinal);
         string body = think >= 0 ? text[(think + "</think>".Length)..] : text;
-        return body.Replace('（', '(').Replace('）', ')').Replace('，', ',').Replace('［', '[').Replace('］', ']');
+        return NormalizeDigits(body.Replace('（', '(').Replace('）', ')').Replace('，', ',').Replace('［', '[').Replace('］', ']'));
+    }
+
+    /// <summary>
+    /// Writes every decimal digit of another script (full-width <c>１２３</c>, Arabic-Indic <c>١٢٣</c>, Devanagari ...)
+    /// as its ASCII digit. The regular expressions' <c>\d</c> matches them while <see cref="double.Parse(string, IFormatProvider)"/>
+    /// rejects them; Python's <c>re</c> and <c>float()</c>, which the reference answer parsing uses, read them as numbers,
+    /// so they are read here too, and the range check still applies to the value.
+    /// </summary>
+    internal static string NormalizeDigits(string text)
+    {
+        int first = -1;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsDigit(text[i]) && !char.IsAsciiDigit(text[i]))
+            {
+                first = i;
+                break;
+            }
+        }
+
+        if (first < 0)
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, (text, first), static (span, state) =>
+        {
+            state.text.AsSpan().CopyTo(span);
+            for (int i = state.first; i < span.Length; i++)
+            {
+                if (char.IsDigit(span[i]) && !char.IsAsciiDigit(span[i]))
+                {
+                    span[i] = (char)('0' + CharUnicodeInfo.GetDecimalDigitValue(span[i]));
+                }
+            }
+        });
     }
 
     private static double Num(Group g) => double.Parse(g.Value, NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -186,6 +186,11 @@ public sealed class LoraAdapter : IDisposable
             throw new LoraAdapterException($"'{file}' is too short to be an ONNX Runtime adapter file.", file, null);
         }
 
+        if (length > int.MaxValue)
+        {
+            throw new LoraAdapterException($"'{file}' has {length} bytes; an ONNX Runtime adapter file (a FlatBuffer) holds at most 2 GB.", file, null);
+        }
+
         using (var map = MemoryMappedFile.CreateFromFile(file, FileMode.Open, null, 0, MemoryMappedFileAccess.Read))
         using (MemoryMappedViewAccessor view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read))
         {
@@ -193,7 +198,7 @@ public sealed class LoraAdapter : IDisposable
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             try
             {
-                var bytes = new ReadOnlySpan<byte>(pointer + view.PointerOffset, checked((int)length));
+                var bytes = new ReadOnlySpan<byte>(pointer + view.PointerOffset, (int)length);
                 contents = OnnxAdapterFormat.Read(bytes, file);
                 foreach (OnnxAdapterFormat.ParameterEntry p in contents.Parameters)
                 {
@@ -212,10 +217,17 @@ public sealed class LoraAdapter : IDisposable
         (int rank, LoraTargets targets) = inputs.Validate(contents.Parameters.Select(p => (p.Name, p.Dims, p.DataType)).ToList(), file, contents.ModelVersion, null, physical: true);
         foreach (OnnxAdapterFormat.ParameterEntry p in contents.Parameters)
         {
-            long expected = p.Dims.Aggregate(1L, (a, b) => a * b) * sizeof(float);
+            // Saturating: dims whose product wraps around 2^64 must not match a small data length by accident.
+            long expected = sizeof(float);
+            foreach (long d in p.Dims)
+            {
+                expected = d != 0 && expected > long.MaxValue / d ? long.MaxValue : expected * d;
+            }
+
             if (p.DataLength != expected)
             {
-                throw new LoraAdapterException($"'{file}': tensor '{p.Name}' holds {p.DataLength} bytes; its shape [{string.Join(", ", p.Dims)}] needs {expected}.", file, p.Name);
+                string needs = expected == long.MaxValue ? "more than fits in a file" : expected.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                throw new LoraAdapterException($"'{file}': tensor '{p.Name}' holds {p.DataLength} bytes; its shape [{string.Join(", ", p.Dims)}] needs {needs}.", file, p.Name);
             }
         }
 

@@ -98,6 +98,7 @@ internal static class OnnxAdapterFormat
         if (r.OffsetField(root, 3) is int list)
         {
             int count = r.VectorLength(list);
+            r.Check(list + 4L, 4L * count);
             for (int i = 0; i < count; i++)
             {
                 int slot = list + 4 + (4 * i);
@@ -163,9 +164,9 @@ internal static class OnnxAdapterFormat
         public int? Field(int table, int id)
         {
             Check(table, 4);
-            int vtable = table - BinaryPrimitives.ReadInt32LittleEndian(_bytes[table..]);
+            long vtable = table - (long)BinaryPrimitives.ReadInt32LittleEndian(_bytes[table..]);
             Check(vtable, 4);
-            int vtableSize = BinaryPrimitives.ReadUInt16LittleEndian(_bytes[vtable..]);
+            int vtableSize = BinaryPrimitives.ReadUInt16LittleEndian(_bytes[(int)vtable..]);
             int entry = 4 + (2 * id);
             if (entry + 2 > vtableSize)
             {
@@ -173,7 +174,7 @@ internal static class OnnxAdapterFormat
             }
 
             Check(vtable + entry, 2);
-            int offset = BinaryPrimitives.ReadUInt16LittleEndian(_bytes[(vtable + entry)..]);
+            int offset = BinaryPrimitives.ReadUInt16LittleEndian(_bytes[(int)(vtable + entry)..]);
             return offset == 0 ? null : table + offset;
         }
 
@@ -190,7 +191,17 @@ internal static class OnnxAdapterFormat
 
         public int? OffsetField(int table, int id) => Field(table, id) is int at ? Position(at, U32(at)) : null;
 
-        public int VectorLength(int vector) => checked((int)U32(vector));
+        public int VectorLength(int vector)
+        {
+            // A FlatBuffer is at most 2 GB, so a length of 2^31 or more is corruption, not a reason to overflow.
+            uint length = U32(vector);
+            if (length > int.MaxValue)
+            {
+                throw new LoraAdapterException($"'{source}' is a corrupt adapter file (a vector at offset {vector} claims {length} elements).", source, null);
+            }
+
+            return (int)length;
+        }
 
         public string String(int at)
         {

@@ -70,6 +70,10 @@ internal sealed class PeftAdapterConfig
         {
             throw new LoraAdapterException($"'{file}' is not a valid PEFT adapter config (at '{ex.Path}'): {ex.Message}", file, null, ex);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new LoraAdapterException($"Cannot read '{file}': {ex.Message}", file, null, ex);
+        }
 
         if (config is null)
         {
@@ -91,31 +95,88 @@ internal sealed class PeftAdapterConfig
             throw new LoraAdapterException($"'{file}': field 'r' must be positive, not {config.Rank}.", file, null);
         }
 
+        if (!double.IsFinite(config.LoraAlpha))
+        {
+            throw new LoraAdapterException($"'{file}': field 'lora_alpha' must be a finite number, not {config.LoraAlpha}.", file, null);
+        }
+
+        // Checked here, once, so that a bad entry is named with its field instead of failing deep in conversion.
+        foreach ((string key, int rank) in config.RankPattern ?? [])
+        {
+            CheckPattern(file, "rank_pattern", key);
+            if (rank <= 0)
+            {
+                throw new LoraAdapterException($"'{file}': field 'rank_pattern' gives '{key}' rank {rank}; ranks must be positive.", file, null);
+            }
+        }
+
+        foreach ((string key, double alpha) in config.AlphaPattern ?? [])
+        {
+            CheckPattern(file, "alpha_pattern", key);
+            if (!double.IsFinite(alpha))
+            {
+                throw new LoraAdapterException($"'{file}': field 'alpha_pattern' gives '{key}' alpha {alpha}; it must be a finite number.", file, null);
+            }
+        }
+
+        config.FilePath = file;
         return config;
     }
+
+    /// <summary>The file this configuration was loaded from (for messages), null for one built in code.</summary>
+    [JsonIgnore] public string? FilePath { get; private set; }
+
+    private static void CheckPattern(string file, string field, string key)
+    {
+        try
+        {
+            _ = PatternRegex(key);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new LoraAdapterException($"'{file}': field '{field}' has key '{key}', which is not a valid regular expression: {ex.Message}", file, null, ex);
+        }
+    }
+
+    // A pattern is the adapter author's regular expression, run against module names: bounded in time so that a
+    // catastrophically backtracking one fails with the file named instead of hanging the load.
+    private static System.Text.RegularExpressions.Regex PatternRegex(string key) =>
+        new($"^(?:.*\\.)?(?:{key})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Writes <c>adapter_config.json</c> into <paramref name="directory"/>.</summary>
     public void Save(string directory) => File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
 
     /// <summary>The rank PEFT uses for a module (its <c>rank_pattern</c> entry, else <c>r</c>).</summary>
-    public int RankFor(string module) => Match(RankPattern, module, out int rank) ? rank : Rank;
+    /// <exception cref="LoraAdapterException">A pattern took too long to match.</exception>
+    public int RankFor(string module) => Match(RankPattern, "rank_pattern", module, out int rank) ? rank : Rank;
 
     /// <summary>The scale folded into B for a module: alpha / r, or alpha / sqrt(r) with rsLoRA.</summary>
+    /// <exception cref="LoraAdapterException">A pattern took too long to match.</exception>
     public double ScaleFor(string module)
     {
         int rank = RankFor(module);
-        double alpha = Match(AlphaPattern, module, out double a) ? a : LoraAlpha;
+        double alpha = Match(AlphaPattern, "alpha_pattern", module, out double a) ? a : LoraAlpha;
         return UseRsLora ? alpha / Math.Sqrt(rank) : alpha / rank;
     }
 
     /// <summary>PEFT's pattern rule: a key matches a module whose full name is the key or ends with "." + key (keys may be regular expressions).</summary>
-    private static bool Match<T>(Dictionary<string, T>? patterns, string module, out T value)
+    private bool Match<T>(Dictionary<string, T>? patterns, string field, string module, out T value)
     {
         if (patterns is not null)
         {
             foreach ((string key, T v) in patterns)
             {
-                if (System.Text.RegularExpressions.Regex.IsMatch(module, $"^(?:.*\\.)?(?:{key})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+                bool matched;
+                try
+                {
+                    matched = PatternRegex(key).IsMatch(module);
+                }
+                catch (System.Text.RegularExpressions.RegexMatchTimeoutException ex)
+                {
+                    throw new LoraAdapterException($"'{FilePath}': field '{field}' key '{key}' took more than {ex.MatchTimeout.TotalSeconds:0} s to match module '{module}' (a catastrophically backtracking regular expression).", FilePath, null, ex);
+                }
+
+                if (matched)
                 {
                     value = v;
                     return true;

@@ -87,8 +87,15 @@ internal static class PeftAdapterConverter
             FiniteWeights.Require(a.Data, weights, aName);
             FiniteWeights.Require(b.Data, weights, bName);
             float scale = (float)config.ScaleFor(module);
+            float[] scaledB = Transpose(b.Data, n, rank, scale);
+            if (!float.IsFinite(scale) || FiniteWeights.IndexOfNonFinite(scaledB) >= 0)
+            {
+                // Finite weights times a huge lora_alpha / r can still leave float32's range.
+                throw new LoraAdapterException($"'{weights}': tensor '{bName}' times module '{module}''s scale {scale} (lora_alpha / r from adapter_config.json) is not finite in float32.", weights, bName);
+            }
+
             parameters.Add(new LoraParameter(LoraParameterNames.A(layer, target), [k, rank], Transpose(a.Data, rank, k, 1f)));
-            parameters.Add(new LoraParameter(LoraParameterNames.B(layer, target), [rank, n], Transpose(b.Data, n, rank, scale)));
+            parameters.Add(new LoraParameter(LoraParameterNames.B(layer, target), [rank, n], scaledB));
             targets |= target;
             maxRank = Math.Max(maxRank, rank);
         }

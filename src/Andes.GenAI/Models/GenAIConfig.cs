@@ -136,14 +136,32 @@ public sealed class GenAIConfig
             throw Unsupported(file, "model.decoder.pipeline", "decoder pipelines (several graphs per decoder step)");
         }
 
+        // System.Text.Json stores an explicit null in a property typed non-null (e.g. "inputs": null), which would be a
+        // NullReferenceException where the model reads it: each is checked here and named.
+        NotNull(m.Type, file, "model.type");
+        NotNull(d.Inputs, file, "model.decoder.inputs");
+        NotNull(d.Outputs, file, "model.decoder.outputs");
+        NotNull(d.Outputs.Logits, file, "model.decoder.outputs.logits");
+        NoNullValues(d.RunOptions, file, "model.decoder.run_options");
+        CheckSessionOptions(d.SessionOptions, file, "model.decoder.session_options");
         if (m.Embedding is { } e)
         {
             Require(!string.IsNullOrWhiteSpace(e.Filename), file, "model.embedding.filename", e.Filename ?? "null");
+            NotNull(e.Inputs, file, "model.embedding.inputs");
+            NotNull(e.Inputs.InputIds, file, "model.embedding.inputs.input_ids");
+            NotNull(e.Outputs, file, "model.embedding.outputs");
+            NotNull(e.Outputs.InputsEmbeds, file, "model.embedding.outputs.inputs_embeds");
+            CheckSessionOptions(e.SessionOptions, file, "model.embedding.session_options");
         }
 
         if (m.Vision is { } v)
         {
             Require(!string.IsNullOrWhiteSpace(v.Filename), file, "model.vision.filename", v.Filename ?? "null");
+            NotNull(v.Inputs, file, "model.vision.inputs");
+            NotNull(v.Inputs.PixelValues, file, "model.vision.inputs.pixel_values");
+            NotNull(v.Outputs, file, "model.vision.outputs");
+            NotNull(v.Outputs.ImageFeatures, file, "model.vision.outputs.image_features");
+            CheckSessionOptions(v.SessionOptions, file, "model.vision.session_options");
         }
 
         GenAISearchConfig s = Search ?? throw Invalid(file, "search", "missing");
@@ -162,6 +180,37 @@ public sealed class GenAIConfig
         if (s.NumBeams > 1)
         {
             throw Unsupported(file, "search.num_beams", $"beam search ({s.NumBeams} beams; it decodes one sequence greedily or by sampling)");
+        }
+    }
+
+    private static void NotNull([System.Diagnostics.CodeAnalysis.NotNull] object? value, string file, string field)
+    {
+        if (value is null)
+        {
+            throw Invalid(file, field, "null");
+        }
+    }
+
+    private static void NoNullValues<T>(Dictionary<string, T>? entries, string file, string field)
+    {
+        foreach ((string key, T value) in entries ?? [])
+        {
+            NotNull(value, file, $"{field}.{key}");
+        }
+    }
+
+    private static void CheckSessionOptions(GenAISessionOptions? options, string file, string field)
+    {
+        List<Dictionary<string, Dictionary<string, string>>>? providers = options?.ProviderOptions;
+        for (int i = 0; providers is not null && i < providers.Count; i++)
+        {
+            string entry = $"{field}.provider_options[{i}]";
+            NotNull(providers[i], file, entry);
+            foreach ((string provider, Dictionary<string, string> settings) in providers[i])
+            {
+                NotNull(settings, file, $"{entry}.{provider}");
+                NoNullValues(settings, file, $"{entry}.{provider}");
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -36,7 +37,8 @@ namespace Andes.GenAI;
 /// Each call gets an id from <see cref="AndesOutputParserOptions.CallIdFactory"/> and the text between its tags as
 /// <see cref="AIContent.RawRepresentation"/>; its arguments are a dictionary of <see cref="JsonElement"/>s. The JSON
 /// may carry <c>"arguments"</c> (or <c>"parameters"</c>) as an object or as a string holding an object; missing
-/// arguments are an empty dictionary. A call that cannot be parsed still becomes a <see cref="FunctionCallContent"/>
+/// arguments are an empty dictionary. A call that cannot be parsed (including one holding a string that is not valid
+/// Unicode, a lone surrogate raw or as a <c>\ud800</c> escape) still becomes a <see cref="FunctionCallContent"/>
 /// (name recovered when possible, arguments <see langword="null"/>) whose <see cref="FunctionCallContent.Exception"/>
 /// is a <see cref="ToolCallFormatException"/> saying why, so the model can be told. A call still open when
 /// <see cref="Complete(IList{AIContent})"/> is called (the generation stopped before <c>&lt;/tool_call&gt;</c>) is
@@ -372,6 +374,13 @@ public sealed class AndesOutputParser : IChatOutputParser
         string callId = NewCallId();
         string cutOff = terminated ? string.Empty : " The generation ended before </tool_call>.";
         string? name = null;
+        int lone = JsonText.IndexOfLoneSurrogate(raw);
+        if (lone >= 0)
+        {
+            // JsonDocument.Parse(string) would throw ArgumentException transcoding it to UTF-8.
+            return Failed(string.Create(CultureInfo.InvariantCulture, $"The tool call holds a lone surrogate (U+{(int)raw[lone]:X4}) at character {lone}: it is not valid Unicode text.{cutOff}"), null);
+        }
+
         try
         {
             using JsonDocument document = JsonDocument.Parse(raw);
@@ -381,13 +390,27 @@ public sealed class AndesOutputParser : IChatOutputParser
                 return Failed($"The tool call must be a JSON object with \"name\" and \"arguments\", not a JSON {root.ValueKind.ToString().ToLowerInvariant()}.{cutOff}", null);
             }
 
-            if (!root.TryGetProperty("name", out JsonElement nameElement) || nameElement.ValueKind != JsonValueKind.String ||
-                string.IsNullOrEmpty(nameElement.GetString()))
+            if (JsonText.HasUnreadableName(root, out string? badKey))
+            {
+                return Failed($"The tool call has a key \"{badKey}\" that is not valid Unicode text (a lone surrogate escape such as \\ud800).{cutOff}", null);
+            }
+
+            if (!root.TryGetProperty("name", out JsonElement nameElement) || nameElement.ValueKind != JsonValueKind.String)
             {
                 return Failed($"The tool call has no \"name\" string.{cutOff}", null);
             }
 
-            name = nameElement.GetString()!;
+            if (!JsonText.TryGetString(nameElement, out string? readName))
+            {
+                return Failed($"The tool call's \"name\" {JsonText.RawText(nameElement)} is not valid Unicode text (a lone surrogate escape such as \\ud800).{cutOff}", null);
+            }
+
+            if (readName.Length == 0)
+            {
+                return Failed($"The tool call has no \"name\" string.{cutOff}", null);
+            }
+
+            name = readName;
             JsonElement arguments = default;
             bool hasArguments = root.TryGetProperty("arguments", out arguments) || root.TryGetProperty("parameters", out arguments);
             Dictionary<string, object?> dictionary;
@@ -397,17 +420,31 @@ public sealed class AndesOutputParser : IChatOutputParser
             }
             else if (arguments.ValueKind == JsonValueKind.Object)
             {
+                if (Unreadable(arguments) is { } failed)
+                {
+                    return failed;
+                }
+
                 dictionary = ToDictionary(arguments.Clone());
             }
             else if (arguments.ValueKind == JsonValueKind.String)
             {
-                string text = arguments.GetString()!;
+                if (!JsonText.TryGetString(arguments, out string? text))
+                {
+                    return Failed($"The \"arguments\" string of tool call '{name}' is not valid Unicode text (a lone surrogate escape such as \\ud800).{cutOff}", null);
+                }
+
                 try
                 {
                     using JsonDocument inner = JsonDocument.Parse(text);
                     if (inner.RootElement.ValueKind != JsonValueKind.Object)
                     {
                         return Failed($"The \"arguments\" of tool call '{name}' must be a JSON object, not a string holding a JSON {inner.RootElement.ValueKind.ToString().ToLowerInvariant()}.{cutOff}", null);
+                    }
+
+                    if (Unreadable(inner.RootElement) is { } failed)
+                    {
+                        return failed;
                     }
 
                     dictionary = ToDictionary(inner.RootElement.Clone());
@@ -430,6 +467,13 @@ public sealed class AndesOutputParser : IChatOutputParser
             string what = terminated ? "is not valid JSON" : "was cut off before </tool_call>";
             return Failed($"The tool call {what}: {e.Message}", e);
         }
+
+        // The arguments are handed on as JsonElements: a string in them that cannot be read would throw
+        // InvalidOperationException in the tool's hands instead of telling the model what was wrong.
+        FunctionCallContent? Unreadable(JsonElement arguments) =>
+            JsonText.FindUnreadable(arguments, out string path)
+                ? Failed($"The \"arguments\" of tool call '{name}' hold a string at '{path}' that is not valid Unicode text (a lone surrogate escape such as \\ud800).{cutOff}", null)
+                : null;
 
         FunctionCallContent Failed(string message, Exception? inner) =>
             new(callId, name ?? RecoverName(raw) ?? string.Empty, null)
@@ -474,6 +518,8 @@ public sealed class AndesOutputParser : IChatOutputParser
 
         rest = rest[1..];
         int close = rest.IndexOfAny('"', '\\');
-        return close > 0 && rest[close] == '"' ? rest[..close].ToString() : null;
+
+        // A name with a lone surrogate would break whoever writes it back to the model as JSON.
+        return close > 0 && rest[close] == '"' && JsonText.IndexOfLoneSurrogate(rest[..close]) < 0 ? rest[..close].ToString() : null;
     }
 }

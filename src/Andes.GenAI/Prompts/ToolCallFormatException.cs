@@ -2,7 +2,7 @@ namespace Andes.GenAI;
 
 /// <summary>
 /// A tool call the model generated could not be parsed (malformed JSON, missing name, arguments that are not an
-/// object, or a call cut off before <c>&lt;/tool_call&gt;</c>). Set as <see cref="Microsoft.Extensions.AI.FunctionCallContent.Exception"/>
+/// object, a string that is not valid Unicode, or a call cut off before <c>&lt;/tool_call&gt;</c>). Set as <see cref="Microsoft.Extensions.AI.FunctionCallContent.Exception"/>
 /// so the caller can tell the model what went wrong.
 /// </summary>
 public sealed class ToolCallFormatException : FormatException

@@ -68,11 +68,19 @@ public sealed class AndesTokenizer
 
         VocabularySize = maxId + 1;
         _idToToken = new string?[VocabularySize];
+
+        // A JSON object may repeat a key; BpeTokenizer would refuse the repeated token with an ArgumentException.
+        var tokens = new HashSet<string>(data.Vocabulary.Count, StringComparer.Ordinal);
         foreach (KeyValuePair<string, int> entry in data.Vocabulary)
         {
             if (_idToToken[entry.Value] is not null)
             {
                 throw new InvalidDataException($"{source}: vocabulary id {entry.Value} is used by both '{_idToToken[entry.Value]}' and '{entry.Key}'.");
+            }
+
+            if (!tokens.Add(entry.Key))
+            {
+                throw new InvalidDataException($"{source}: vocabulary token '{entry.Key}' is listed twice.");
             }
 
             _idToToken[entry.Value] = entry.Key;

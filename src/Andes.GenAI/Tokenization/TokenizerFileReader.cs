@@ -107,6 +107,12 @@ internal static class TokenizerFileReader
         {
             throw new InvalidDataException($"{source}: invalid JSON ({e.Message})", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader's deferred errors: a string that is not valid Unicode (a lone surrogate escape or invalid
+            // UTF-8), or a value of another kind than the field takes.
+            throw new InvalidDataException($"{source}: a value cannot be read ({e.Message})", e);
+        }
 
         if (vocabulary is null || merges is null)
         {
@@ -144,6 +150,10 @@ internal static class TokenizerFileReader
         catch (JsonException e)
         {
             throw new InvalidDataException($"{source}: invalid JSON ({e.Message})", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"{source}: a value cannot be read ({e.Message})", e);
         }
     }
 
@@ -262,6 +272,10 @@ internal static class TokenizerFileReader
         catch (JsonException e)
         {
             throw new InvalidDataException($"{source}: invalid JSON ({e.Message})", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"{source}: a value cannot be read ({e.Message})", e);
         }
 
         tokens.Sort((a, b) => a.Id.CompareTo(b.Id));

@@ -223,6 +223,12 @@ public sealed class SafeTensorsCheckpoint : ITensorSource
         using (document)
         {
             JsonElement root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && JsonText.HasUnreadableName(root, out string? badKey))
+            {
+                throw new CheckpointException(
+                    $"'{indexPath}' has a key \"{badKey}\" that is not valid Unicode text (a lone surrogate escape or invalid UTF-8).", indexPath);
+            }
+
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("weight_map", out JsonElement weightMap)
                 || weightMap.ValueKind != JsonValueKind.Object)
@@ -234,18 +240,25 @@ public sealed class SafeTensorsCheckpoint : ITensorSource
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty entry in weightMap.EnumerateObject())
             {
-                if (!seen.Add(entry.Name))
+                if (!JsonText.TryGetName(entry, out string? name))
                 {
-                    throw new CheckpointException($"'{indexPath}' lists tensor '{entry.Name}' twice in its weight_map.", indexPath, entry.Name);
+                    string raw = JsonText.RawName(entry);
+                    throw new CheckpointException(
+                        $"'{indexPath}': weight_map names tensor \"{raw}\", which is not valid Unicode text (a lone surrogate escape or invalid UTF-8).", indexPath, raw);
                 }
 
-                if (entry.Value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(entry.Value.GetString()))
+                if (!seen.Add(name))
+                {
+                    throw new CheckpointException($"'{indexPath}' lists tensor '{name}' twice in its weight_map.", indexPath, name);
+                }
+
+                if (!JsonText.TryGetString(entry.Value, out string? shard) || shard.Length == 0)
                 {
                     throw new CheckpointException(
-                        $"'{indexPath}': weight_map entry for tensor '{entry.Name}' is not a file name.", indexPath, entry.Name);
+                        $"'{indexPath}': weight_map entry for tensor '{name}' ({JsonText.RawText(entry.Value)}) is not a file name.", indexPath, name);
                 }
 
-                entries.Add(new(entry.Name, entry.Value.GetString()!));
+                entries.Add(new(name, shard));
             }
 
             var metadata = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -253,7 +266,13 @@ public sealed class SafeTensorsCheckpoint : ITensorSource
             {
                 foreach (JsonProperty p in meta.EnumerateObject())
                 {
-                    metadata[p.Name] = p.Value.Clone();
+                    if (!JsonText.TryGetName(p, out string? key))
+                    {
+                        throw new CheckpointException(
+                            $"'{indexPath}': metadata key \"{JsonText.RawName(p)}\" is not valid Unicode text (a lone surrogate escape or invalid UTF-8).", indexPath);
+                    }
+
+                    metadata[key] = p.Value.Clone();
                 }
             }
 

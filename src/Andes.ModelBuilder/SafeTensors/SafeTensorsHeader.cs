@@ -89,18 +89,25 @@ internal sealed class SafeTensorsHeader
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty property in document.RootElement.EnumerateObject())
             {
-                if (!seen.Add(property.Name))
+                if (!JsonText.TryGetName(property, out string? name))
                 {
-                    throw new CheckpointException($"'{filePath}' declares tensor '{property.Name}' twice.", filePath, property.Name);
+                    string raw = JsonText.RawName(property);
+                    throw new CheckpointException(
+                        $"'{filePath}': tensor name \"{raw}\" is not valid Unicode text (a lone surrogate escape or invalid UTF-8).", filePath, raw);
                 }
 
-                if (property.Name == "__metadata__")
+                if (!seen.Add(name))
+                {
+                    throw new CheckpointException($"'{filePath}' declares tensor '{name}' twice.", filePath, name);
+                }
+
+                if (name == "__metadata__")
                 {
                     ReadMetadata(property.Value, metadata, filePath);
                     continue;
                 }
 
-                tensors.Add(ReadTensor(property, filePath, 8 + headerLength, dataLength));
+                tensors.Add(ReadTensor(name, property.Value, filePath, 8 + headerLength, dataLength));
             }
 
             CheckOverlaps(tensors, filePath);
@@ -117,23 +124,38 @@ internal sealed class SafeTensorsHeader
 
         foreach (JsonProperty entry in element.EnumerateObject())
         {
+            if (!JsonText.TryGetName(entry, out string? key))
+            {
+                throw new CheckpointException(
+                    $"'{filePath}': '__metadata__' key \"{JsonText.RawName(entry)}\" is not valid Unicode text (a lone surrogate escape or invalid UTF-8).", filePath);
+            }
+
             if (entry.Value.ValueKind != JsonValueKind.String)
             {
                 throw new CheckpointException(
-                    $"'{filePath}': '__metadata__.{entry.Name}' is a {entry.Value.ValueKind}; metadata values must be strings.", filePath);
+                    $"'{filePath}': '__metadata__.{key}' is a {entry.Value.ValueKind}; metadata values must be strings.", filePath);
             }
 
-            metadata[entry.Name] = entry.Value.GetString()!;
+            if (!JsonText.TryGetString(entry.Value, out string? value))
+            {
+                throw new CheckpointException(
+                    $"'{filePath}': '__metadata__.{key}' ({JsonText.RawText(entry.Value)}) is not valid Unicode text (a lone surrogate escape or invalid UTF-8).", filePath);
+            }
+
+            metadata[key] = value;
         }
     }
 
-    private static TensorInfo ReadTensor(JsonProperty property, string filePath, long dataStart, long dataLength)
+    private static TensorInfo ReadTensor(string name, JsonElement entry, string filePath, long dataStart, long dataLength)
     {
-        string name = property.Name;
-        JsonElement entry = property.Value;
         if (entry.ValueKind != JsonValueKind.Object)
         {
             throw Error($"its header entry is a {entry.ValueKind}; expected an object with dtype, shape and data_offsets");
+        }
+
+        if (JsonText.HasUnreadableName(entry, out string? badKey))
+        {
+            throw Error($"its header entry has a key \"{badKey}\" that is not valid Unicode text (a lone surrogate escape or invalid UTF-8)");
         }
 
         if (!entry.TryGetProperty("dtype", out JsonElement dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
@@ -141,7 +163,11 @@ internal sealed class SafeTensorsHeader
             throw Error("field 'dtype' is missing or not a string");
         }
 
-        string dtype = dtypeElement.GetString()!;
+        if (!JsonText.TryGetString(dtypeElement, out string? dtype))
+        {
+            throw Error($"field 'dtype' ({JsonText.RawText(dtypeElement)}) is not valid Unicode text (a lone surrogate escape or invalid UTF-8)");
+        }
+
         if (!TensorDataTypeExtensions.TryParseSafeTensorsName(dtype, out TensorDataType dataType))
         {
             throw Error($"unknown dtype '{dtype}' (known: F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64, I32, I16, I8, U64, U32, U16, U8, BOOL)");
@@ -158,7 +184,7 @@ internal sealed class SafeTensorsHeader
         {
             if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt64(out long d) || d < 0)
             {
-                throw Error($"shape entry {k} ({dim.GetRawText()}) is not a non-negative integer");
+                throw Error($"shape entry {k} ({JsonText.RawText(dim)}) is not a non-negative integer");
             }
 
             shape[k++] = d;
@@ -213,7 +239,7 @@ internal sealed class SafeTensorsHeader
         {
             if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long value) || value < 0)
             {
-                throw Error($"data_offsets {what} ({element.GetRawText()}) is not a non-negative integer");
+                throw Error($"data_offsets {what} ({JsonText.RawText(element)}) is not a non-negative integer");
             }
 
             return value;

@@ -128,4 +128,17 @@ public sealed class UiTarsActionParserTests
         var e = Assert.Throws<GroundingAnswerException>(() => UiTarsActionParser.ParseAction("click(start_box='(0,500)')").Resolve(mapper));
         Assert.Equal(GroundingFailureReason.OutsideImage, e.Reason);
     }
+    /// <summary>Issue 14: full-width and Arabic-Indic digits in positions, amounts and durations are read, never a FormatException.</summary>
+    [Fact]
+    public void DigitsOfOtherScriptsAreRead()
+    {
+        ModelActionResponse r = UiTarsActionParser.Parse("Action: click(start_box=(１２３,４５６)); scroll(start_box='(٣٠٠,٤٠٠)', direction='down', amount='３'); wait(seconds='٢')");
+        Assert.Equal(new ModelPoint(123, 456), r.Actions[0].Start!.Value.Point);
+        Assert.Equal(new ModelPoint(300, 400), r.Actions[1].Start!.Value.Point);
+        Assert.Equal(3, r.Actions[1].Amount);
+        Assert.Equal(TimeSpan.FromSeconds(2), r.Actions[2].Duration);
+
+        GroundingAnswerException e = Assert.Throws<GroundingAnswerException>(() => UiTarsActionParser.Parse("Action: click(start_box='(１２３４,５)')"));
+        Assert.Equal(GroundingFailureReason.OutOfRange, e.Failure.Reason);
+    }
 }

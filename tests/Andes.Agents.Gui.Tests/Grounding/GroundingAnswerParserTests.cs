@@ -105,4 +105,28 @@ public sealed class GroundingAnswerParserTests
         ModelBox thin = GroundingAnswerWriter.RoundInward(new ModelBox(10.2, 20, 10.7, 40));
         Assert.Equal(thin.X1, thin.X2);
     }
+    /// <summary>Issue 14: digits of other scripts are read as the numbers they write (as Python's float() does), never a FormatException.</summary>
+    [Theory]
+    [InlineData("（１２３，４５６）", GroundingAnswerFormat.Parenthesized)]
+    [InlineData("(١٢٣,٤٥٦)", GroundingAnswerFormat.Parenthesized)]
+    [InlineData("<|box_start|>(۱۲۳,۴۵۶)<|box_end|>", GroundingAnswerFormat.BoxTokens)]
+    [InlineData("{\"point_2d\": [१२३, ४५६]}", GroundingAnswerFormat.QwenJson)]
+    [InlineData("[１２３.0, 4５6]", GroundingAnswerFormat.BracketList)]
+    public void DigitsOfOtherScriptsAreRead(string text, GroundingAnswerFormat format)
+    {
+        Assert.True(GroundingAnswerParser.TryParse(text, null, out GroundingAnswer? answer, out GroundingFailure? failure), failure?.Message);
+        Assert.Equal(format, answer.Format);
+        Assert.Equal(new ModelPoint(123, 456), answer.Target);
+        Assert.Equal(text, answer.Text);
+    }
+
+    [Theory]
+    [InlineData("(１２３４,５)", GroundingFailureReason.OutOfRange)]
+    [InlineData("(１２３,)", GroundingFailureReason.NoCoordinates)]
+    [InlineData("<|box_start|>(１２３)<|box_end|>", GroundingFailureReason.Malformed)]
+    public void DigitsOfOtherScriptsStillMeetTheChecks(string text, GroundingFailureReason reason)
+    {
+        Assert.False(GroundingAnswerParser.TryParse(text, null, out _, out GroundingFailure? failure));
+        Assert.Equal(reason, failure.Reason);
+    }
 }

@@ -254,6 +254,111 @@ public sealed class LoraAdapterValidationTests(LoraModelFixture fixture) : IClas
         Assert.False(File.Exists(Path.Combine(model.Path, "x.onnx_adapter")));
     }
 
+    /// <summary>Issue 14: malformed weights headers of a PEFT folder are a LoraAdapterException naming the file, never an untyped exception.</summary>
+    [Theory]
+    [InlineData("[]", "kind Array")]
+    [InlineData("{\"__metadata__\":5}", "'__metadata__' is a Number")]
+    [InlineData("{\"__metadata__\":{\"k\\ud800\":\"v\"}}", "not valid Unicode")]
+    [InlineData("{\"x\\udc00\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", "tensor name \"x\\udc00\"")]
+    [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", "shape entry 0 (-2)")]
+    [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[16,8]}}", "shape entry 0 (-2)")]
+    [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[2147483648,0],\"data_offsets\":[0,0]}}", "shape entry 0")]
+    [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}", "shape entry 0")]
+    [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", "data offsets [8, 0]")]
+    [InlineData("{\"x\":{\"dtype\":5,\"shape\":[2],\"data_offsets\":[0,8]}}", "'dtype'")]
+    [InlineData("{\"x\":{\"shape\":[2],\"data_offsets\":[0,8]}}", "'dtype'")]
+    [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", "'data_offsets'")]
+    [InlineData("{\"x\":{\"dt\\ud800\":1,\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", "not valid Unicode")]
+    [InlineData("{\"x\":[]}", "is a Array")]
+    public void MalformedPeftWeightsHeadersAreRejectedNamingTheFile(string header, string expected)
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string peft = PeftTestFolder.Write(Path.Combine(temp.Path, "peft"), 4, PeftTestFolder.QPair());
+        string weights = Path.Combine(peft, "adapter_model.safetensors");
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(header);
+        File.WriteAllBytes(weights, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[16]]);
+        LoraAdapterException e = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, peft));
+        Assert.Equal(weights, e.AdapterPath);
+        Assert.Contains(weights, e.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InvalidUtf8TensorNamesInPeftWeightsAreRejected()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string peft = PeftTestFolder.Write(Path.Combine(temp.Path, "peft"), 4, PeftTestFolder.QPair());
+        string weights = Path.Combine(peft, "adapter_model.safetensors");
+        byte[] json = [.. "{\"x"u8, 0xFF, 0xFE, .. "\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"u8];
+        File.WriteAllBytes(weights, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. new byte[8]]);
+        LoraAdapterException e = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, peft));
+        Assert.Contains("not valid Unicode", e.Message, StringComparison.Ordinal);
+        Assert.Equal("x\uFFFD\uFFFD", e.TensorName);
+    }
+
+    /// <summary>Issue 14: bad entries of adapter_config.json are named with their field.</summary>
+    [Theory]
+    [InlineData("rank_pattern", "{\"((\": 4}", "not a valid regular expression")]
+    [InlineData("alpha_pattern", "{\"[a-\": 4}", "not a valid regular expression")]
+    [InlineData("rank_pattern", "{\"q_proj\": -2}", "ranks must be positive")]
+    [InlineData("rank_pattern", "{\"q_\\ud800\": 4}", "adapter_config.json")]
+    [InlineData("lora_alpha", "1e309", "adapter_config.json")]
+    public void InvalidConfigEntriesAreRejectedNamingTheField(string field, string value, string expected)
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string peft = PeftTestFolder.Write(Path.Combine(temp.Path, "peft"), 4, PeftTestFolder.QPair());
+        string config = Path.Combine(peft, "adapter_config.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!.AsObject();
+        json.Remove(field);
+        string text = json.ToJsonString();
+        File.WriteAllText(config, text[..^1] + $", \"{field}\": {value}}}");
+        LoraAdapterException e = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, peft));
+        Assert.Equal(config, e.AdapterPath);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Contains(field, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHugeAlphaThatOverflowsTheScaledWeightsIsRejected()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string peft = PeftTestFolder.Write(Path.Combine(temp.Path, "peft"), 4, PeftTestFolder.QPair(), alpha: 1e300);
+        LoraAdapterException e = Assert.Throws<LoraAdapterException>(() => LoraAdapter.Load(fixture.Model, peft));
+        Assert.Equal(QB, e.TensorName);
+        Assert.Contains("not finite", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 14: a 32-bit length or offset near 2^31 or 2^32 anywhere in an <c>.onnx_adapter</c> file is a
+    /// LoraAdapterException (it was an OverflowException): every aligned word of a small file is tried.
+    /// </summary>
+    [Fact]
+    public void OnnxAdapterWordsNear2To31Or2To32AreRejectedAsCorrupt()
+    {
+        string a = LoraParameterNames.A(0, LoraTargets.QProj), b = LoraParameterNames.B(0, LoraTargets.QProj);
+        byte[] bytes = OnnxAdapterFormat.Write([new LoraParameter(a, [64, 2], new float[128]), new LoraParameter(b, [2, 128], new float[256])], 1, 0);
+        int corrupt = 0;
+        foreach (uint value in new uint[] { 0x7FFFFFFF, 0x80000000, 0xFFFFFFFE, 0xFFFFFFFF })
+        {
+            for (int at = 0; at + 4 <= bytes.Length; at += 4)
+            {
+                byte[] copy = (byte[])bytes.Clone();
+                BitConverter.GetBytes(value).CopyTo(copy, at);
+                try
+                {
+                    OnnxAdapterFormat.Read(copy, "memory");
+                }
+                catch (LoraAdapterException e)
+                {
+                    Assert.Contains("'memory'", e.Message, StringComparison.Ordinal);
+                    corrupt++;
+                }
+            }
+        }
+
+        Assert.True(corrupt > 0);
+    }
+
     private LoraAdapterException Reject(Dictionary<string, long[]> tensors)
     {
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();

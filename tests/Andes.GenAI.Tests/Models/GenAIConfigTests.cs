@@ -174,6 +174,37 @@ public sealed class GenAIConfigTests
         Assert.Equal(64, model.EncodeImage(image).HiddenSize);
     }
 
+    /// <summary>Issue 14: an explicit null where the schema has an object or a name is an error naming the field, not a NullReferenceException later.</summary>
+    [Theory]
+    [InlineData("model.decoder.inputs", "null", "model.decoder.inputs")]
+    [InlineData("model.decoder.outputs", "null", "model.decoder.outputs")]
+    [InlineData("model.decoder.outputs.logits", "null", "model.decoder.outputs.logits")]
+    [InlineData("model.embedding.inputs", "null", "model.embedding.inputs")]
+    [InlineData("model.embedding.outputs.inputs_embeds", "null", "model.embedding.outputs.inputs_embeds")]
+    [InlineData("model.vision.outputs", "null", "model.vision.outputs")]
+    [InlineData("model.vision.inputs.pixel_values", "null", "model.vision.inputs.pixel_values")]
+    [InlineData("model.type", "null", "model.type")]
+    [InlineData("model.decoder.run_options", "{\"key\": null}", "model.decoder.run_options.key")]
+    [InlineData("model.decoder.session_options", "{\"provider_options\": [null]}", "model.decoder.session_options.provider_options[0]")]
+    [InlineData("model.vision.session_options", "{\"provider_options\": [{\"qnn\": null}]}", "model.vision.session_options.provider_options[0].qnn")]
+    [InlineData("model.embedding.session_options", "{\"provider_options\": [{}, {\"qnn\": {\"backend_path\": null}}]}", "model.embedding.session_options.provider_options[1].qnn.backend_path")]
+    public void NullWhereTheSchemaHasAValueIsAnErrorNamingTheField(string path, string value, string field)
+    {
+        System.Text.Json.Nodes.JsonNode root = System.Text.Json.Nodes.JsonNode.Parse(ConfigText)!;
+        string[] parts = path.Split('.');
+        System.Text.Json.Nodes.JsonNode parent = root;
+        foreach (string part in parts[..^1])
+        {
+            parent = parent[part] ??= new System.Text.Json.Nodes.JsonObject();
+        }
+
+        parent[parts[^1]] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        var ex = Assert.Throws<ModelConfigurationException>(() => Parse(root.ToJsonString(), "m/genai_config.json"));
+        Assert.Equal(field, ex.Field);
+        Assert.Contains($"'{field}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("m/genai_config.json", ex.Message, StringComparison.Ordinal);
+    }
+
     private static string WithSearch(string json, string fields) => json[..json.LastIndexOf('}')] + $", \"search\": {{ {fields} }} }}";
 
     private static GenAIConfig Parse(string json, string name)

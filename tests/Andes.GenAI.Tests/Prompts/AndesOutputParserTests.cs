@@ -253,6 +253,43 @@ public class AndesOutputParserTests
         }
     }
 
+    /// <summary>Issue 14: strings that are not valid Unicode make a failed call, never an exception out of the parser.</summary>
+    [Theory]
+    [InlineData("{\"name\": \"\\ud800\", \"arguments\": {}}", "", "\"name\"")]
+    [InlineData("{\"name\": \"f\", \"arguments\": \"\\udc00\"}", "f", "\"arguments\" string")]
+    [InlineData("{\"name\": \"f\", \"arguments\": {\"\\ud800\": 1}}", "f", "at '\\ud800'")]
+    [InlineData("{\"name\": \"f\", \"arguments\": {\"a\": [1, \"x\\udc00\"]}}", "f", "at 'a[1]'")]
+    [InlineData("{\"name\": \"f\", \"arguments\": \"{\\\"a\\\": \\\"\\\\ud800\\\"}\"}", "f", "at 'a'")]
+    [InlineData("{\"na\\udc00me\": \"f\", \"arguments\": {}}", "", "key \"na\\udc00me\"")]
+    public void LoneSurrogateEscape_MakesAFailedCall(string json, string name, string where)
+    {
+        FunctionCallContent call = Assert.IsType<FunctionCallContent>(Assert.Single(Parse($"<tool_call>\n{json}\n</tool_call>", false, [json.Length + 25])));
+        ToolCallFormatException error = Assert.IsType<ToolCallFormatException>(call.Exception);
+        Assert.Equal(name, call.Name);
+        Assert.Null(call.Arguments);
+        Assert.Contains("not valid Unicode", error.Message, StringComparison.Ordinal);
+        Assert.Contains(where, error.Message, StringComparison.Ordinal);
+        Assert.Equal(json, error.RawText.Trim('\n'));
+    }
+
+    [Fact]
+    public void RawLoneSurrogate_MakesAFailedCall_InAnyChunking()
+    {
+        foreach (string text in new[] { "{\"name\": \"f\ud800\", \"arguments\": {}}", "{\"name\": \"f\", \"arguments\": {\"a\": \"\udc00\"}}" })
+        {
+            string output = $"<tool_call>\n{text}\n</tool_call>";
+            foreach (int[] sizes in new[] { new[] { output.Length }, [.. Enumerable.Repeat(1, output.Length)] })
+            {
+                FunctionCallContent call = Assert.IsType<FunctionCallContent>(Assert.Single(Parse(output, false, sizes)));
+                ToolCallFormatException error = Assert.IsType<ToolCallFormatException>(call.Exception);
+                Assert.Contains("lone surrogate", error.Message, StringComparison.Ordinal);
+
+                // The name is not recovered from text that is not valid Unicode: it would break whoever writes it back.
+                Assert.True(call.Name is "" or "f", call.Name);
+            }
+        }
+    }
+
     private static List<AIContent> Parse(string output, bool startsInReasoning, IEnumerable<int> chunkSizes)
     {
         var parser = new AndesOutputParser(new AndesOutputParserOptions { StartsInReasoning = startsInReasoning });

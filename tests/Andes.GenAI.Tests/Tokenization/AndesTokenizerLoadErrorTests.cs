@@ -48,6 +48,19 @@ public sealed class AndesTokenizerLoadErrorTests
         Assert.Contains("model.vocab['a']", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 14: strings that are not valid Unicode and repeated tokens are InvalidDataException, not InvalidOperationException/ArgumentException.</summary>
+    [Theory]
+    [InlineData("\"vocab\":{\"a\\ud800\":0,\"b\":1,\"ab\":2}", "cannot be read")]
+    [InlineData("\"vocab\":{\"a\":0,\"b\":1,\"ab\":2,\"a\":3}", "'a' is listed twice")]
+    [InlineData("\"vocab\":{\"a\":0,\"b\":1,\"ab\":2},\"merges\":[\"a \\udc00\"]", "cannot be read")]
+    public void UnreadableOrRepeatedVocabularyIsInvalidData(string model, string expected)
+    {
+        string modelJson = "\"model\":{\"type\":\"BPE\"," + model + (model.Contains("merges", StringComparison.Ordinal) ? "}" : ",\"merges\":[[\"a\",\"b\"]]}");
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => Load("{" + ByteLevelPreTokenizer + "," + modelJson + "}"));
+        Assert.Contains("tokenizer.json (stream)", e.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void LStripAddedTokenIsNotSupported()
     {

@@ -169,6 +169,10 @@ public class SafeTensorsCheckpointTests
     [InlineData("""{"weight_map":{"a":5}}""", "'a'")]
     [InlineData("""{"weight_map":{"a":"model.safetensors","a":"model.safetensors"}}""", "twice")]
     [InlineData("""{"weight_map":{"a":"../elsewhere.safetensors"}}""", "outside")]
+    [InlineData("""{"weight_map":{"a\ud800":"model.safetensors"}}""", "names tensor \"a\\ud800\"")]
+    [InlineData("""{"weight_map":{"a":"model\udc00.safetensors"}}""", "'a'")]
+    [InlineData("""{"metadata":{"total\ud800":1},"weight_map":{"a":"model.safetensors"}}""", "metadata key")]
+    [InlineData("""{"weight\udc00map":{},"weight_map":{"a":"model.safetensors"}}""", "not valid Unicode")]
     public void Invalid_index_files(string json, string expected)
     {
         using var dir = new TempDirectory();

@@ -149,6 +149,39 @@ public class SafeTensorsValidationTests
         Assert.Throws<ObjectDisposedException>(() => file.ReadFloat32("w", 0, new float[1]));
     }
 
+    /// <summary>Issue 14: strings that are not valid Unicode are a CheckpointException, never an InvalidOperationException.</summary>
+    [Theory]
+    [InlineData("""{"w\ud800":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}""", null, "w\\ud800")]
+    [InlineData("""{"w":{"dtype":"F\udc00","shape":[2,2],"data_offsets":[0,16]}}""", "w", "dtype")]
+    [InlineData("""{"w":{"dt\udc00ype":"F32","shape":[2,2],"data_offsets":[0,16]}}""", "w", "dt\\udc00ype")]
+    [InlineData("""{"w":{"dtype":"F32","shape":["\ud800"],"data_offsets":[0,16]}}""", "w", "shape entry 0 (\"\\ud800\") is not a non-negative integer")]
+    [InlineData("""{"__metadata__":{"k\ud800":"v"},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}""", null, "__metadata__")]
+    [InlineData("""{"__metadata__":{"k":"v\udc00"},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}""", null, "__metadata__.k")]
+    public void Lone_surrogate_escapes(string header, string? tensor, string expected)
+    {
+        using var dir = new TempDirectory();
+        CheckpointException ex = Expect(RawSafeTensors.Write(dir.File("surrogate.safetensors"), header, RawSafeTensors.Floats(1, 2, 3, 4)), tensor);
+        Assert.Contains(expected, ex.Message);
+        Assert.True(expected.StartsWith("shape", StringComparison.Ordinal) || ex.Message.Contains("not valid Unicode", StringComparison.Ordinal), ex.Message);
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_tensor_name_or_dtype()
+    {
+        using var dir = new TempDirectory();
+        foreach (string field in new[] { "name", "dtype" })
+        {
+            byte[] name = field == "name" ? [(byte)'w', 0xFF] : [(byte)'w'];
+            byte[] dtype = field == "dtype" ? [(byte)'F', 0xC0, 0xAF] : [.. "F32"u8];
+            byte[] header = [.. "{\""u8, .. name, .. "\":{\"dtype\":\""u8, .. dtype, .. "\",\"shape\":[2,2],\"data_offsets\":[0,16]}}"u8];
+            string path = dir.File($"utf8-{field}.safetensors");
+            File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. RawSafeTensors.Floats(1, 2, 3, 4)]);
+            CheckpointException ex = Expect(path, tensor: field == "dtype" ? "w" : null);
+            Assert.Contains("not valid Unicode", ex.Message);
+            Assert.Contains(field == "dtype" ? "'dtype' (\"F\uFFFD\uFFFD\")" : "\"w\uFFFD\"", ex.Message);
+        }
+    }
+
     private static CheckpointException Expect(string path, string? tensor)
     {
         CheckpointException ex = Assert.Throws<CheckpointException>(() => SafeTensorsFile.Open(path).Dispose());
