@@ -57,7 +57,7 @@ public sealed class ModelFolderManifest
                 continue;
             }
 
-            files.Add(new ModelFolderFile(relative, new FileInfo(path).Length, Hash(path, cancellationToken)));
+            files.Add(new ModelFolderFile(relative, Resolve(path).Length, Hash(path, cancellationToken)));
         }
 
         return new ModelFolderManifest(createdBy, files);
@@ -158,7 +158,7 @@ public sealed class ModelFolderManifest
         ArgumentException.ThrowIfNullOrEmpty(directory);
         foreach (ModelFolderFile file in Files)
         {
-            var info = new FileInfo(Path.Combine(directory, file.Path));
+            FileInfo info = Resolve(Path.Combine(directory, file.Path));
             if (info.Exists && EditableFiles.Contains(file.Path))
             {
                 continue; // edited on purpose (providers, search defaults) and validated field by field when read
@@ -189,7 +189,7 @@ public sealed class ModelFolderManifest
         foreach (ModelFolderFile file in Files)
         {
             string path = Path.Combine(directory, file.Path);
-            var info = new FileInfo(path);
+            FileInfo info = Resolve(path);
             if (!info.Exists)
             {
                 problems.Add($"{file.Path}: missing");
@@ -205,6 +205,14 @@ public sealed class ModelFolderManifest
         }
 
         return problems;
+    }
+
+    // A symbolic link's own length is that of the path it holds: size the file it points to (folders assembled from
+    // links to a shared model are legitimate).
+    private static FileInfo Resolve(string path)
+    {
+        var info = new FileInfo(path);
+        return info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target ? target : info;
     }
 
     private static string Hash(string path, CancellationToken cancellationToken)
