@@ -61,7 +61,7 @@ public static class AndesSkillTools
                 Description = string.IsNullOrEmpty(skill.Description) ? $"Runs the '{skill.Name}' skill." : skill.Description,
 
                 // AIFunctionFactory's default options, plus the parsers' types (string[]) where reflection is off.
-                SerializerOptions = AndesSemanticKernelJsonContext.AIFunctionOptions,
+                SerializerOptions = AndesSemanticKernelJsonOptions.AIFunction,
             });
     }
 }

@@ -60,7 +60,7 @@ public static class AndesSkillsPlugin
         }
 
         // The overloads that take serializer options: no reflection-based JSON (the others require it).
-        JsonSerializerOptions json = AndesSemanticKernelJsonContext.KernelFunctionOptions;
+        JsonSerializerOptions json = AndesSemanticKernelJsonOptions.KernelFunction;
         return KernelFunctionFactory.CreateFromMethod(
             RunAsync,
             json,
