@@ -72,29 +72,27 @@ public sealed class GroundingEvaluationReport
     /// <summary>The report as JSON (scores plus each sample's answer and outcome).</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(
-        new
-        {
-            dataset = Dataset,
-            model = Model,
-            overall = Row(Overall),
-            by_platform = ByPlatform.Select(Row),
-            by_data_type = ByDataType.Select(Row),
-            by_platform_and_data_type = ByPlatformAndDataType.Select(Row),
-            rejected_by_reason = RejectedByReason.ToDictionary(p => ReasonName(p.Key), p => p.Value),
-            samples = Results.Select(r => new
-            {
-                index = r.Sample.Index,
-                image = r.Sample.ImagePath,
-                instruction = r.Sample.Instruction,
-                platform = r.Sample.Platform,
-                data_type = r.Sample.DataType,
-                answer = r.Answer,
-                hit = r.Hit,
-                iou = r.IntersectionOverUnion,
-                rejected = r.Failure?.Message,
-            }),
-        },
-        new JsonSerializerOptions { WriteIndented = true });
+        new GroundingReportJson(
+            Dataset,
+            Model,
+            Row(Overall),
+            ByPlatform.Select(Row),
+            ByDataType.Select(Row),
+            ByPlatformAndDataType.Select(Row),
+            RejectedByReason.ToDictionary(p => ReasonName(p.Key), p => p.Value),
+            Results.Select(r => new GroundingReportSample(
+                r.Sample.Index,
+                r.Sample.ImagePath,
+                r.Sample.Instruction,
+                r.Sample.Platform,
+                r.Sample.DataType,
+                r.Answer,
+                r.Hit,
+                r.IntersectionOverUnion,
+                r.Failure?.Message))),
+        ReportJson.GroundingReportJson);
+
+    private static readonly AndesGuiEvaluationJsonContext ReportJson = new(new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
 
     private static string ReasonName(GroundingFailureReason reason) => reason switch
     {
@@ -105,8 +103,8 @@ public sealed class GroundingEvaluationReport
         _ => reason.ToString(),
     };
 
-    private static object Row(GroundingAccuracy a)
-        => new { group = a.Group, count = a.Count, hits = a.Hits, accuracy = a.Accuracy, rejected = a.Rejected, box_answers = a.BoxAnswers, mean_iou = a.MeanIntersectionOverUnion };
+    private static GroundingReportRow Row(GroundingAccuracy a)
+        => new(a.Group, a.Count, a.Hits, a.Accuracy, a.Rejected, a.BoxAnswers, a.MeanIntersectionOverUnion);
 
     private static List<GroundingAccuracy> Group(IReadOnlyList<GroundingSampleResult> results, Func<GroundingSampleResult, string> key)
         => [.. results.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Score(g.Key, [.. g]))];

@@ -83,7 +83,7 @@ public static class SyntheticGroundingSetGenerator
         }
 
         string annotation = Path.Combine(outputDirectory, options.AnnotationFileName);
-        File.WriteAllText(annotation, JsonSerializer.Serialize(records, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(annotation, JsonSerializer.Serialize(records, new AndesGuiEvaluationJsonContext(new JsonSerializerOptions { WriteIndented = true }).ListDictionaryStringObject));
         return GroundingDataset.Load(annotation, GroundingDatasetFormat.ScreenSpot, BoxFormat.Xywh);
     }
 

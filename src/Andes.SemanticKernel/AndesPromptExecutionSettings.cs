@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -28,12 +29,6 @@ namespace Andes.SemanticKernel;
 public sealed class AndesPromptExecutionSettings : PromptExecutionSettings
 {
     private const string Source = "PromptExecutionSettings.ExtensionData";
-
-    /// <summary>Reads other connectors' typed settings without the base properties (kept by reference instead).</summary>
-    private static readonly JsonSerializerOptions ForeignSettingsJson = new()
-    {
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { WithoutBaseProperties } },
-    };
 
     private float? _temperature;
     private float? _topP;
@@ -193,6 +188,7 @@ public sealed class AndesPromptExecutionSettings : PromptExecutionSettings
     /// <param name="executionSettings">The settings, or <see langword="null"/>.</param>
     /// <returns>Andes settings.</returns>
     /// <exception cref="ArgumentException">A known key has a value of the wrong type; the message names the key and the value.</exception>
+    /// <exception cref="NotSupportedException">Another connector's typed settings in an app where reflection-based JSON serialisation is off (trimmed or native AOT): their properties cannot be read there.</exception>
     public static AndesPromptExecutionSettings FromExecutionSettings(PromptExecutionSettings? executionSettings)
     {
         switch (executionSettings)
@@ -317,8 +313,31 @@ public sealed class AndesPromptExecutionSettings : PromptExecutionSettings
         }
 
         // Another connector's typed settings: its JSON form carries its typed properties under their JSON names.
-        JsonElement json = JsonSerializer.SerializeToElement(settings, settings.GetType(), ForeignSettingsJson);
+        if (!JsonSerializer.IsReflectionEnabledByDefault)
+        {
+            throw new NotSupportedException(
+                $"Reading {settings.GetType().Name}'s typed properties needs reflection-based JSON serialisation, which is off in this app (trimmed or native AOT). Use {nameof(AndesPromptExecutionSettings)}, or PromptExecutionSettings with ExtensionData.");
+        }
+
+        JsonElement json = JsonSerializer.SerializeToElement(settings, ForeignSettings.Json.GetTypeInfo(settings.GetType()));
         return [.. json.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, p.Value))];
+    }
+
+    /// <summary>
+    /// Reads other connectors' typed settings (by reflection: their types are not known here) without the base
+    /// properties (kept by reference instead). Made on first use, which <see cref="ReadValues"/> allows only where
+    /// reflection-based serialisation is on.
+    /// </summary>
+    private static class ForeignSettings
+    {
+        public static readonly JsonSerializerOptions Json = Create();
+
+        [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Used only when JsonSerializer.IsReflectionEnabledByDefault is true (ReadValues checks it); that feature switch is false in trimmed and native AOT apps unless the app turns reflection back on.")]
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Used only when JsonSerializer.IsReflectionEnabledByDefault is true (ReadValues checks it), which native AOT apps turn off.")]
+        private static JsonSerializerOptions Create() => new()
+        {
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { WithoutBaseProperties } },
+        };
     }
 
     private static void WithoutBaseProperties(JsonTypeInfo typeInfo)

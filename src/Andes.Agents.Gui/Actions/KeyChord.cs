@@ -98,7 +98,8 @@ public sealed class KeyChord : IEquatable<KeyChord>
         return parts;
     }
 
-    private sealed class KeyChordJsonConverter : JsonConverter<KeyChord>
+    // Internal, not private: the source-generated JSON context instantiates it.
+    internal sealed class KeyChordJsonConverter : JsonConverter<KeyChord>
     {
         public override KeyChord Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
             => Parse(reader.GetString() ?? throw new JsonException("A hotkey must be a string such as \"ctrl+c\"."));

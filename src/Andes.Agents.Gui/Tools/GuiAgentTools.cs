@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Andes.Agents.Gui;
 using Microsoft.Extensions.AI;
 
@@ -41,7 +42,7 @@ public sealed class GuiAgentTools
     /// <summary>The name of the <see cref="RunTaskAsync"/> function.</summary>
     public const string RunTaskName = "run_task";
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+    private static readonly AndesAgentsGuiJsonContext Json = new(new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
     private readonly IChatClient _client;
     private readonly IScreenCapture _capture;
     private readonly IActionExecutor _executor;
@@ -95,7 +96,7 @@ public sealed class GuiAgentTools
         CancellationToken cancellationToken = default)
     {
         (GroundingResult? found, string? error) = await GroundAsync(target, cancellationToken).ConfigureAwait(false);
-        return found is null ? Error(error!) : Result(new { ok = true, target, x = Round(found.ScreenTarget.X), y = Round(found.ScreenTarget.Y), box = Box(found.ScreenBox) });
+        return found is null ? Error(error!) : Result(new GuiToolLocated(true, target, Round(found.ScreenTarget.X), Round(found.ScreenTarget.Y), Box(found.ScreenBox)), Json.GuiToolLocated);
     }
 
     /// <summary>Clicks an element.</summary>
@@ -187,8 +188,8 @@ public sealed class GuiAgentTools
             File.WriteAllBytes(path, frame.EncodePng());
         }
 
-        var monitors = _capture.GetMonitors().Select(m => new { name = m.Name, bounds = Rect(m.Bounds), scale = m.ScaleFactor, primary = m.IsPrimary });
-        return Result(new { ok = true, width = frame.Width, height = frame.Height, bounds = Rect(frame.Bounds), scale = frame.ScaleFactor, path, monitors });
+        IEnumerable<GuiToolMonitor> monitors = _capture.GetMonitors().Select(m => new GuiToolMonitor(m.Name, Rect(m.Bounds), m.ScaleFactor, m.IsPrimary));
+        return Result(new GuiToolScreenshot(true, frame.Width, frame.Height, Rect(frame.Bounds), frame.ScaleFactor, path, monitors), Json.GuiToolScreenshot);
     }
 
     /// <summary>Runs a whole task with the GUI agent loop.</summary>
@@ -216,13 +217,13 @@ public sealed class GuiAgentTools
         try
         {
             GuiAgentRunResult result = await new GuiAgent(_client, _capture, _executor, options).RunAsync(task, cancellationToken).ConfigureAwait(false);
-            return Result(new
-            {
-                ok = result.Status == GuiAgentStatus.Completed,
-                status = result.Status.ToString(),
-                message = result.Message,
-                steps = result.Steps.Select(s => new { s.Index, outcome = s.Outcome.ToString(), action = s.Action?.Describe() ?? s.ActionText, detail = s.Detail }),
-            });
+            return Result(
+                new GuiToolTaskResult(
+                    result.Status == GuiAgentStatus.Completed,
+                    result.Status.ToString(),
+                    result.Message,
+                    result.Steps.Select(s => new GuiToolTaskStep(s.Index, s.Outcome.ToString(), s.Action?.Describe() ?? s.ActionText, s.Detail))),
+                Json.GuiToolTaskResult);
         }
         catch (ScreenCaptureException e)
         {
@@ -308,13 +309,13 @@ public sealed class GuiAgentTools
         SafetyDecision decision = policy.Evaluate(action, context);
         if (decision.Verdict == SafetyVerdict.Block)
         {
-            return (false, Result(new { ok = false, blocked = true, action = action.Describe(), reason = decision.Reason }));
+            return (false, Result(new GuiToolActionResult(false, Blocked: true, Stopped: null, action.Describe(), decision.Reason, DryRun: null), Json.GuiToolActionResult));
         }
 
         if (decision.Verdict == SafetyVerdict.RequireConfirmation
             && !(_options.Confirm is { } confirm && await confirm(new ConfirmationRequest(action, decision.Reason ?? "Sensitive action.", context), ct).ConfigureAwait(false)))
         {
-            return (false, Result(new { ok = false, blocked = true, action = action.Describe(), reason = $"{decision.Reason} The user did not confirm it." }));
+            return (false, Result(new GuiToolActionResult(false, Blocked: true, Stopped: null, action.Describe(), $"{decision.Reason} The user did not confirm it.", DryRun: null), Json.GuiToolActionResult));
         }
 
         try
@@ -324,14 +325,14 @@ public sealed class GuiAgentTools
         }
         catch (KillSwitchTrippedException e)
         {
-            return (false, Result(new { ok = false, stopped = true, action = action.Describe(), reason = e.Message }));
+            return (false, Result(new GuiToolActionResult(false, Blocked: null, Stopped: true, action.Describe(), e.Message, DryRun: null), Json.GuiToolActionResult));
         }
         catch (InputInjectionException e)
         {
             return (false, Error(e.Message));
         }
 
-        return (true, Result(new { ok = true, action = action.Describe(), dry_run = !_executor.SendsInput }));
+        return (true, Result(new GuiToolActionResult(true, Blocked: null, Stopped: null, action.Describe(), Reason: null, DryRun: !_executor.SendsInput), Json.GuiToolActionResult));
     }
 
     private static double Round(double v) => Math.Round(v, 1);
@@ -340,7 +341,7 @@ public sealed class GuiAgentTools
 
     private static int[] Rect(ScreenRectangle r) => [r.X, r.Y, r.Width, r.Height];
 
-    private static string Result(object value) => JsonSerializer.Serialize(value, Json);
+    private static string Result<T>(T value, JsonTypeInfo<T> contract) => JsonSerializer.Serialize(value, contract);
 
-    private static string Error(string message) => Result(new { ok = false, error = message });
+    private static string Error(string message) => Result(new GuiToolError(false, message), Json.GuiToolError);
 }

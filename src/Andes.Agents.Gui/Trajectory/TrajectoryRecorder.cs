@@ -87,7 +87,7 @@ public sealed class TrajectoryRecorder : IDisposable
                 step = step with { Screenshot = file, FrameBounds = frame.Bounds, FrameWidth = frame.Width, FrameHeight = frame.Height };
             }
 
-            _steps.WriteLine(JsonSerializer.Serialize(step, TrajectoryJson.Options));
+            _steps.WriteLine(JsonSerializer.Serialize(step, TrajectoryJson.Context.TrajectoryStep));
             _steps.Flush();
             _recorded.Add(step);
             return step;
@@ -153,7 +153,7 @@ public sealed class TrajectoryRecorder : IDisposable
     }
 
     private void WriteRun()
-        => File.WriteAllText(Path.Combine(Directory, RunFileName), JsonSerializer.Serialize(_run, TrajectoryJson.Options), new UTF8Encoding(false));
+        => File.WriteAllText(Path.Combine(Directory, RunFileName), JsonSerializer.Serialize(_run, TrajectoryJson.Context.TrajectoryRun), new UTF8Encoding(false));
 
     private static string BuildReport(TrajectoryRun run, IReadOnlyList<TrajectoryStep> steps)
     {

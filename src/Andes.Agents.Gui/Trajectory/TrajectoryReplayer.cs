@@ -24,7 +24,7 @@ public static class TrajectoryReplayer
 
             try
             {
-                steps.Add(JsonSerializer.Deserialize<TrajectoryStep>(line, TrajectoryJson.Options)
+                steps.Add(JsonSerializer.Deserialize(line, TrajectoryJson.Context.TrajectoryStep)
                     ?? throw new InvalidDataException($"{path}:{lineNumber}: null step."));
             }
             catch (JsonException e)
@@ -42,7 +42,7 @@ public static class TrajectoryReplayer
     public static TrajectoryRun ReadRun(string directory)
     {
         string path = Path.Combine(directory, TrajectoryRecorder.RunFileName);
-        return JsonSerializer.Deserialize<TrajectoryRun>(File.ReadAllText(path), TrajectoryJson.Options)
+        return JsonSerializer.Deserialize(File.ReadAllText(path), TrajectoryJson.Context.TrajectoryRun)
             ?? throw new InvalidDataException($"{path}: empty run summary.");
     }
 

@@ -17,12 +17,12 @@ public sealed class LoraModelManifest
     /// <summary>The format version this code writes and reads.</summary>
     public const int CurrentFormatVersion = 1;
 
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly AndesGenAIJsonContext Json = new(new JsonSerializerOptions
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    });
 
     /// <summary>The format version (1).</summary>
     [JsonPropertyName("format_version")] public int FormatVersion { get; set; } = CurrentFormatVersion;
@@ -109,7 +109,7 @@ public sealed class LoraModelManifest
         LoraModelManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<LoraModelManifest>(File.ReadAllBytes(file), Json);
+            manifest = JsonSerializer.Deserialize(File.ReadAllBytes(file), Json.LoraModelManifest);
         }
         catch (JsonException ex)
         {
@@ -130,7 +130,7 @@ public sealed class LoraModelManifest
     public void Save(string modelDirectory)
     {
         Validate(Path.Combine(modelDirectory, FileName));
-        File.WriteAllText(Path.Combine(modelDirectory, FileName), JsonSerializer.Serialize(this, Json));
+        File.WriteAllText(Path.Combine(modelDirectory, FileName), JsonSerializer.Serialize(this, Json.LoraModelManifest));
     }
 
     /// <summary>The sizes of one targeted projection.</summary>

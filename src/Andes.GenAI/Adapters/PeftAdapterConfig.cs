@@ -15,12 +15,12 @@ internal sealed class PeftAdapterConfig
     /// <summary>The weights file name inside a PEFT adapter folder.</summary>
     public const string WeightsFileName = "adapter_model.safetensors";
 
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly AndesGenAIJsonContext Json = new(new JsonSerializerOptions
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    };
+    });
 
     [JsonPropertyName("peft_type")] public string? PeftType { get; set; } = "LORA";
 
@@ -64,7 +64,7 @@ internal sealed class PeftAdapterConfig
         PeftAdapterConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<PeftAdapterConfig>(File.ReadAllBytes(file), Json);
+            config = JsonSerializer.Deserialize(File.ReadAllBytes(file), Json.PeftAdapterConfig);
         }
         catch (JsonException ex)
         {
@@ -144,7 +144,7 @@ internal sealed class PeftAdapterConfig
         new($"^(?:.*\\.)?(?:{key})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Writes <c>adapter_config.json</c> into <paramref name="directory"/>.</summary>
-    public void Save(string directory) => File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
+    public void Save(string directory) => File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json.PeftAdapterConfig));
 
     /// <summary>The rank PEFT uses for a module (its <c>rank_pattern</c> entry, else <c>r</c>).</summary>
     /// <exception cref="LoraAdapterException">A pattern took too long to match.</exception>

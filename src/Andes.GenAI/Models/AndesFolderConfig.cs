@@ -19,12 +19,12 @@ public sealed class AndesFolderConfig
     /// <summary>AndesVL's image end token (<c>&lt;/img&gt;</c>), used when neither file names one.</summary>
     public const int DefaultVisionEndTokenId = 151653;
 
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly AndesGenAIJsonContext Json = new(new JsonSerializerOptions
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    });
 
     /// <summary>The format version (1).</summary>
     [JsonPropertyName("format_version")] public int FormatVersion { get; set; } = CurrentFormatVersion;
@@ -55,7 +55,7 @@ public sealed class AndesFolderConfig
         try
         {
             using FileStream stream = File.OpenRead(path);
-            AndesFolderConfig config = JsonSerializer.Deserialize<AndesFolderConfig>(stream, Json)
+            AndesFolderConfig config = JsonSerializer.Deserialize(stream, Json.AndesFolderConfig)
                 ?? throw new ModelConfigurationException($"'{path}' is empty.", path, null);
             if (config.FormatVersion != CurrentFormatVersion)
             {
@@ -77,6 +77,6 @@ public sealed class AndesFolderConfig
     public void Save(string directory)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
+        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json.AndesFolderConfig));
     }
 }

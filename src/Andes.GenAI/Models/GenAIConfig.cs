@@ -19,14 +19,14 @@ public sealed class GenAIConfig
     /// <summary>Default generation parameters (ONNX Runtime GenAI's defaults when the section is absent).</summary>
     [JsonPropertyName("search")] public GenAISearchConfig Search { get; set; } = new();
 
-    internal static readonly JsonSerializerOptions StrictJson = new()
+    private static readonly AndesGenAIJsonContext StrictJson = new(new JsonSerializerOptions
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
-    };
+    });
 
     /// <summary>Reads and validates <c>genai_config.json</c> from a model folder or a file path.</summary>
     /// <param name="path">The model folder or the file.</param>
@@ -51,7 +51,7 @@ public sealed class GenAIConfig
         GenAIConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<GenAIConfig>(json, StrictJson);
+            config = JsonSerializer.Deserialize(json, StrictJson.GenAIConfig);
         }
         catch (JsonException ex)
         {
@@ -87,7 +87,7 @@ public sealed class GenAIConfig
     public void Save(string directory)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, StrictJson));
+        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, StrictJson.GenAIConfig));
     }
 
     private static string FieldFromPath(string? path)

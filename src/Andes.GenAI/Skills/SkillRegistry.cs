@@ -32,12 +32,12 @@ public sealed class SkillRegistry
     /// <summary>The file name beside a model.</summary>
     public const string FileName = "skills.json";
 
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly AndesGenAIJsonContext Json = new(new JsonSerializerOptions
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
-    };
+    });
 
     private readonly Dictionary<string, Skill> _skills = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
@@ -157,7 +157,7 @@ public sealed class SkillRegistry
         SkillsFile? content;
         try
         {
-            content = JsonSerializer.Deserialize<SkillsFile>(File.ReadAllBytes(file), Json);
+            content = JsonSerializer.Deserialize(File.ReadAllBytes(file), Json.SkillsFile);
         }
         catch (JsonException ex)
         {

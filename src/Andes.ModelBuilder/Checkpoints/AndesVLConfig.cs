@@ -27,7 +27,7 @@ public sealed class AndesVLConfig
     /// <summary>Whether the vision tower is SigLIP2 (else AIMv2).</summary>
     [JsonIgnore] public bool IsSigLip2 => ModelType.Contains("siglip", StringComparison.OrdinalIgnoreCase);
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly AndesModelBuilderJsonContext JsonOptions = new(new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
 
     /// <summary>Reads <c>config.json</c> from a checkpoint folder or a file path.</summary>
     /// <param name="path">The folder or the file.</param>
@@ -43,7 +43,7 @@ public sealed class AndesVLConfig
         AndesVLConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<AndesVLConfig>(File.ReadAllText(file), JsonOptions);
+            config = JsonSerializer.Deserialize(File.ReadAllText(file), JsonOptions.AndesVLConfig);
         }
         catch (JsonException ex)
         {
@@ -64,7 +64,7 @@ public sealed class AndesVLConfig
     public void Save(string directory)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "config.json"), JsonSerializer.Serialize(this, JsonOptions));
+        File.WriteAllText(Path.Combine(directory, "config.json"), JsonSerializer.Serialize(this, JsonOptions.AndesVLConfig));
     }
 
     private void Validate(string file)

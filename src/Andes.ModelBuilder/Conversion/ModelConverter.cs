@@ -365,7 +365,7 @@ public static class ModelConverter
         var tensors = new JsonArray();
         foreach (TensorConversionRecord r in records)
         {
-            tensors.Add(new JsonObject
+            tensors.Add((JsonNode)new JsonObject
             {
                 ["name"] = r.Name,
                 ["shape"] = new JsonArray(r.Shape.Select(d => (JsonNode)d).ToArray()),

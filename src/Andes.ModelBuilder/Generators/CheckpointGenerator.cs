@@ -338,7 +338,7 @@ public static class CheckpointGenerator
     }
 
     private static AndesVLConfig Copy(AndesVLConfig config) =>
-        JsonSerializer.Deserialize<AndesVLConfig>(JsonSerializer.SerializeToUtf8Bytes(config))
+        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(config, AndesModelBuilderJsonContext.Default.AndesVLConfig), AndesModelBuilderJsonContext.Default.AndesVLConfig)
         ?? throw new InvalidOperationException("The configuration could not be copied.");
 
     /// <summary>Removes weights a previous generation left (other shard counts would otherwise linger).</summary>

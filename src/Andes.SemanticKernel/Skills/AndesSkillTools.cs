@@ -59,6 +59,9 @@ public static class AndesSkillTools
                 // name the skill was registered under, the one WithSkill and skills.json use.
                 Name = skill.Name,
                 Description = string.IsNullOrEmpty(skill.Description) ? $"Runs the '{skill.Name}' skill." : skill.Description,
+
+                // AIFunctionFactory's default options, plus the parsers' types (string[]) where reflection is off.
+                SerializerOptions = AndesSemanticKernelJsonOptions.AIFunction,
             });
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
@@ -58,12 +59,15 @@ public static class AndesSkillsPlugin
             return skill.ParseOutput(response.Text);
         }
 
+        // The overloads that take serializer options: no reflection-based JSON (the others require it).
+        JsonSerializerOptions json = AndesSemanticKernelJsonOptions.KernelFunction;
         return KernelFunctionFactory.CreateFromMethod(
             RunAsync,
+            json,
             FunctionName(skill.Name),
             string.IsNullOrEmpty(skill.Description) ? $"Runs the '{skill.Name}' skill." : skill.Description,
-            [new KernelParameterMetadata(RequestParameter) { Description = "What the skill should do, in natural language (with the input text).", ParameterType = typeof(string), IsRequired = true }],
-            new KernelReturnParameterMetadata { Description = "The skill's answer.", ParameterType = typeof(object) });
+            [new KernelParameterMetadata(RequestParameter, json) { Description = "What the skill should do, in natural language (with the input text).", ParameterType = typeof(string), IsRequired = true }],
+            new KernelReturnParameterMetadata(json) { Description = "The skill's answer.", ParameterType = typeof(object) });
     }
 
     /// <summary>A valid Semantic Kernel function name for a skill name.</summary>

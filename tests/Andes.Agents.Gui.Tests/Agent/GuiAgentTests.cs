@@ -220,6 +220,20 @@ public sealed class GuiAgentTests
             TrajectoryRun run = TrajectoryReplayer.ReadRun(dir);
             Assert.Equal(("Press OK <now>", GuiAgentStatus.Completed, true), (run.Task, run.Status!.Value, run.DryRun));
 
+            // The files' JSON: snake_case names and enum values, actions tagged by "type", text unescaped, nulls left out.
+            string stepsJson = File.ReadAllText(Path.Combine(dir, TrajectoryRecorder.StepsFileName));
+            Assert.Contains("\"outcome\":\"executed\"", stepsJson, StringComparison.Ordinal);
+            Assert.Contains("\"outcome\":\"rejected\"", stepsJson, StringComparison.Ordinal);
+            Assert.Contains("\"verdict\":\"allow\"", stepsJson, StringComparison.Ordinal);
+            Assert.Contains("\"type\":\"scroll\"", stepsJson, StringComparison.Ordinal);
+            Assert.Contains("\"direction\":\"down\"", stepsJson, StringComparison.Ordinal);
+            Assert.Contains("\"text\":\"h\u00e9llo\\n\"", stepsJson, StringComparison.Ordinal);
+            Assert.Contains("\"frame_bounds\":{", stepsJson, StringComparison.Ordinal);
+            Assert.DoesNotContain(":null", stepsJson, StringComparison.Ordinal);
+            string runJson = File.ReadAllText(Path.Combine(dir, TrajectoryRecorder.RunFileName));
+            Assert.Contains("\"status\":\"completed\"", runJson, StringComparison.Ordinal);
+            Assert.Contains("\"dry_run\":true", runJson, StringComparison.Ordinal);
+
             string html = File.ReadAllText(Path.Combine(dir, TrajectoryRecorder.ReportFileName));
             Assert.Contains("Press OK &lt;now&gt;", html, StringComparison.Ordinal);
             Assert.Contains("step-001.png", html, StringComparison.Ordinal);

@@ -85,6 +85,16 @@ public sealed class GroundingEvaluationTests
         Assert.Matches(@"score: \d/4 hits \(\d+\.\d\d%\), 3 rejected \(no coordinates \d, malformed \d, out of range 1, outside image 0\), 0 box answers", text);
         JsonElement json = JsonDocument.Parse(report.ToJson()).RootElement;
         Assert.Equal(1, json.GetProperty("rejected_by_reason").GetProperty("out of range").GetInt32());
+
+        // The report's fields, in order; nulls are written (a sample without IoU, the reason of an accepted answer).
+        Assert.Equal(
+            ["dataset", "model", "overall", "by_platform", "by_data_type", "by_platform_and_data_type", "rejected_by_reason", "samples"],
+            json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["group", "count", "hits", "accuracy", "rejected", "box_answers", "mean_iou"], json.GetProperty("overall").EnumerateObject().Select(p => p.Name));
+        JsonElement sample = json.GetProperty("samples")[0];
+        Assert.Equal(["index", "image", "instruction", "platform", "data_type", "answer", "hit", "iou", "rejected"], sample.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, sample.GetProperty("iou").ValueKind);
+        Assert.Contains("\n  \"dataset\": ", report.ToJson(), StringComparison.Ordinal); // indented
     }
 
     private sealed class RecordingClient(IChatClient inner, List<string> mediaTypes) : DelegatingChatClient(inner)

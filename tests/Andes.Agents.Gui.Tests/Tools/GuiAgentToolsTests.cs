@@ -209,6 +209,25 @@ public sealed class GuiAgentToolsTests
         Assert.Single(dry.Actions);
     }
 
+    /// <summary>The names of a result's fields, in the order the JSON text has them.</summary>
+    private static string[] Fields(JsonElement result) => [.. result.EnumerateObject().Select(p => p.Name)];
+
+    [Fact]
+    public async Task ResultsKeepTheirFieldNamesAndOrder()
+    {
+        // The results are the JSON the calling model reads: snake_case, nulls left out, and a fixed field order per shape.
+        using var killSwitch = new KillSwitch();
+        (GuiAgentTools tools, _, _) = Create(new GuiAgentToolsOptions { KillSwitch = killSwitch });
+        Assert.Equal(["ok", "target", "x", "y", "box"], Fields(await Invoke(tools, "locate", """{"target":"the OK button"}""")));
+        Assert.Equal(["ok", "error"], Fields(await Invoke(tools, "locate", """{"target":"the Cancel button"}""")));
+        Assert.Equal(["ok", "action", "dry_run"], Fields(await Invoke(tools, "click", """{"target":"the OK button"}""")));
+        Assert.Equal(["ok", "blocked", "action", "reason"], Fields(await Invoke(tools, "click", """{"target":"the Send button"}""")));
+        Assert.Equal(["ok", "width", "height", "bounds", "scale", "monitors"], Fields(await Invoke(tools, "screenshot")));
+        Assert.Equal(["name", "bounds", "scale", "primary"], Fields((await Invoke(tools, "screenshot")).GetProperty("monitors")[0]));
+        killSwitch.Trip("stop now");
+        Assert.Equal(["ok", "stopped", "action", "reason"], Fields(await Invoke(tools, "click", """{"target":"the OK button"}""")));
+    }
+
     [Fact]
     public async Task RunTaskDrivesTheAgentLoop()
     {
@@ -221,6 +240,8 @@ public sealed class GuiAgentToolsTests
         Assert.Equal("Completed", r.GetProperty("status").GetString());
         Assert.Equal("done", r.GetProperty("message").GetString());
         Assert.Equal(2, r.GetProperty("steps").GetArrayLength());
+        Assert.Equal(["ok", "status", "message", "steps"], Fields(r));
+        Assert.Equal(["index", "outcome", "action"], Fields(r.GetProperty("steps")[0]));
         Assert.Equal(2, dry.Actions.Count);
         Assert.Equal("gui", client.Requests[0].Options.GetSkill());
     }
