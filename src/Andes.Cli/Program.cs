@@ -2,6 +2,8 @@ using System.CommandLine;
 using Andes.Cli.Commands;
 
 var root = new RootCommand("andes: run and build AndesVL vision-language models on ONNX Runtime, from .NET.");
+var verbose = new Option<bool>("--verbose") { Description = "On an error, print the full exception (type and stack trace), not one line.", Recursive = true };
+root.Options.Add(verbose);
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
@@ -17,4 +19,23 @@ root.Subcommands.Add(BenchVisionCommand.Create());
 root.Subcommands.Add(MakeGroundingSetCommand.Create());
 root.Subcommands.Add(EvalGroundingCommand.Create());
 root.Subcommands.Add(BenchAdaptersCommand.Create());
-return await root.Parse(args).InvokeAsync();
+
+ParseResult parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+    {
+        Console.Error.WriteLine(CliErrors.Line(error.Message));
+    }
+
+    return CliErrors.UsageExitCode;
+}
+
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e)
+{
+    return CliErrors.Report(e, parse.GetValue(verbose), Console.Error);
+}
