@@ -60,6 +60,22 @@ public static class TestModels
         Ensure($"tiny-adapter-s{seed}-r{rank}-t{(int)targets}{(useRsLora ? "-rs" : string.Empty)}", dir =>
             LoraAdapterGenerator.Generate(TinyCheckpoint, dir, new LoraAdapterGeneratorOptions { Seed = seed, Rank = rank, Targets = targets, UseRsLora = useRsLora }));
 
+    private static readonly Lazy<string> TinyHubRepositoryPath = new(() => Ensure("tiny-hub-repository", dir =>
+    {
+        // Shards of at most 8 MB, so a download has several LFS files; a README and a file whose path needs
+        // percent-encoding (a space and a plus in a sub-folder), as hub repositories have.
+        CheckpointGenerator.Generate(dir, CheckpointShape.Tiny, new CheckpointGeneratorOptions { Seed = TinySeed, MaxShardSize = 8_000_000 });
+        File.WriteAllText(Path.Combine(dir, "README.md"), "# AndesVL tiny\n\nSeeded random weights of the real tensor names, for tests.\n");
+        Directory.CreateDirectory(Path.Combine(dir, "docs"));
+        File.WriteAllText(Path.Combine(dir, "docs", "read me+notes.md"), "A path with a space and a plus.\n");
+    }));
+
+    /// <summary>
+    /// The tiny checkpoint as a hub repository would hold it: sharded safetensors (about 8 MB each) with their index,
+    /// the config and tokenizer files, a README and <c>docs/read me+notes.md</c>; for the hub download tests.
+    /// </summary>
+    public static string TinyHubRepository => TinyHubRepositoryPath.Value;
+
     /// <summary>The tiny checkpoint (Hugging Face layout).</summary>
     public static string TinyCheckpoint => TinyCheckpointPath.Value;
 
