@@ -11,6 +11,8 @@ root.Subcommands.Add(DescribeCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(MakeCheckpointCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(DownloadCommand.Create());
+root.Subcommands.Add(PullCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(MakeAdapterCommand.Create());
 root.Subcommands.Add(ConvertAdapterCommand.Create());

@@ -33,7 +33,16 @@ internal static class CliRunner
     }
 
     /// <summary>Runs the command with <paramref name="input"/> as its standard input (then closed).</summary>
-    public static (int ExitCode, string Output, string Error) RunWithInput(string? input, params string[] args)
+    public static (int ExitCode, string Output, string Error) RunWithInput(string? input, params string[] args) => Run(input, null, args);
+
+    /// <summary>
+    /// Runs the command with environment variables set (a null value removes the variable, so a developer's own
+    /// <c>HF_TOKEN</c> or <c>ANDES_HOME</c> cannot leak into a test).
+    /// </summary>
+    public static (int ExitCode, string Output, string Error) RunWithEnvironment(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        Run(null, environment, args);
+
+    private static (int ExitCode, string Output, string Error) Run(string? input, IReadOnlyDictionary<string, string?>? environment, string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "andes.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false };
@@ -45,6 +54,17 @@ internal static class CliRunner
 
         info.Environment["NO_COLOR"] = "1";
         info.Environment["COLUMNS"] = "200";
+        foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
         using Process process = Process.Start(info)!;
         if (input is not null)
         {

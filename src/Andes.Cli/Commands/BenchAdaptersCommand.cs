@@ -17,9 +17,9 @@ internal static class BenchAdaptersCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "The model folder converted with LoRA targets.", Required = true };
+        var model = ModelFolderOption.Create("The model converted with LoRA targets");
         var adapters = new Option<string[]>("--adapter") { Description = "An adapter (.onnx_adapter file or PEFT folder); repeat for several.", Required = true, AllowMultipleArgumentsPerToken = false };
-        var baseline = new Option<DirectoryInfo?>("--baseline-model") { Description = "The same checkpoint converted without LoRA targets, to measure what the LoRA inputs cost with no adapter active." };
+        var baseline = ModelFolderOption.Create("The same checkpoint converted without LoRA targets, to measure what the LoRA inputs cost with no adapter active", required: false, name: "--baseline-model");
         var promptLength = new Option<int>("--prompt-length") { Description = "Prompt tokens per generation.", DefaultValueFactory = _ => 64 };
         var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per run.", DefaultValueFactory = _ => 64 };
         var runs = new Option<int>("--runs") { Description = "Runs per configuration (the median is reported).", DefaultValueFactory = _ => 5 };
@@ -37,7 +37,7 @@ internal static class BenchAdaptersCommand
             var modelOptions = new AndesModelOptions { IntraOpNumThreads = parse.GetValue(threads) };
             long startRss = ResidentBytes();
             var loadTime = Stopwatch.StartNew();
-            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, modelOptions);
+            using AndesModel m = AndesModel.Load(ModelFolderOption.Resolve(parse.GetValue(model)!), modelOptions);
             double modelLoadMs = loadTime.Elapsed.TotalMilliseconds;
             var random = new Random(1234);
             int[] prompt = Enumerable.Range(0, parse.GetValue(promptLength)).Select(_ => random.Next(0, 151000)).ToArray();
@@ -123,7 +123,7 @@ internal static class BenchAdaptersCommand
             AnsiConsole.Write(switching);
 
             // Decode speed: base vs adapter (vs a model without LoRA inputs), interleaved runs, medians.
-            using AndesModel? plain = parse.GetValue(baseline) is { } b ? AndesModel.Load(b.FullName, modelOptions) : null;
+            using AndesModel? plain = ModelFolderOption.ResolveOptional(parse.GetValue(baseline)) is { } b ? AndesModel.Load(b, modelOptions) : null;
             if (plain is not null)
             {
                 Measure(plain, prompt, options, null);

@@ -17,7 +17,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "The model folder.", Required = true };
+        var model = ModelFolderOption.Create();
         var lengths = new Option<string>("--prompt-lengths") { Description = "Comma-separated prompt lengths.", DefaultValueFactory = _ => "128,512,2048" };
         var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per prompt length.", DefaultValueFactory = _ => 64 };
         var runs = new Option<int>("--runs") { Description = "Repetitions per prompt length (the median is reported).", DefaultValueFactory = _ => 3 };
@@ -55,6 +55,7 @@ internal static class BenchCommand
                 : new GenerationOptions { DoSample = false, MaxNewTokens = decodeTokens };
             options.StopTokenIds = [];
 
+            string folder = ModelFolderOption.Resolve(parse.GetValue(model)!);
             var loaded = new List<Loaded>();
             try
             {
@@ -62,7 +63,7 @@ internal static class BenchCommand
                 {
                     long rssBefore = CurrentRss();
                     var stopwatch = Stopwatch.StartNew();
-                    var m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = chosen[i], IntraOpNumThreads = threadCounts[i] });
+                    var m = AndesModel.Load(folder, new AndesModelOptions { Engine = chosen[i], IntraOpNumThreads = threadCounts[i] });
                     var entry = new Loaded(chosen[i], m, Describe(m, threadCounts[i]));
                     loaded.Add(entry);
                     var random = new Random(4321);

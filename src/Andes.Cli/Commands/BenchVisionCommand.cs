@@ -19,7 +19,7 @@ internal static class BenchVisionCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo?>("--model") { Description = "A model folder with vision.onnx: also time the vision encoder and the prompt pass." };
+        var model = ModelFolderOption.Create("A model with vision.onnx, to also time the vision encoder and the prompt pass", required: false);
         var image = new Option<FileInfo?>("--image") { Description = "The image for the preprocessing comparison (default: a generated 1920x1080 screenshot-like PNG)." };
         var screenshot = new Option<FileInfo?>("--screenshot") { Description = "The image sent to the model (default: a generated 1280x720 screenshot-like PNG)." };
         var maxSize = new Option<int>("--max-size") { Description = "AndesVL max_size for both parts.", DefaultValueFactory = _ => ImageProcessorOptions.DefaultMaxSize };
@@ -55,10 +55,10 @@ internal static class BenchVisionCommand
             (string pngPath, byte[] png) = ImageFile(parse.GetValue(image), 1920, 1080, seed: 1);
             Preprocessing(pngPath, png, size, n, w, parse.GetValue(noPython) ? null : parse.GetValue(python) ?? string.Empty, cancellationToken);
 
-            if (parse.GetValue(model) is { } folder)
+            if (ModelFolderOption.ResolveOptional(parse.GetValue(model)) is { } folder)
             {
                 (string shotPath, byte[] shot) = ImageFile(parse.GetValue(screenshot), 1280, 720, seed: 2);
-                ModelPart(folder.FullName, shotPath, shot, size, mn, mw, parse.GetValue(prompt)!, parse.GetValue(threads), cancellationToken);
+                ModelPart(folder, shotPath, shot, size, mn, mw, parse.GetValue(prompt)!, parse.GetValue(threads), cancellationToken);
             }
 
             using var process = Process.GetCurrentProcess();

@@ -10,7 +10,7 @@ internal static class ChatCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "The model folder.", Required = true };
+        var model = ModelFolderOption.Create();
         var system = new Option<string?>("--system") { Description = "A system message." };
         var sampling = new SamplingOptions();
         var adapters = new AdapterOptions();
@@ -22,7 +22,7 @@ internal static class ChatCommand
         images.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = parse.GetValue(engine) });
+            using AndesModel m = AndesModel.Load(ModelFolderOption.Resolve(parse.GetValue(model)!), new AndesModelOptions { Engine = parse.GetValue(engine) });
             using var registry = new AdapterRegistry(m); // its Load refuses an adapter on ONNX Runtime GenAI, naming it
             var clientOptions = new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) };
             List<AIContent> pending = [.. (parse.GetValue(images.Images) ?? []).Select(ImageOptions.Load)];

@@ -45,28 +45,33 @@ internal static class ConvertCommand
                 FuseLoraA = !parse.GetValue(unfused),
                 Overwrite = parse.GetValue(force),
             };
-            string source = parse.GetValue(checkpoint)!.FullName;
-            string target = parse.GetValue(output)!.FullName;
-            ModelConversionResult? result = null;
-            AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    ProgressTask task = ctx.AddTask("converting", maxValue: 1);
-                    var progress = new SynchronousProgress<ModelConversionProgress>(p =>
-                    {
-                        task.MaxValue = p.TensorsTotal;
-                        task.Value = p.TensorsDone;
-                        task.Description = $"{p.Stage}: {Markup.Escape(p.TensorName)}";
-                    });
-                    result = ModelConverter.Convert(source, target, options, progress, cancellationToken);
-                    task.Description = "done";
-                    task.Value = task.MaxValue;
-                });
-            PrintSummary(result!);
+            ConvertWithProgress(parse.GetValue(checkpoint)!.FullName, parse.GetValue(output)!.FullName, options, cancellationToken);
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>Converts with a progress bar, then prints the summary table (also used by <c>andes pull</c>).</summary>
+    internal static ModelConversionResult ConvertWithProgress(string source, string target, ModelConversionOptions options, CancellationToken cancellationToken)
+    {
+        ModelConversionResult? result = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask("converting", maxValue: 1);
+                var progress = new SynchronousProgress<ModelConversionProgress>(p =>
+                {
+                    task.MaxValue = p.TensorsTotal;
+                    task.Value = p.TensorsDone;
+                    task.Description = $"{p.Stage}: {Markup.Escape(p.TensorName)}";
+                });
+                result = ModelConverter.Convert(source, target, options, progress, cancellationToken);
+                task.Description = "done";
+                task.Value = task.MaxValue;
+            });
+        PrintSummary(result!);
+        return result!;
     }
 
     internal static WeightPrecision ParsePrecision(string value) => value switch

@@ -12,12 +12,12 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo?>("--model") { Description = "Use this model folder instead of the generated tiny one." };
+        var model = ModelFolderOption.Create("A model to use instead of the generated tiny one", required: false);
         var prompt = new Option<string>("--prompt") { Description = "The user message.", DefaultValueFactory = _ => "Say hello to the .NET developers in one sentence." };
         var command = new Command("demo", "Create the tiny demo model if it is missing and stream a chat turn from it.") { model, prompt };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string dir = parse.GetValue(model)?.FullName ?? EnsureTinyModel(cancellationToken);
+            string dir = ModelFolderOption.ResolveOptional(parse.GetValue(model)) ?? EnsureTinyModel(cancellationToken);
             AnsiConsole.MarkupLine($"[grey]model:[/] {Markup.Escape(dir)}");
             var stopwatch = Stopwatch.StartNew();
             using var client = new AndesChatClient(dir);
@@ -47,14 +47,13 @@ internal static class DemoCommand
     /// <summary>The tiny demo model folder, generated and converted on first use.</summary>
     internal static string EnsureTinyModel(CancellationToken cancellationToken)
     {
-        string home = Environment.GetEnvironmentVariable("ANDES_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".andes");
-        string dir = Path.Combine(home, "models", "tiny-int4");
+        string dir = Path.Combine(AndesHome.Models, "tiny-int4");
         if (File.Exists(Path.Combine(dir, "genai_config.json")))
         {
             return dir;
         }
 
-        string checkpoint = Path.Combine(home, "checkpoints", "tiny");
+        string checkpoint = Path.Combine(AndesHome.Checkpoints, "tiny");
         AnsiConsole.Status().Start("Generating the tiny AndesVL checkpoint and converting it to int4 (first run only)...", _ =>
         {
             CheckpointGenerator.Generate(checkpoint, CheckpointShape.Tiny, new CheckpointGeneratorOptions { Seed = 1 }, cancellationToken);

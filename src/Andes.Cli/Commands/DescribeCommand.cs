@@ -10,7 +10,7 @@ internal static class DescribeCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "The model folder.", Required = true };
+        var model = ModelFolderOption.Create();
         var image = new Argument<FileInfo>("image") { Description = "The image file (PNG, JPEG, BMP, GIF)." };
         var prompt = new Option<string>("--prompt") { Description = "The instruction sent with the image.", DefaultValueFactory = _ => "Describe this image." };
         var sampling = new SamplingOptions();
@@ -21,7 +21,7 @@ internal static class DescribeCommand
         sampling.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = parse.GetValue(engine) });
+            using AndesModel m = AndesModel.Load(ModelFolderOption.Resolve(parse.GetValue(model)!), new AndesModelOptions { Engine = parse.GetValue(engine) });
             ImageOptions.RequireVision(m, 1);
             DataContent content = ImageOptions.Load(parse.GetValue(image)!.FullName);
             using var client = new AndesChatClient(m, new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) });

@@ -19,7 +19,7 @@ internal static class EvalGroundingCommand
     public static Command Create()
     {
         var dataset = new Option<FileInfo>("--dataset") { Description = "The annotation file (ScreenSpot or AndesUI JSON).", Required = true };
-        var model = new Option<DirectoryInfo?>("--model") { Description = "The model folder to evaluate." };
+        var model = ModelFolderOption.Create("The model to evaluate", required: false);
         var oracle = new Option<bool>("--oracle") { Description = "Answer from the ground truth instead (checks the pipeline: must score 100%)." };
         var format = new Option<string>("--format") { Description = "auto, screenspot or andesui.", DefaultValueFactory = _ => "auto" };
         format.AcceptOnlyFromAmong("auto", "screenspot", "andesui");
@@ -69,13 +69,13 @@ internal static class EvalGroundingCommand
 
             AndesModel? engine = null;
             ImageSizingOptions sizing;
-            if (parse.GetValue(model) is { } modelDir)
+            if (ModelFolderOption.ResolveOptional(parse.GetValue(model)) is { } modelDir)
             {
-                engine = AndesModel.Load(modelDir.FullName);
+                engine = AndesModel.Load(modelDir);
                 if (!engine.SupportsImages)
                 {
                     engine.Dispose();
-                    Console.Error.WriteLine($"error: the model '{modelDir.FullName}' has no vision graph (genai_config.json has no model.vision section), so it cannot be evaluated on screenshots.");
+                    Console.Error.WriteLine($"error: the model '{modelDir}' has no vision graph (genai_config.json has no model.vision section), so it cannot be evaluated on screenshots.");
                     return 1;
                 }
 

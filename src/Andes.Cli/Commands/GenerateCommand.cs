@@ -13,7 +13,7 @@ internal static class GenerateCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "The model folder.", Required = true };
+        var model = ModelFolderOption.Create();
         var prompt = new Option<string?>("--prompt") { Description = "The user message (rendered with the chat template)." };
         var inputIds = new Option<string?>("--input-ids") { Description = "The prompt as raw comma-separated token ids (no chat template)." };
         var ids = new Option<bool>("--ids") { Description = "Print the generated token ids (comma-separated) instead of the text." };
@@ -34,7 +34,7 @@ internal static class GenerateCommand
         });
         command.SetAction((parse, cancellationToken) =>
         {
-            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = parse.GetValue(engine) });
+            using AndesModel m = AndesModel.Load(ModelFolderOption.Resolve(parse.GetValue(model)!), new AndesModelOptions { Engine = parse.GetValue(engine) });
             Skill? skill = AdapterOptions.ResolveSkill(parse.GetValue(adapters.Skill), m, out SkillRegistry? skills);
             using LoraAdapter? adapter = AdapterOptions.LoadAdapter(parse.GetValue(adapters.Adapter), skill, skills, m);
             ChatOptions? skillOptions = skill?.ApplyTo(null);

@@ -7,7 +7,7 @@ internal static class TokenizeCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "The model folder (its tokenizer.json is used).", Required = true };
+        var model = ModelFolderOption.Create("The model whose tokenizer.json is used");
         var text = new Argument<string?>("text") { Description = "The text.", Arity = ArgumentArity.ZeroOrOne };
         var file = new Option<FileInfo?>("--file") { Description = "Read the text from a file (UTF-8)." };
         var command = new Command("tokenize", "Print the token ids of a text, comma-separated.") { model, text, file };
@@ -20,7 +20,7 @@ internal static class TokenizeCommand
         });
         command.SetAction((parse, _) =>
         {
-            AndesTokenizer tokenizer = AndesTokenizer.Create(Path.Combine(parse.GetValue(model)!.FullName, "tokenizer.json"));
+            AndesTokenizer tokenizer = AndesTokenizer.Create(Path.Combine(ModelFolderOption.Resolve(parse.GetValue(model)!), "tokenizer.json"));
             string input = parse.GetValue(text) ?? File.ReadAllText(parse.GetValue(file)!.FullName);
             Console.Out.WriteLine(string.Join(",", tokenizer.EncodeToIds(input)));
             return Task.FromResult(0);

@@ -86,6 +86,9 @@ public sealed class FakeHubServer : IDisposable
     /// <summary>Answer range requests with the whole file and 200, as some servers do.</summary>
     public bool IgnoreRanges { get; set; }
 
+    /// <summary>When set, files are sent at about this many bytes a second (to watch a progress bar by hand).</summary>
+    public int? BytesPerSecond { get; set; }
+
     /// <summary>Every request received, in order.</summary>
     public IReadOnlyList<FakeHubRequest> Requests => [.. _requests];
 
@@ -311,7 +314,17 @@ public sealed class FakeHubServer : IDisposable
         }
 
         Stream output = response.OutputStream;
-        output.Write(data, (int)start, (int)(end - start));
+        const int Chunk = 64 * 1024;
+        for (long at = start; at < end; at += Chunk)
+        {
+            int count = (int)Math.Min(Chunk, end - at);
+            output.Write(data, (int)at, count);
+            if (BytesPerSecond is int rate)
+            {
+                Thread.Sleep(TimeSpan.FromSeconds((double)count / rate));
+            }
+        }
+
         output.Flush();
         if (drop)
         {
