@@ -167,6 +167,27 @@ public sealed class HubDownloaderTests
     }
 
     [Fact]
+    public async Task AWholePartialFileIsFinishedByA416AndALongerOneStartsOver()
+    {
+        using var server = new FakeHubServer(Repo, TestModels.TinyHubRepository);
+        string[] shards = [.. server.Files.Keys.Where(FakeHubServer.IsLfs)];
+        using TemporaryDirectory output = TestModels.CreateTemporaryDirectory();
+        // A run stopped between the last byte and the rename: the partial file is whole.
+        File.WriteAllBytes(Path.Combine(output.Path, shards[0]) + HubDownloader.IncompleteSuffix, server.Files[shards[0]]);
+        // A partial file longer than the listed size (from another commit): it cannot be resumed.
+        File.WriteAllBytes(Path.Combine(output.Path, shards[1]) + HubDownloader.IncompleteSuffix, [.. server.Files[shards[1]], 1, 2, 3]);
+        using var downloader = new HubDownloader();
+
+        HubDownloadResult result = await downloader.DownloadAsync(Repo, output.Path, Options(server));
+
+        AssertIdentical(server, output.Path);
+        int whole = server.Files[shards[0]].Length;
+        Assert.Contains(server.Requests, r => r.Cdn && r.Range == $"bytes={whole}-");
+        Assert.DoesNotContain(server.Requests, r => r.RawUrl.EndsWith(shards[1], StringComparison.Ordinal) && r.Range is not null);
+        Assert.Equal(server.Files.Values.Sum(f => (long)f.Length) - whole, result.BytesReceived);
+    }
+
+    [Fact]
     public async Task ACorruptPartialFileFailsItsHashAndIsDiscarded()
     {
         using var server = new FakeHubServer(Repo, TestModels.TinyHubRepository);
