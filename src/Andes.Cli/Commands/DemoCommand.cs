@@ -27,7 +27,7 @@ internal static class DemoCommand
             AnsiConsole.MarkupLine($"[bold]user>[/] {Markup.Escape(user)}");
             AnsiConsole.Markup("[bold]andes>[/] ");
             var options = new ChatOptions { MaxOutputTokens = 48, Temperature = 0.7f, TopP = 0.9f, Seed = 7 };
-            (ChatResponse response, TimeSpan? firstToken, TimeSpan elapsed) = await ConsoleStreaming.StreamAsync(
+            (ChatResponse response, TimeSpan? firstToken, TimeSpan elapsed, _) = await ConsoleStreaming.StreamAsync(
                 client, [new ChatMessage(ChatRole.User, user)], options, cancellationToken);
             UsageDetails usage = response.Usage ?? new UsageDetails();
             double seconds = elapsed.TotalSeconds;

@@ -34,16 +34,17 @@ internal static class GenerateCommand
         });
         command.SetAction((parse, cancellationToken) =>
         {
-            using AndesModel m = AndesModel.Load(parse.GetValue(model)!.FullName, new AndesModelOptions { Engine = parse.GetValue(engine) });
+            string folder = parse.GetValue(model)!.FullName;
+            List<AIContent> imageContents = images.LoadAll(parse);
+            adapters.CheckBeforeLoad(parse, folder);
+            using AndesModel m = AndesModel.Load(folder, new AndesModelOptions { Engine = parse.GetValue(engine) });
             Skill? skill = AdapterOptions.ResolveSkill(parse.GetValue(adapters.Skill), m, out SkillRegistry? skills);
             using LoraAdapter? adapter = AdapterOptions.LoadAdapter(parse.GetValue(adapters.Adapter), skill, skills, m);
             ChatOptions? skillOptions = skill?.ApplyTo(null);
-            string[] imageFiles = parse.GetValue(images.Images) ?? [];
-            ImageOptions.RequireVision(m, imageFiles.Length);
+            ImageOptions.RequireVision(m, imageContents.Count);
             GenerationOptions defaults = GenerationOptions.FromSearch(m.Config.Search).WithChatOptions(skillOptions);
             GenerationOptions options = sampling.Apply(parse, defaults);
             var encoding = new PromptEncodingOptions { ImageMaxSize = parse.GetValue(images.MaxSize) };
-            List<AIContent> imageContents = [.. imageFiles.Select(ImageOptions.Load)];
             EncodedPrompt encoded;
             if (parse.GetValue(inputIds) is { } raw)
             {
