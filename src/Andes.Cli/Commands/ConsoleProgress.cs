@@ -75,7 +75,7 @@ internal sealed class ConsoleProgress
         string remaining = fraction is > 0.02 and < 1
             ? $", about {FormatDuration(_clock.Elapsed * ((1 - fraction) / fraction))} left"
             : string.Empty;
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_title}: {fraction:P0} ({stage}){remaining}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_title}: {fraction * 100:F0}% ({stage}){remaining}"));
     }
 
     /// <summary>A duration as a person reads it: 45 s, 3 min 05 s, 1 h 02 min.</summary>
