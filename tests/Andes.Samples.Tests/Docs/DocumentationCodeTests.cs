@@ -58,6 +58,7 @@ public sealed class DocumentationCodeTests
     [InlineData("<!-- compile: -->\n```csharp\nx();\n```", "doc.md:1: the marker declares nothing")]
     [InlineData("Text.\n<!-- compile: string folder -->", "doc.md:2: a '<!-- compile: ... -->' marker must stand right before")]
     [InlineData("```csharp\nx();\n", "doc.md:1: the code block is never closed")]
+    [InlineData("<!-- compile: string folder\n```csharp\nx();\n```", "doc.md:1: a compile marker is one whole line")]
     public void AMisplacedOrMalformedMarkerIsAnError(string markdown, string message)
     {
         FormatException e = Assert.Throws<FormatException>(() => MarkdownCodeBlock.Extract("doc.md", markdown));

@@ -45,7 +45,7 @@ public sealed partial record MarkdownCodeBlock(string Document, int FenceLine, s
                 {
                     marker = (i + 1, comment.Groups["text"].Value.Trim());
                 }
-                else if (lines[i].Contains("<!-- compile", StringComparison.Ordinal))
+                else if (lines[i].TrimStart().StartsWith("<!-- compile", StringComparison.Ordinal))
                 {
                     throw new FormatException($"{document}:{i + 1}: a compile marker is one whole line, '<!-- compile: ... -->'.");
                 }
