@@ -34,10 +34,22 @@ using Microsoft.Extensions.AI;
 //
 // Set `ANDES_MODEL` to a converted AndesVL model folder (`andes convert --checkpoint AndesVL-1B-Instruct --output
 // models/andesvl-1b-int4`) to use a real model. Without it, this cell generates the tiny test model and converts it
-// to int4 (with `vision.onnx`, the vision tower and connector), in a few seconds.
+// to int4 (with `vision.onnx`, the vision tower and connector), in a few seconds, in
+// `~/.andes/samples/01-chat-with-an-image/work` (set `ANDES_HOME` to use another folder than `~/.andes`); the
+// last cell deletes it.
 
 // %%
-string work = Directory.CreateTempSubdirectory("andes-image-chat-").FullName;
+// Everything the sample writes goes under ANDES_HOME (default ~/.andes, as for `andes demo`), never the temporary
+// folder: a run starts from an empty folder of its own, and the generated model is deleted at the end.
+string home = Environment.GetEnvironmentVariable("ANDES_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".andes");
+string output = Path.Combine(home, "samples", "01-chat-with-an-image");
+string work = Path.Combine(output, "work");
+if (Directory.Exists(output))
+{
+    Directory.Delete(output, recursive: true);
+}
+
+Directory.CreateDirectory(work);
 string modelDir = Environment.GetEnvironmentVariable("ANDES_MODEL") ?? Path.Combine(work, "tiny-int4");
 if (!File.Exists(Path.Combine(modelDir, "genai_config.json")))
 {
@@ -146,12 +158,13 @@ model.Dispose();
 Directory.Delete(work, recursive: true);
 
 // %% [app-only]
-// In a notebook, display(...) and HTML(...) come from .NET Interactive. This app prints text and saves HTML to a file.
+// In a notebook, display(...) and HTML(...) come from .NET Interactive. This app prints text, and writes HTML to a
+// page in the sample's folder under ANDES_HOME, which the run keeps, and prints its path.
 static void display(object value) => Console.WriteLine(value);
 
-static string HTML(string html)
+string HTML(string html)
 {
-    string file = Path.Combine(Path.GetTempPath(), $"andes-image-chat-{Guid.NewGuid():N}.html");
+    string file = Path.Combine(output, $"figure-{Directory.GetFiles(output, "figure-*.html").Length + 1}.html");
     File.WriteAllText(file, $"<!DOCTYPE html><html><body>{html}</body></html>");
     return $"(HTML with {html.Length:N0} characters written to {file})";
 }

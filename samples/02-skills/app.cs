@@ -32,10 +32,20 @@ using Microsoft.Extensions.AI;
 //
 // `ModelConversionOptions.LoraTargets` (the CLI's `andes convert --lora-targets q,k,v,o,gate,up,down`) makes the
 // converter give every targeted projection LoRA inputs, and also write a LoRA-free decoder that runs when no
-// adapter is active. For a real model, convert the AndesVL checkpoint the same way; here we generate the tiny one.
+// adapter is active. For a real model, convert the AndesVL checkpoint the same way; here we generate the tiny one,
+// in `~/.andes/samples/02-skills` (set `ANDES_HOME` to use another folder than `~/.andes`); the last cell deletes it.
 
 // %%
-string work = Directory.CreateTempSubdirectory("andes-skills-").FullName;
+// Everything the sample writes goes under ANDES_HOME (default ~/.andes, as for `andes demo`), never the temporary
+// folder: a run starts from an empty folder of its own, and the generated model is deleted at the end.
+string home = Environment.GetEnvironmentVariable("ANDES_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".andes");
+string work = Path.Combine(home, "samples", "02-skills");
+if (Directory.Exists(work))
+{
+    Directory.Delete(work, recursive: true);
+}
+
+Directory.CreateDirectory(work);
 string checkpoint = Path.Combine(work, "checkpoint");
 string modelDir = Path.Combine(work, "tiny-int4-lora");
 var stopwatch = Stopwatch.StartNew();

@@ -36,9 +36,23 @@ using Microsoft.Extensions.AI;
 // A "Save document" dialog, drawn with the agent's own imaging helpers (`BgraImage`, `ImageDrawing`,
 // `PngEncoder`). `DrawDialog` returns the picture and the box of every element we may ask for; we draw it twice:
 // before and after the file name is typed.
+//
+// What the run writes goes to `~/.andes/samples/03-gui-agent-dry-run` (set `ANDES_HOME` to use another folder than
+// `~/.andes`), emptied when the run starts: the pictures and the recorded run stay there afterwards; the model the
+// last section generates is deleted.
 
 // %%
-string work = Directory.CreateTempSubdirectory("andes-gui-agent-").FullName;
+// Everything the sample writes goes under ANDES_HOME (default ~/.andes, as for `andes demo`), never the temporary
+// folder, so that the recorded run can be opened after the sample ends.
+string home = Environment.GetEnvironmentVariable("ANDES_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".andes");
+string output = Path.Combine(home, "samples", "03-gui-agent-dry-run");
+string work = Path.Combine(output, "work");
+if (Directory.Exists(output))
+{
+    Directory.Delete(output, recursive: true);
+}
+
+Directory.CreateDirectory(work);
 BgraColor desktopBlue = BgraColor.FromRgb(32, 96, 128), titleBlue = BgraColor.FromRgb(24, 56, 120), panel = BgraColor.FromRgb(236, 236, 236);
 BgraColor ink = BgraColor.FromRgb(20, 20, 20), accent = BgraColor.FromRgb(0, 110, 200), border = BgraColor.FromRgb(120, 120, 120);
 
@@ -70,7 +84,7 @@ BgraColor ink = BgraColor.FromRgb(20, 20, 20), accent = BgraColor.FromRgb(0, 110
 
 (BgraImage before, Dictionary<string, ImageBox> elements) = DrawDialog("");
 (BgraImage after, _) = DrawDialog("quarterly-report.txt");
-string beforePng = Path.Combine(work, "before.png"), afterPng = Path.Combine(work, "after.png");
+string beforePng = Path.Combine(output, "before.png"), afterPng = Path.Combine(output, "after.png");
 File.WriteAllBytes(beforePng, PngEncoder.Encode(before));
 File.WriteAllBytes(afterPng, PngEncoder.Encode(after));
 foreach ((string name, ImageBox box) in elements)
@@ -140,7 +154,7 @@ var executor = new DryRunExecutor(log: action =>
         after.Pixels.CopyTo(screen.Desktop.Pixels, 0);
     }
 });
-var recorder = new TrajectoryRecorder(Path.Combine(work, "trajectory"));
+var recorder = new TrajectoryRecorder(Path.Combine(output, "trajectory"));
 var agent = new GuiAgent(agentModel, screen, executor, new GuiAgentOptions { Recorder = recorder, SettleDelay = TimeSpan.Zero });
 GuiAgentRunResult result = await agent.RunAsync("Save the document as quarterly-report.txt");
 recorder.Dispose();
@@ -167,14 +181,16 @@ foreach ((ClickAction click, string target) in executor.Actions.OfType<ClickActi
 // ## The trajectory as pictures
 //
 // The recorder saved one PNG per step with the target box (red) and the pointer (magenta) drawn on the screenshot
-// the step was decided on, plus `trajectory.jsonl`, `run.json` and a `report.html`; `TrajectoryReplayer` can replay
-// the run later (into another dry run, or for real).
+// the step was decided on, plus `trajectory.jsonl`, `run.json` and a `report.html` (the whole run as one page: open it
+// in a browser), in `~/.andes/samples/03-gui-agent-dry-run/trajectory`, where they stay after the sample ends;
+// `TrajectoryReplayer` can replay the run later (into another dry run, or for real).
 
 // %%
 string pictures = string.Concat(result.Steps.Where(s => s.Screenshot is not null).Select(s =>
     Inline(File.ReadAllBytes(Path.Combine(recorder.Directory, s.Screenshot!)), $"step {s.Index}: {s.Action?.Describe()}")));
 display(HTML(pictures));
 Console.WriteLine($"recorded: {string.Join(", ", Directory.GetFiles(recorder.Directory).Select(Path.GetFileName).Order())}");
+Console.WriteLine($"the report: {Path.Combine(recorder.Directory, "report.html")}");
 
 // %% [markdown]
 // ## The same agent on the real engine
@@ -214,14 +230,16 @@ realScreen.Dispose();
 screen.Dispose();
 agentModel.Dispose();
 Directory.Delete(work, recursive: true);
+Console.WriteLine($"kept in {output}: {string.Join(", ", Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order())}");
 
 // %% [app-only]
-// In a notebook, display(...) and HTML(...) come from .NET Interactive. This app prints text and saves HTML to a file.
+// In a notebook, display(...) and HTML(...) come from .NET Interactive. This app prints text, and writes HTML to a
+// page in the sample's folder under ANDES_HOME, which the run keeps, and prints its path.
 static void display(object value) => Console.WriteLine(value);
 
-static string HTML(string html)
+string HTML(string html)
 {
-    string file = Path.Combine(Path.GetTempPath(), $"andes-gui-agent-{Guid.NewGuid():N}.html");
+    string file = Path.Combine(output, $"figure-{Directory.GetFiles(output, "figure-*.html").Length + 1}.html");
     File.WriteAllText(file, $"<!DOCTYPE html><html><body>{html}</body></html>");
     return $"(HTML with {html.Length:N0} characters written to {file})";
 }

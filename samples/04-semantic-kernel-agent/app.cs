@@ -41,11 +41,22 @@ using Microsoft.SemanticKernel.ChatCompletion;
 //
 // Set `ANDES_MODEL` to a converted AndesVL model folder (`andes convert --checkpoint AndesVL-1B-Instruct --output
 // models/andesvl-1b-int4`) to use a real model. Without it, this cell generates the tiny test model (seeded random
-// weights with AndesVL's real tensor names, configuration and tokenizer) and converts it to int4, in a few seconds.
+// weights with AndesVL's real tensor names, configuration and tokenizer) and converts it to int4, in a few seconds,
+// in `~/.andes/samples/04-semantic-kernel-agent` (set `ANDES_HOME` to use another folder than `~/.andes`); the last
+// cell deletes it.
 // The model is loaded once and shared by the kernel and the agent.
 
 // %%
-string work = Directory.CreateTempSubdirectory("andes-sk-agent-").FullName;
+// Everything the sample writes goes under ANDES_HOME (default ~/.andes, as for `andes demo`), never the temporary
+// folder: a run starts from an empty folder of its own, and the generated model is deleted at the end.
+string home = Environment.GetEnvironmentVariable("ANDES_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".andes");
+string work = Path.Combine(home, "samples", "04-semantic-kernel-agent");
+if (Directory.Exists(work))
+{
+    Directory.Delete(work, recursive: true);
+}
+
+Directory.CreateDirectory(work);
 string modelDir = Environment.GetEnvironmentVariable("ANDES_MODEL") ?? Path.Combine(work, "tiny-int4");
 if (!File.Exists(Path.Combine(modelDir, "genai_config.json")))
 {

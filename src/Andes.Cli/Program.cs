@@ -1,9 +1,15 @@
 using System.CommandLine;
 using Andes.Cli.Commands;
+using Spectre.Console;
+
+// Redirected output goes to a file or a pipe: lines are not wrapped at Spectre's 80-column default there.
+if (Console.IsOutputRedirected && Environment.GetEnvironmentVariable("COLUMNS") is null)
+{
+    AnsiConsole.Profile.Width = 4096;
+}
 
 var root = new RootCommand("andes: run and build AndesVL vision-language models on ONNX Runtime, from .NET.");
-var verbose = new Option<bool>("--verbose") { Description = "On an error, print the full exception (type and stack trace), not one line.", Recursive = true };
-root.Options.Add(verbose);
+root.Options.Add(CliErrors.Verbose);
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
@@ -21,13 +27,14 @@ root.Subcommands.Add(BenchVisionCommand.Create());
 root.Subcommands.Add(MakeGroundingSetCommand.Create());
 root.Subcommands.Add(EvalGroundingCommand.Create());
 root.Subcommands.Add(BenchAdaptersCommand.Create());
+OptionRules.UseReadableNumberParsers(root);
 
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
     foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
     {
-        Console.Error.WriteLine(CliErrors.Line(error.Message));
+        Console.Error.WriteLine(CliErrors.Line(CliErrors.MessageOf(error, parse)));
     }
 
     return CliErrors.UsageExitCode;
@@ -35,9 +42,11 @@ if (parse.Errors.Count > 0)
 
 try
 {
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // andes chat handles Ctrl+C itself (the first stops the answer, the next quits); everywhere else it cancels the command.
+    TimeSpan? terminationTimeout = parse.CommandResult.Command.Name == ChatCommand.Name ? null : TimeSpan.FromSeconds(2);
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = terminationTimeout });
 }
 catch (Exception e)
 {
-    return CliErrors.Report(e, parse.GetValue(verbose), Console.Error);
+    return CliErrors.Report(e, parse.GetValue(CliErrors.Verbose), Console.Error);
 }

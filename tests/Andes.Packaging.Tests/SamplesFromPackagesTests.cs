@@ -30,7 +30,7 @@ public sealed partial class SamplesFromPackagesTests(LocalFeedFixture feed, ITes
         File.WriteAllText(Path.Combine(folder, "app.cs"), packaged);
 
         CommandResult run = DotnetCommand.Run(
-            "dotnet", folder, LocalFeedFixture.CommandTimeout, new Dictionary<string, string?> { ["TMPDIR"] = temp, ["ANDES_MODEL"] = null },
+            "dotnet", folder, LocalFeedFixture.CommandTimeout, new Dictionary<string, string?> { ["TMPDIR"] = temp, ["ANDES_HOME"] = Path.Combine(folder, "home"), ["ANDES_MODEL"] = null },
             "run", "-c", "Release", "--artifacts-path", Path.Combine(folder, "artifacts"), "app.cs"); // not the SDK's per-user cache: ~250 MB per app
 
         output.WriteLine($"{run.Elapsed.TotalSeconds,6:0.0} s  {run.Command} ({name}, restore and build included)");

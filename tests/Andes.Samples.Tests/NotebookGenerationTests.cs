@@ -40,6 +40,9 @@ public sealed class NotebookGenerationTests
 
         NotebookDocument notebook = NotebookDocument.Parse(json, name);
         Assert.Equal(NotebookCellKind.Markdown, notebook.Cells[0].Kind);
+        // The first code cell says where the Andes packages come from (the locally packed feed), before asking for them.
+        Assert.StartsWith(string.Join('\n', SampleNotebookConverter.PackageSourceLines) + "\n#r ", notebook.Cells[1].Source, StringComparison.Ordinal);
+        Assert.Contains("dotnet pack Andes.sln -c Release -o artifacts/packages", notebook.Cells[1].Source, StringComparison.Ordinal);
         string[] references = [.. notebook.Cells[1].Source.Split('\n').Where(l => l.StartsWith("#r ", StringComparison.Ordinal))];
         Assert.NotEmpty(references);
         Assert.All(references, r => Assert.Matches(@"^#r ""nuget: [A-Za-z.]+, \d+\.\d+\.\d+""$", r));
@@ -78,7 +81,7 @@ public sealed class NotebookGenerationTests
         Assert.Equal(
             [
                 (NotebookCellKind.Markdown, "# Title\n\nText."),
-                (NotebookCellKind.Code, "#r \"nuget: Microsoft.Extensions.AI, 10.11.0\"\n#r \"nuget: Andes.GenAI, 9.8.7\"\nusing Andes.GenAI;"),
+                (NotebookCellKind.Code, string.Join('\n', SampleNotebookConverter.PackageSourceLines) + "\n#r \"nuget: Microsoft.Extensions.AI, 10.11.0\"\n#r \"nuget: Andes.GenAI, 9.8.7\"\nusing Andes.GenAI;"),
                 (NotebookCellKind.Code, "class Plugin { public string Name => \"p\"; }"),
                 (NotebookCellKind.Code, "Console.WriteLine(new Plugin().Name);"),
             ],

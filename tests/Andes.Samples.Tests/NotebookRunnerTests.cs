@@ -14,7 +14,7 @@ public sealed class NotebookRunnerTests
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
         string notebook = Write(temp, "state",
             NotebookCell.Markdown("# A test"),
-            NotebookCell.CSharp($"#r \"nuget: Andes.GenAI, {PackageCatalog.BuiltAndesVersion}\"\n#r \"nuget: Microsoft.Extensions.AI, 10.11.0\"\nusing Microsoft.Extensions.AI;\nint answer = 42;"),
+            NotebookCell.CSharp($"#i \"nuget: /any/folder/of/packages\"\n#r \"nuget: Andes.GenAI, {PackageCatalog.BuiltAndesVersion}\"\n#r \"nuget: Microsoft.Extensions.AI, 10.11.0\"\nusing Microsoft.Extensions.AI;\nint answer = 42;"),
             NotebookCell.CSharp("display($\"answer {answer}\");\ndisplay(HTML(\"<b id='x'>bold</b>\"));\nConsole.WriteLine(new ChatMessage(ChatRole.User, \"hi\").Text);\nanswer + 1"),
             NotebookCell.Markdown("Then a failure:"),
             NotebookCell.CSharp("int zero = 0;\nConsole.WriteLine(\"before\");\nConsole.WriteLine(answer / zero);"),
@@ -34,6 +34,38 @@ public sealed class NotebookRunnerTests
         string report = File.ReadAllText(Path.Combine(temp.Path, "state.html"));
         Assert.Contains("<b id='x'>bold</b>", report, StringComparison.Ordinal);
         Assert.Contains("DivideByZeroException", report, StringComparison.Ordinal);
+        Assert.Contains("<div class=\"md\"><h1>A test</h1>", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheReportRendersMarkdownCellsAndEscapesTheirHtml()
+    {
+        const string markdown = """
+            ## Heading & more
+
+            A paragraph with `code <span>`, **bold**, a [link](https://example.org/a?b=1&c=2) and <b>raw</b> HTML.
+
+            - one
+            - two
+
+            ```csharp
+            if (a < b) { }
+            ```
+
+            [bad](javascript:alert(1)) <javascript:alert(2)>
+            """;
+        string html = NotebookReport.Render("t<1>", [new CellResult(1, NotebookCell.Markdown(markdown), TimeSpan.Zero, [], null)]);
+
+        Assert.Contains("<title>t&lt;1&gt;</title>", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>Heading &amp; more</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<code>code &lt;span&gt;</code>", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>bold</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://example.org/a?b=1&amp;c=2\">link</a>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;b&gt;raw&lt;/b&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("<ul>\n<li>one</li>\n<li>two</li>\n</ul>", html, StringComparison.Ordinal);
+        Assert.Contains("<pre><code class=\"language-csharp\">if (a &lt; b) { }\n</code></pre>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("javascript:", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -42,6 +74,7 @@ public sealed class NotebookRunnerTests
     [InlineData("#r \"nuget: Andes.GenAI, 0.0.1\"", "cell 1: line 1: Andes.GenAI is pinned at 0.0.1 but this repository's packages are")]
     [InlineData("#r \"nuget: Newtonsoft.Json, 13.0.3\"", "cell 1: line 1: package Newtonsoft.Json is not available to the runner")]
     [InlineData("#!time\nint x = 1;", "cell 1: line 1: the magic command '#!time' is not supported")]
+    [InlineData("int x = 1;\n#i \"/packages\"", "cell 1: line 2: '#i \"/packages\"' is not of the form #i \"nuget: SOURCE\"")]
     [InlineData("int x = 1;\nif (x == 1) { int y; }", "cell 1: line 2, column 19: CS0168")]
     [InlineData("string s = null;", "cell 1: line 1, column 12: CS8625")]
     [InlineData("int x = 1;\nx = \"a\";", "cell 1: line 2, column 5: CS0029")]
@@ -64,7 +97,7 @@ public sealed class NotebookRunnerTests
     private static (int ExitCode, string Output) Run(TemporaryDirectory temp, string notebook)
     {
         string runner = Path.Combine(AppContext.BaseDirectory, "NotebookRunner.dll");
-        (int exitCode, string output, _) = SampleProcess.RunDotnet(temp.Path, temp.Path, Timeout, runner, "run", notebook, "--report-dir", temp.Path);
+        (int exitCode, string output, _) = SampleProcess.RunDotnet(temp.Path, temp.Path, Path.Combine(temp.Path, "home"), Timeout, runner, "run", notebook, "--report-dir", temp.Path);
         return (exitCode, output);
     }
 }

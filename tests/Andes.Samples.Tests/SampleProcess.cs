@@ -16,10 +16,11 @@ internal static class SampleProcess
     /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="workingDirectory"/>.</summary>
     /// <param name="workingDirectory">The working directory.</param>
     /// <param name="temp">The child's temporary folder (TMPDIR).</param>
+    /// <param name="andesHome">The child's ANDES_HOME, where the samples write (instead of the user's ~/.andes).</param>
     /// <param name="timeout">How long it may take.</param>
     /// <param name="args">The arguments of <c>dotnet</c>.</param>
     /// <returns>The exit code, the interleaved output and the time it took.</returns>
-    public static (int ExitCode, string Output, TimeSpan Elapsed) RunDotnet(string workingDirectory, string temp, TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Output, TimeSpan Elapsed) RunDotnet(string workingDirectory, string temp, string andesHome, TimeSpan timeout, params string[] args)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -49,6 +50,7 @@ internal static class SampleProcess
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["TMPDIR"] = temp;
+        info.Environment["ANDES_HOME"] = andesHome;
         info.Environment["NO_COLOR"] = "1";
 
         var output = new StringBuilder();

@@ -38,6 +38,7 @@ internal static class Samples
             @"inside the File name field: True",
             @"inside the Save button: True",
             @"recorded: report.html, run.json, step-001.png, step-002.png, step-003.png, step-004.png, trajectory.jsonl",
+            @"the report: \S+[/\\]samples[/\\]03-gui-agent-dry-run[/\\]trajectory[/\\]report\.html",
             @"status: TooManyRejectedAnswers, 3 steps, 0 actions executed",
             @"step 3: Rejected: ",
         ],

@@ -135,7 +135,7 @@ public sealed class NotebookExecutor
         }
     }
 
-    /// <summary>The cell's code as compiled: NuGet references checked and blanked (lines keep their numbers).</summary>
+    /// <summary>The cell's code as compiled: NuGet references and sources checked and blanked (lines keep their numbers).</summary>
     private string Prepare(NotebookCell cell, int number)
     {
         if (cell.Language != NotebookDocument.CSharpLanguage)
@@ -152,6 +152,15 @@ public sealed class NotebookExecutor
                 if (error is not null)
                 {
                     throw new NotebookCellException(number, $"line {l + 1}: {error}");
+                }
+
+                lines[l] = string.Empty;
+            }
+            else if (PackageCatalog.TryCheckSource(line, out string? sourceError))
+            {
+                if (sourceError is not null)
+                {
+                    throw new NotebookCellException(number, $"line {l + 1}: {sourceError}");
                 }
 
                 lines[l] = string.Empty;

@@ -79,6 +79,30 @@ public sealed partial class PackageCatalog
         return true;
     }
 
+    /// <summary>
+    /// Checks one <c>#i "nuget: SOURCE"</c> line (a package source, as Polyglot Notebooks reads it). The runner restores
+    /// nothing, it runs on this repository's assemblies, so any source is accepted.
+    /// </summary>
+    /// <param name="line">The line (trimmed).</param>
+    /// <param name="error">Why the line is malformed, or null.</param>
+    /// <returns>Whether the line is an <c>#i</c> directive (well-formed or not).</returns>
+    public static bool TryCheckSource(string line, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        error = null;
+        if (!line.StartsWith("#i", StringComparison.Ordinal) || (line.Length > 2 && !char.IsWhiteSpace(line[2])))
+        {
+            return false;
+        }
+
+        if (!PackageSource().IsMatch(line))
+        {
+            error = $"'{line}' is not of the form #i \"nuget: SOURCE\" (a package source: a folder or a feed URL).";
+        }
+
+        return true;
+    }
+
     private static PackageCatalog Load()
     {
         string deps = Path.Combine(AppContext.BaseDirectory, Assembly.GetEntryAssembly()?.GetName().Name + ".deps.json");
@@ -111,4 +135,7 @@ public sealed partial class PackageCatalog
 
     [GeneratedRegex(@"^#r\s+""nuget:\s*(?<name>[A-Za-z0-9_.\-]+)\s*,\s*(?<version>[0-9][A-Za-z0-9_.\-+]*)\s*""\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex NugetReference();
+
+    [GeneratedRegex(@"^#i\s+""nuget:\s*[^""\s][^""]*""\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex PackageSource();
 }

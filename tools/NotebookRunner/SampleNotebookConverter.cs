@@ -18,9 +18,23 @@ namespace Andes.NotebookRunner;
 /// in the notebook the cell goes where <c>// %% [insert: NAME]</c> stands (a placeholder with at most comments).</item>
 /// </list>
 /// <para>Text before the first marker may only be a <c>#!</c> line and blank lines.</para>
+/// <para>The first cell with an Andes package reference starts with <see cref="PackageSourceLines"/>: the package
+/// source of the locally packed Andes packages (Polyglot Notebooks' <c>#i "nuget: FOLDER"</c>).</para>
 /// </remarks>
 public static partial class SampleNotebookConverter
 {
+    /// <summary>
+    /// The lines that tell a notebook where the Andes packages come from: the folder <c>dotnet pack</c> writes them to.
+    /// .NET Interactive passes a relative source to NuGet unresolved (it then names a folder beside its own temporary
+    /// project), so the line holds a placeholder of an absolute path, which the comment asks the reader to replace.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PackageSourceLines =
+    [
+        "// The Andes packages are not published yet: run `dotnet pack Andes.sln -c Release -o artifacts/packages` in the",
+        "// repository, then write the absolute path of that artifacts/packages folder here (a relative one is not found).",
+        "#i \"nuget: /path/to/andes/artifacts/packages\"",
+    ];
+
     private const string Marker = "// %%";
 
     /// <summary>Converts an app file to its notebook.</summary>
@@ -121,6 +135,12 @@ public static partial class SampleNotebookConverter
         if (declarations.Keys.FirstOrDefault(n => !inserted.Contains(n)) is { } orphan)
         {
             throw new NotebookFormatException(path, $"line {declarations[orphan].Line}: [cell: {orphan}] has no [insert: {orphan}].");
+        }
+
+        int first = cells.FindIndex(c => c.Kind == NotebookCellKind.Code && c.Source.Contains("#r \"nuget: Andes.", StringComparison.Ordinal));
+        if (first >= 0)
+        {
+            cells[first] = NotebookCell.CSharp(string.Join('\n', PackageSourceLines) + "\n" + cells[first].Source);
         }
 
         if (cells.FirstOrDefault(c => c.Source.Length == 0) is not null)

@@ -22,6 +22,31 @@ internal sealed class AdapterOptions
         });
     }
 
+    /// <summary>
+    /// Checks <c>--adapter</c> and <c>--skill</c> against the files before the model loads: the adapter path exists,
+    /// and the skill is in the folder's skills.json. (Whether the adapter fits the model needs the model.)
+    /// </summary>
+    public void CheckBeforeLoad(ParseResult parse, string modelDirectory)
+    {
+        if (parse.GetValue(Adapter) is { } path && !File.Exists(path) && !Directory.Exists(path))
+        {
+            throw new ArgumentException($"--adapter {path}: no such file or folder (give an .onnx_adapter file or a PEFT adapter folder).");
+        }
+
+        if (parse.GetValue(Skill) is not { } name || !Directory.Exists(modelDirectory))
+        {
+            return;
+        }
+
+        SkillRegistry skills = SkillRegistry.TryLoadFromModelDirectory(modelDirectory)
+            ?? throw new ArgumentException($"--skill {name}: the model folder '{modelDirectory}' has no {SkillRegistry.FileName}, so it has no skills.");
+        if (!skills.TryGet(name, out _))
+        {
+            string known = skills.Skills.Count == 0 ? "none" : string.Join(", ", skills.Skills.Select(s => s.Name));
+            throw new ArgumentException($"--skill {name}: {Path.Combine(modelDirectory, SkillRegistry.FileName)} has no such skill (its skills: {known}).");
+        }
+    }
+
     /// <summary>The skill named by <c>--skill</c> (from the model folder's skills.json), or null.</summary>
     public static Skill? ResolveSkill(string? name, AndesModel model, out SkillRegistry? skills)
     {

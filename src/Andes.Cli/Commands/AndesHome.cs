@@ -3,7 +3,7 @@ namespace Andes.Cli.Commands;
 /// <summary>
 /// The andes tool's own folder: <c>$ANDES_HOME</c>, or <c>~/.andes</c> when it is not set. Checkpoints downloaded by
 /// <c>andes download</c> and <c>andes pull</c> go to <c>checkpoints/</c>, converted models to <c>models/</c> (where
-/// <c>--model NAME</c> finds them), and <c>andes demo</c> keeps its tiny model there too.
+/// <c>--model NAME</c> finds them), and <c>andes demo</c> keeps its tiny model there too (and its pictures in <c>demo/</c>).
 /// </summary>
 internal static class AndesHome
 {

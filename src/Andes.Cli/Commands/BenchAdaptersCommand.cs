@@ -20,14 +20,14 @@ internal static class BenchAdaptersCommand
         var model = ModelFolderOption.Create("The model converted with LoRA targets");
         var adapters = new Option<string[]>("--adapter") { Description = "An adapter (.onnx_adapter file or PEFT folder); repeat for several.", Required = true, AllowMultipleArgumentsPerToken = false };
         var baseline = ModelFolderOption.Create("The same checkpoint converted without LoRA targets, to measure what the LoRA inputs cost with no adapter active", required: false, name: "--baseline-model");
-        var promptLength = new Option<int>("--prompt-length") { Description = "Prompt tokens per generation.", DefaultValueFactory = _ => 64 };
-        var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per run.", DefaultValueFactory = _ => 64 };
-        var runs = new Option<int>("--runs") { Description = "Runs per configuration (the median is reported).", DefaultValueFactory = _ => 5 };
-        var switches = new Option<int>("--switches") { Description = "Adapter switches timed.", DefaultValueFactory = _ => 200 };
-        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads)." };
-        var quietRuns = new Option<int>("--quiet-runs") { Description = "On a shared machine (Linux): keep running rounds until every configuration has this many runs during which other processes used at most --max-others of the cores (or --max-rounds is reached); those runs get their own columns.", DefaultValueFactory = _ => 0 };
-        var maxOthers = new Option<double>("--max-others") { Description = "The share of all cores (0-1) other processes may use during a run for it to count as quiet.", DefaultValueFactory = _ => 0.1 };
-        var maxRounds = new Option<int>("--max-rounds") { Description = "The most rounds run while waiting for quiet runs.", DefaultValueFactory = _ => 200 };
+        var promptLength = new Option<int>("--prompt-length") { Description = "Prompt tokens per generation.", DefaultValueFactory = _ => 64 }.AtLeast(1);
+        var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per run.", DefaultValueFactory = _ => 64 }.AtLeast(1);
+        var runs = new Option<int>("--runs") { Description = "Runs per configuration (the median is reported).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var switches = new Option<int>("--switches") { Description = "Adapter switches timed.", DefaultValueFactory = _ => 200 }.AtLeast(1);
+        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads)." }.Between(0, 256, "0 = ONNX Runtime's default");
+        var quietRuns = new Option<int>("--quiet-runs") { Description = "On a shared machine (Linux): keep running rounds until every configuration has this many runs during which other processes used at most --max-others of the cores (or --max-rounds is reached); those runs get their own columns.", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var maxOthers = new Option<double>("--max-others") { Description = "The share of all cores (0-1) other processes may use during a run for it to count as quiet.", DefaultValueFactory = _ => 0.1 }.Between(0.0, 1.0);
+        var maxRounds = new Option<int>("--max-rounds") { Description = "The most rounds run while waiting for quiet runs.", DefaultValueFactory = _ => 200 }.AtLeast(1);
         var command = new Command("bench-adapters", "Benchmark LoRA adapters: memory, switch latency, decode speed against the base model.")
         {
             model, adapters, baseline, promptLength, decode, runs, switches, threads, quietRuns, maxOthers, maxRounds,

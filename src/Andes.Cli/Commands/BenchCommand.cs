@@ -19,9 +19,9 @@ internal static class BenchCommand
     {
         var model = ModelFolderOption.Create();
         var lengths = new Option<string>("--prompt-lengths") { Description = "Comma-separated prompt lengths.", DefaultValueFactory = _ => "128,512,2048" };
-        var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per prompt length.", DefaultValueFactory = _ => 64 };
-        var runs = new Option<int>("--runs") { Description = "Repetitions per prompt length (the median is reported).", DefaultValueFactory = _ => 3 };
-        var topP = new Option<float>("--top-p") { Description = "Sampling: top-p (with temperature 0.6, top-k off); 0 for greedy.", DefaultValueFactory = _ => 0.95f };
+        var decode = new Option<int>("--decode-tokens") { Description = "Tokens generated per prompt length.", DefaultValueFactory = _ => 64 }.AtLeast(1);
+        var runs = new Option<int>("--runs") { Description = "Repetitions per prompt length (the median is reported).", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var topP = new Option<float>("--top-p") { Description = "Sampling: top-p (with temperature 0.6, top-k off); 0 for greedy.", DefaultValueFactory = _ => 0.95f }.Between(0f, 1f, "0 = greedy");
         var threads = new Option<string?>("--threads")
         {
             Description = "intra_op_num_threads: one value for every engine or a comma-separated value per engine; 0 = ONNX Runtime's own default (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads).",
@@ -32,14 +32,17 @@ internal static class BenchCommand
             DefaultValueFactory = _ => "andes",
         };
         var command = new Command("bench", "Benchmark generation on a model folder (one engine, or several side by side).") { model, lengths, decode, runs, topP, threads, engines };
+        // Each value is checked on its own option, so one bad value reports one error; the thread list is checked
+        // against the engine list once both are known to parse.
+        lengths.Validators.Add(r => ParseLengths(r.GetValueOrDefault<string>() ?? string.Empty, r.AddError));
+        engines.Validators.Add(r => ParseEngines(r.GetValueOrDefault<string>() ?? "andes", r.AddError));
         command.Validators.Add(result =>
         {
-            GenerationEngine[] chosen = ParseEngines(result.GetValue(engines) ?? "andes", result.AddError);
-            ParseThreads(result.GetValue(threads), chosen.Length, result.AddError);
-            ParseLengths(result.GetValue(lengths) ?? string.Empty, result.AddError);
-            if (result.GetValue(runs) < 1 || result.GetValue(decode) < 1)
+            var errors = new List<string>();
+            GenerationEngine[] chosen = ParseEngines(result.GetValue(engines) ?? "andes", errors.Add);
+            if (errors.Count == 0)
             {
-                result.AddError("--runs and --decode-tokens must be at least 1.");
+                ParseThreads(result.GetValue(threads), chosen.Length, result.AddError);
             }
         });
         command.SetAction((parse, cancellationToken) =>

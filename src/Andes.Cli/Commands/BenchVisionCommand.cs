@@ -22,15 +22,15 @@ internal static class BenchVisionCommand
         var model = ModelFolderOption.Create("A model with vision.onnx, to also time the vision encoder and the prompt pass", required: false);
         var image = new Option<FileInfo?>("--image") { Description = "The image for the preprocessing comparison (default: a generated 1920x1080 screenshot-like PNG)." };
         var screenshot = new Option<FileInfo?>("--screenshot") { Description = "The image sent to the model (default: a generated 1280x720 screenshot-like PNG)." };
-        var maxSize = new Option<int>("--max-size") { Description = "AndesVL max_size for both parts.", DefaultValueFactory = _ => ImageProcessorOptions.DefaultMaxSize };
-        var runs = new Option<int>("--runs") { Description = "Timed runs per preprocessing step (median and min are reported).", DefaultValueFactory = _ => 20 };
-        var warmup = new Option<int>("--warmup") { Description = "Warm-up runs per preprocessing step.", DefaultValueFactory = _ => 3 };
-        var modelRuns = new Option<int>("--model-runs") { Description = "Timed runs of the model part.", DefaultValueFactory = _ => 3 };
-        var modelWarmup = new Option<int>("--model-warmup") { Description = "Warm-up runs of the model part.", DefaultValueFactory = _ => 1 };
+        var maxSize = new Option<int>("--max-size") { Description = "AndesVL max_size for both parts.", DefaultValueFactory = _ => ImageProcessorOptions.DefaultMaxSize }.AtLeast(28);
+        var runs = new Option<int>("--runs") { Description = "Timed runs per preprocessing step (median and min are reported).", DefaultValueFactory = _ => 20 }.AtLeast(1);
+        var warmup = new Option<int>("--warmup") { Description = "Warm-up runs per preprocessing step.", DefaultValueFactory = _ => 3 }.AtLeast(0);
+        var modelRuns = new Option<int>("--model-runs") { Description = "Timed runs of the model part.", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var modelWarmup = new Option<int>("--model-warmup") { Description = "Warm-up runs of the model part.", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var python = new Option<string?>("--python") { Description = "The Python with Pillow and NumPy (default: /usr/bin/python3, then python3 on PATH)." };
         var noPython = new Option<bool>("--no-python") { Description = "Skip the Pillow + NumPy comparison." };
         var prompt = new Option<string>("--prompt") { Description = "The instruction sent with the screenshot.", DefaultValueFactory = _ => "Describe this screenshot." };
-        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads)." };
+        var threads = new Option<int?>("--threads") { Description = "intra_op_num_threads (default: the model config's, else one per physical core; see AndesModelOptions.IntraOpNumThreads)." }.Between(0, 256, "0 = ONNX Runtime's default");
         var command = new Command("bench-vision", "Benchmark image preprocessing (beside Pillow + NumPy), the vision encoder and the image prompt pass.")
         {
             model, image, screenshot, maxSize, runs, warmup, modelRuns, modelWarmup, python, noPython, prompt, threads,

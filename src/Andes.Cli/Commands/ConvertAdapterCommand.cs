@@ -13,7 +13,7 @@ internal static class ConvertAdapterCommand
         var adapter = new Option<DirectoryInfo>("--adapter") { Description = "The PEFT adapter folder (adapter_config.json + adapter_model.safetensors).", Required = true };
         var model = ModelFolderOption.Create("The model converted with LoRA targets (andes_lora.json)");
         var output = new Option<FileInfo>("--output") { Description = "The .onnx_adapter file to write.", Required = true };
-        var version = new Option<int>("--adapter-version") { Description = "The adapter's version number, stored in the file.", DefaultValueFactory = _ => 1 };
+        var version = new Option<int>("--adapter-version") { Description = "The adapter's version number, stored in the file.", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var command = new Command("convert-adapter", "Convert a PEFT LoRA adapter into an .onnx_adapter file checked against a model folder.") { adapter, model, output, version };
         command.SetAction((parse, cancellationToken) =>
         {

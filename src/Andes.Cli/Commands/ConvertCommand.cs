@@ -16,12 +16,12 @@ internal static class ConvertCommand
         precision.AcceptOnlyFromAmong("int4", "int8", "fp32");
         var blockSize = new Option<int>("--block-size") { Description = "Quantisation block size (16-256, power of two).", DefaultValueFactory = _ => 32 };
         var asymmetric = new Option<bool>("--asymmetric") { Description = "Asymmetric quantisation (zero points per block)." };
-        var accuracy = new Option<int>("--accuracy-level") { Description = "MatMulNBits accuracy_level: 0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 compute.", DefaultValueFactory = _ => 4 };
+        var accuracy = new Option<int>("--accuracy-level") { Description = "MatMulNBits accuracy_level: 0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 compute.", DefaultValueFactory = _ => 4 }.Between(0, 4);
         var lmHead = new Option<string?>("--lm-head-precision") { Description = "lm_head precision (int4, int8, fp32); default: as --precision." };
         lmHead.AcceptOnlyFromAmong("int4", "int8", "fp32");
         var embedding = new Option<string?>("--embedding-precision") { Description = "Embedding table precision (fp16, fp32); default fp16 for quantised models." };
         embedding.AcceptOnlyFromAmong("fp16", "fp32");
-        var context = new Option<int?>("--context-length") { Description = "Context length (default: the checkpoint's max_position_embeddings)." };
+        var context = new Option<int?>("--context-length") { Description = "Context length (default: the checkpoint's max_position_embeddings)." }.AtLeast(1);
         var loraTargets = new Option<string>("--lora-targets") { Description = "Projections that take LoRA adapter inputs. " + LoraTargetsOption.Help, DefaultValueFactory = _ => "none" };
         var force = new Option<bool>("--force") { Description = "Replace an existing output folder (the old model stays intact until the new one is complete; skills and adapters in it are kept)." };
         var unfused = new Option<bool>("--lora-unfused") { Description = "One LoRA A input per projection (default: the A of q/k/v and of gate/up are fused, one product per group)." };
@@ -30,6 +30,13 @@ internal static class ConvertCommand
         {
             checkpoint, output, precision, blockSize, asymmetric, accuracy, lmHead, embedding, context, loraTargets, unfused, force,
         };
+        blockSize.Validators.Add(r =>
+        {
+            if (OptionRules.TryGetValue(r, out int value) && (value < 16 || value > 256 || !int.IsPow2(value)))
+            {
+                r.AddError($"--block-size {value}: give a power of two from 16 to 256 (16, 32, 64, 128 or 256).");
+            }
+        });
         command.SetAction((parse, cancellationToken) =>
         {
             var options = new ModelConversionOptions
@@ -51,29 +58,16 @@ internal static class ConvertCommand
         return command;
     }
 
-    /// <summary>Converts with a progress bar, then prints the summary table (also used by <c>andes pull</c>).</summary>
+    /// <summary>Converts with the progress display, then prints the summary table (also used by <c>andes pull</c>).</summary>
     internal static ModelConversionResult ConvertWithProgress(string source, string target, ModelConversionOptions options, CancellationToken cancellationToken)
     {
-        ModelConversionResult? result = null;
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                ProgressTask task = ctx.AddTask("converting", maxValue: 1);
-                var progress = new SynchronousProgress<ModelConversionProgress>(p =>
-                {
-                    task.MaxValue = p.TensorsTotal;
-                    task.Value = p.TensorsDone;
-                    task.Description = $"{p.Stage}: {Markup.Escape(p.TensorName)}";
-                });
-                result = ModelConverter.Convert(source, target, options, progress, cancellationToken);
-                task.Description = "done";
-                task.Value = task.MaxValue;
-            });
-        PrintSummary(result!);
-        return result!;
+        ModelConversionResult result = ConsoleProgress.Run("converting", display => ModelConverter.Convert(
+            source, target, options, new SynchronousProgress<ModelConversionProgress>(p => display.Report(p.Fraction, p.Stage, p.TensorName)), cancellationToken));
+        PrintSummary(result);
+        return result;
     }
 
+    // The options accept only these names (AcceptOnlyFromAmong), so a bad one never gets here.
     internal static WeightPrecision ParsePrecision(string value) => value switch
     {
         "int4" => WeightPrecision.Int4,

@@ -11,7 +11,7 @@ internal static class DescribeCommand
     public static Command Create()
     {
         var model = ModelFolderOption.Create();
-        var image = new Argument<FileInfo>("image") { Description = "The image file (PNG, JPEG, BMP, GIF)." };
+        var image = new Argument<FileInfo>("IMAGE") { Description = "The image file to describe (PNG, JPEG, BMP, GIF)." };
         var prompt = new Option<string>("--prompt") { Description = "The instruction sent with the image.", DefaultValueFactory = _ => "Describe this image." };
         var sampling = new SamplingOptions();
         var images = new ImageOptions();
@@ -21,13 +21,13 @@ internal static class DescribeCommand
         sampling.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            DataContent content = ImageOptions.Load(parse.GetValue(image)!.FullName, "IMAGE");
             using AndesModel m = AndesModel.Load(ModelFolderOption.Resolve(parse.GetValue(model)!), new AndesModelOptions { Engine = parse.GetValue(engine) });
             ImageOptions.RequireVision(m, 1);
-            DataContent content = ImageOptions.Load(parse.GetValue(image)!.FullName);
             using var client = new AndesChatClient(m, new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) });
             ChatOptions options = ChatCommand.ExplicitChatOptions(parse, sampling);
             List<ChatMessage> messages = [new(ChatRole.User, [content, new TextContent(parse.GetValue(prompt)!)])];
-            (ChatResponse response, TimeSpan? first, TimeSpan total) = await ConsoleStreaming.StreamAsync(client, messages, options, cancellationToken);
+            (ChatResponse response, TimeSpan? first, TimeSpan total, _) = await ConsoleStreaming.StreamAsync(client, messages, options, cancellationToken);
             EncodedPrompt encoded = m.Encode(AndesChatClientPromptRenderer.Render(messages), new PromptEncodingOptions { ImageMaxSize = parse.GetValue(images.MaxSize) });
             PromptImage info = encoded.Images[0];
             AnsiConsole.MarkupLine(

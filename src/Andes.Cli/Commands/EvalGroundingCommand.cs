@@ -26,15 +26,15 @@ internal static class EvalGroundingCommand
         var boxFormat = new Option<string>("--box-format") { Description = "auto, xywh or xyxy.", DefaultValueFactory = _ => "auto" };
         boxFormat.AcceptOnlyFromAmong("auto", "xywh", "xyxy");
         var images = new Option<DirectoryInfo?>("--images") { Description = "The image folder (default: beside the annotation file)." };
-        var scale = new Option<double>("--scale") { Description = "The model's coordinate scale.", DefaultValueFactory = _ => 1000 };
+        var scale = new Option<double>("--scale") { Description = "The model's coordinate scale.", DefaultValueFactory = _ => 1000 }.AtLeast(1.0);
         var frame = new Option<string>("--coordinates") { Description = "What the coordinates are relative to: source (the image as given, AndesVL's convention) or processed (the padded canvas).", DefaultValueFactory = _ => "source" };
         frame.AcceptOnlyFromAmong("source", "processed");
-        var maxSize = new Option<int?>("--max-size") { Description = $"The image processor's max_size, sent to the engine with each request (default: the model's processor config; {ImageSizingOptions.DefaultMaxSize} with --oracle; the published evaluation used 1792)." };
-        var patchSize = new Option<int?>("--patch-size") { Description = "The vision tower's patch size for --oracle (14 AIMv2, 16 SigLIP2; with --model it is read from the model)." };
+        var maxSize = new Option<int?>("--max-size") { Description = $"The image processor's max_size, sent to the engine with each request (default: the model's processor config; {ImageSizingOptions.DefaultMaxSize} with --oracle; the published evaluation used 1792)." }.AtLeast(28);
+        var patchSize = new Option<int?>("--patch-size") { Description = "The vision tower's patch size for --oracle (14 AIMv2, 16 SigLIP2; with --model it is read from the model)." }.AtLeast(1);
         var rawPixels = new Option<bool>("--raw-pixels") { Description = "Decode PNG images here and send raw BGRA pixels (the path screen captures take) instead of the file's bytes." };
-        var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens per answer.", DefaultValueFactory = _ => 64 };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens per answer.", DefaultValueFactory = _ => 64 }.AtLeast(1);
         var skill = new Option<string?>("--skill") { Description = "A LoRA skill to ask for (e.g. gui)." };
-        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N samples." };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N samples." }.AtLeast(1);
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report (with every answer) as JSON." };
         var command = new Command("eval-grounding", "Score GUI grounding: point-in-box accuracy by platform and text/icon, and IoU of box answers.")
         {

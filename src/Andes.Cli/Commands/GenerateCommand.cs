@@ -34,16 +34,19 @@ internal static class GenerateCommand
         });
         command.SetAction((parse, cancellationToken) =>
         {
-            using AndesModel m = AndesModel.Load(ModelFolderOption.Resolve(parse.GetValue(model)!), new AndesModelOptions { Engine = parse.GetValue(engine) });
+            // Option values first (images, adapter, skill), then the model folder: a wrong value is reported before a missing model.
+            string requested = parse.GetValue(model)!;
+            List<AIContent> imageContents = images.LoadAll(parse);
+            adapters.CheckBeforeLoad(parse, ModelFolderOption.Locate(requested));
+            string folder = ModelFolderOption.Resolve(requested);
+            using AndesModel m = AndesModel.Load(folder, new AndesModelOptions { Engine = parse.GetValue(engine) });
             Skill? skill = AdapterOptions.ResolveSkill(parse.GetValue(adapters.Skill), m, out SkillRegistry? skills);
             using LoraAdapter? adapter = AdapterOptions.LoadAdapter(parse.GetValue(adapters.Adapter), skill, skills, m);
             ChatOptions? skillOptions = skill?.ApplyTo(null);
-            string[] imageFiles = parse.GetValue(images.Images) ?? [];
-            ImageOptions.RequireVision(m, imageFiles.Length);
+            ImageOptions.RequireVision(m, imageContents.Count);
             GenerationOptions defaults = GenerationOptions.FromSearch(m.Config.Search).WithChatOptions(skillOptions);
             GenerationOptions options = sampling.Apply(parse, defaults);
             var encoding = new PromptEncodingOptions { ImageMaxSize = parse.GetValue(images.MaxSize) };
-            List<AIContent> imageContents = [.. imageFiles.Select(ImageOptions.Load)];
             EncodedPrompt encoded;
             if (parse.GetValue(inputIds) is { } raw)
             {

@@ -7,8 +7,9 @@ using Spectre.Console.Rendering;
 namespace Andes.Cli.Commands;
 
 /// <summary>
-/// Runs a hub download with its progress on the console: a live bar (file, percentage, bytes, rate, time left; at most
-/// 78 columns) on a terminal, or plain lines (each file as it completes, and a line every few seconds for a large one)
+/// Runs a hub download with its progress on the console (the download's own display, since it shows bytes and a rate
+/// that <see cref="ConsoleProgress"/> has no columns for): a live bar (file, percentage, bytes, rate, time left; within
+/// 80 columns) on a terminal, or plain lines (each file as it completes, and a line every few seconds for a large one)
 /// when the output is redirected, so logs and CI output stay readable.
 /// </summary>
 internal static class HubDownloadView
@@ -19,7 +20,7 @@ internal static class HubDownloadView
     public static async Task<HubDownloadResult> DownloadAsync(string repoId, string directory, HubDownloadOptions options, CancellationToken cancellationToken)
     {
         using var downloader = new HubDownloader();
-        bool live = !Console.IsOutputRedirected && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        bool live = ConsoleProgress.IsLive && !Console.IsErrorRedirected;
         Console.Out.WriteLine($"downloading {repoId} (revision {options.Revision}) into {directory}");
         HubDownloadResult result = live
             ? await DownloadLiveAsync(downloader, repoId, directory, options, cancellationToken)
@@ -27,7 +28,7 @@ internal static class HubDownloadView
 
         HubRepositoryInfo repository = result.Repository;
         string skipped = result.FilesSkipped > 0 ? $", {result.FilesSkipped} already complete" : string.Empty;
-        Console.Out.WriteLine($"done: {repository.Files.Count} files, {Bytes(repository.TotalBytes ?? 0)}{skipped} (received {Bytes(result.BytesReceived)} in {Duration(result.Elapsed)})");
+        Console.Out.WriteLine($"done: {repository.Files.Count} files, {Bytes(repository.TotalBytes ?? 0)}{skipped} (received {Bytes(result.BytesReceived)} in {ConsoleProgress.FormatDuration(result.Elapsed)})");
         if (repository.Commit is { } commit)
         {
             Console.Out.WriteLine($"commit {commit}");
@@ -68,12 +69,6 @@ internal static class HubDownloadView
             : string.Create(CultureInfo.InvariantCulture, $"{done / scale:0.0}/{total / scale:0.0} {units[unit]}");
     }
 
-    /// <summary>A duration as <c>42s</c>, <c>3m05s</c> or <c>1h02m</c>.</summary>
-    public static string Duration(TimeSpan time) => time.TotalHours >= 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{(int)time.TotalHours}h{time.Minutes:00}m")
-        : time.TotalMinutes >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)time.TotalMinutes}m{time.Seconds:00}s")
-        : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, time.TotalSeconds):0}s");
-
     private static async Task<HubDownloadResult> DownloadLiveAsync(
         HubDownloader downloader, string repoId, string directory, HubDownloadOptions options, CancellationToken cancellationToken)
     {
@@ -97,7 +92,7 @@ internal static class HubDownloadView
                         task.Value = p.BytesDone;
                     }
 
-                    task.Description = Markup.Escape(Describe(p, 24));
+                    task.Description = Markup.Escape(Describe(p, 22));
                 });
                 result = await downloader.DownloadAsync(repoId, directory, options, progress, cancellationToken);
                 task.Description = "done";
@@ -209,7 +204,7 @@ internal static class HubDownloadView
             }
         }
 
-        /// <summary><c>1.2/4.8 GiB 40.1 MiB/s ETA 1m30s</c>: done and total, rate, time left (at most 33 characters).</summary>
+        /// <summary><c>1.2/4.8 GiB 40.1 MiB/s ETA 1 min 30 s</c>: done and total, rate, time left.</summary>
         public string Summary(HubDownloadProgress? progress = null)
         {
             HubDownloadProgress p;
@@ -225,7 +220,7 @@ internal static class HubDownloadView
                 return amount;
             }
 
-            string left = p.BytesTotal is long all ? " ETA " + Duration(TimeSpan.FromSeconds(Math.Max(0, all - p.BytesDone) / r)) : string.Empty;
+            string left = p.BytesTotal is long all ? " ETA " + ConsoleProgress.FormatDuration(TimeSpan.FromSeconds(Math.Max(0, all - p.BytesDone) / r)) : string.Empty;
             return $"{amount} {Bytes((long)r)}/s{left}";
         }
     }

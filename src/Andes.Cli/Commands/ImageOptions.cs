@@ -13,10 +13,10 @@ internal sealed class ImageOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public Option<int?> MaxSize { get; } = new("--image-max-size")
+    public Option<int?> MaxSize { get; } = new Option<int?>("--image-max-size")
     {
         Description = "Scale images to at most this size squared of area (AndesVL max_size; default: the model's processor config, 733).",
-    };
+    }.AtLeast(28, "at least one 2x2 group of 14-pixel patches");
 
     public void AddTo(Command command, bool withImages = true)
     {
@@ -28,16 +28,34 @@ internal sealed class ImageOptions
         command.Options.Add(MaxSize);
     }
 
-    /// <summary>Reads an image file as message content (the header is checked here, so a bad file fails before the model runs).</summary>
-    public static DataContent Load(string path)
+    /// <summary>Reads every <c>--image</c> file as message content, before any model loads.</summary>
+    public List<AIContent> LoadAll(ParseResult parse) => [.. (parse.GetValue(Images) ?? []).Select(path => Load(path))];
+
+    /// <summary>
+    /// Reads an image file as message content. The header is checked here, so a missing file or one that is not an
+    /// image is a usage error (an <see cref="ArgumentException"/> naming <paramref name="source"/> and the file)
+    /// before the model loads or runs.
+    /// </summary>
+    public static DataContent Load(string path, string source = "--image")
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"--image: the file '{path}' does not exist.", path);
+            throw new ArgumentException(Directory.Exists(path)
+                ? $"{source} {path}: that is a folder; give an image file (PNG, JPEG, BMP or GIF)."
+                : $"{source} {path}: the file does not exist.");
         }
 
         byte[] bytes = File.ReadAllBytes(path);
-        ImageHeader header = ImageDecoder.ReadHeader(bytes, path);
+        ImageHeader header;
+        try
+        {
+            header = ImageDecoder.ReadHeader(bytes, path);
+        }
+        catch (InvalidImageException e)
+        {
+            throw new ArgumentException($"{source}: {e.Message}", e);
+        }
+
         string mediaType = header.Format switch
         {
             ImageFormat.Png => "image/png",

@@ -22,26 +22,17 @@ internal static class MakeCheckpointCommand
         {
             string dir = parse.GetValue(output)!.FullName;
             var stopwatch = Stopwatch.StartNew();
-            GeneratedCheckpoint? result = null;
-            AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
+            GeneratedCheckpoint result = ConsoleProgress.Run("generating", display => CheckpointGenerator.Generate(
+                dir,
+                CheckpointShape.Parse(parse.GetValue(shape)!),
+                new CheckpointGeneratorOptions
                 {
-                    ProgressTask task = ctx.AddTask("generating", maxValue: 1);
-                    var options = new CheckpointGeneratorOptions
-                    {
-                        Seed = parse.GetValue(seed),
-                        Progress = new SynchronousProgress<CheckpointGenerationProgress>(p =>
-                        {
-                            task.MaxValue = Math.Max(1, p.TotalBytes);
-                            task.Value = p.BytesWritten;
-                        }),
-                    };
-                    result = CheckpointGenerator.Generate(dir, CheckpointShape.Parse(parse.GetValue(shape)!), options, cancellationToken);
-                    task.Value = task.MaxValue;
-                });
+                    Seed = parse.GetValue(seed),
+                    Progress = new SynchronousProgress<CheckpointGenerationProgress>(p => display.Report(p.TotalBytes > 0 ? (double)p.BytesWritten / p.TotalBytes : 0, "writing", p.TensorName)),
+                },
+                cancellationToken));
             AnsiConsole.MarkupLine(
-                $"wrote [green]{Markup.Escape(dir)}[/]: {result!.TensorCount} tensors, {result.TensorBytes / 1048576.0:F1} MiB in {stopwatch.Elapsed.TotalSeconds:F1} s");
+                $"wrote [green]{Markup.Escape(dir)}[/]: {result.TensorCount} tensors, {result.TensorBytes / 1048576.0:F1} MiB in {stopwatch.Elapsed.TotalSeconds:F1} s");
             IReadOnlyList<CheckpointTensorSpec> specs = CheckpointGenerator.GetTensorSpecs(result.Config);
             double Millions(string prefix) => specs.Where(s => s.Name.StartsWith(prefix, StringComparison.Ordinal)).Sum(s => s.ElementCount) / 1e6;
             AnsiConsole.MarkupLine(

@@ -11,9 +11,9 @@ internal static class MakeGroundingSetCommand
     public static Command Create()
     {
         var output = new Option<DirectoryInfo>("--output") { Description = "The folder to write (screenspot.json and images/).", Required = true };
-        var count = new Option<int>("--count") { Description = "Number of samples.", DefaultValueFactory = _ => 100 };
+        var count = new Option<int>("--count") { Description = "Number of samples.", DefaultValueFactory = _ => 100 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed writes identical files.", DefaultValueFactory = _ => 0 };
-        var perImage = new Option<int>("--per-image") { Description = "Samples drawn from each screenshot at most.", DefaultValueFactory = _ => 3 };
+        var perImage = new Option<int>("--per-image") { Description = "Samples drawn from each screenshot at most.", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var command = new Command("make-grounding-set", "Write a synthetic GUI grounding dataset (rendered windows, mobile screens and web pages with buttons, fields, labels and icons at known boxes) in the ScreenSpot format.")
         {
             output, count, seed, perImage,

@@ -30,21 +30,11 @@ internal static class ModelFolderOption
             throw new ArgumentException("--model is empty: give a model folder or the name of one in $ANDES_HOME/models.");
         }
 
-        string folder;
-        if (Directory.Exists(value))
-        {
-            folder = Path.GetFullPath(value);
-        }
-        else
+        string folder = Locate(value);
+        if (!Directory.Exists(folder))
         {
             string models = AndesHome.Models;
-            string? named = AndesHome.IsFolderName(value) ? Path.Combine(models, value) : null;
-            if (named is null || !Directory.Exists(named))
-            {
-                throw new ArgumentException($"no model folder '{value}' (not a folder, and not in $ANDES_HOME/models: {models}); {Hint(value, models)}");
-            }
-
-            folder = named;
+            throw new ArgumentException($"no model folder '{value}' (not a folder, and not in $ANDES_HOME/models: {models}); {Hint(value, models)}");
         }
 
         if (IsUnconvertedCheckpoint(folder))
@@ -55,6 +45,23 @@ internal static class ModelFolderOption
         }
 
         return folder;
+    }
+
+    /// <summary>
+    /// The folder <paramref name="value"/> would name, whether or not it exists (the full path of an existing folder,
+    /// else <c>$ANDES_HOME/models/VALUE</c>, else the value as a path): for checks of other options that read the
+    /// model folder if it is there, made before <see cref="Resolve"/> so their errors come first.
+    /// </summary>
+    public static string Locate(string value)
+    {
+        if (Directory.Exists(value))
+        {
+            return Path.GetFullPath(value);
+        }
+
+        return AndesHome.IsFolderName(value) && Directory.Exists(Path.Combine(AndesHome.Models, value))
+            ? Path.Combine(AndesHome.Models, value)
+            : Path.GetFullPath(value);
     }
 
     /// <summary><see cref="Resolve"/> for an optional option: null stays null.</summary>

@@ -5,19 +5,19 @@ namespace Andes.Cli.Commands;
 /// <summary>The sampling options shared by <c>generate</c> and <c>chat</c>.</summary>
 internal sealed class SamplingOptions
 {
-    public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Maximum tokens to generate." };
+    public Option<int?> MaxTokens { get; } = new Option<int?>("--max-tokens") { Description = "Maximum tokens to generate." }.AtLeast(1);
 
-    public Option<bool> Greedy { get; } = new("--greedy") { Description = "Decode greedily (argmax)." };
+    public Option<bool> Greedy { get; } = new("--greedy") { Description = "Decode greedily (argmax); not with --temperature, --top-k, --top-p or --min-p." };
 
-    public Option<float?> Temperature { get; } = new("--temperature") { Description = "Sampling temperature (0 = greedy)." };
+    public Option<float?> Temperature { get; } = new Option<float?>("--temperature") { Description = "Sampling temperature (0 = greedy)." }.Between(0f, 100f, "0 = greedy");
 
-    public Option<int?> TopK { get; } = new("--top-k") { Description = "Keep the k most likely tokens (0 = off)." };
+    public Option<int?> TopK { get; } = new Option<int?>("--top-k") { Description = "Keep the k most likely tokens (0 = off)." }.AtLeast(0, "0 = off");
 
-    public Option<float?> TopP { get; } = new("--top-p") { Description = "Nucleus sampling mass (1 = off)." };
+    public Option<float?> TopP { get; } = new Option<float?>("--top-p") { Description = "Nucleus sampling mass (1 = off)." }.Between(0f, 1f, "the probability mass kept; 1 = off");
 
-    public Option<float?> MinP { get; } = new("--min-p") { Description = "Drop tokens below min-p times the top probability." };
+    public Option<float?> MinP { get; } = new Option<float?>("--min-p") { Description = "Drop tokens below min-p times the top probability (0 = off)." }.Between(0f, 1f, "0 = off");
 
-    public Option<float?> RepetitionPenalty { get; } = new("--repetition-penalty") { Description = "Repetition penalty (1 = off)." };
+    public Option<float?> RepetitionPenalty { get; } = new Option<float?>("--repetition-penalty") { Description = "Repetition penalty (1 = off)." }.Positive("1 = off");
 
     public Option<long?> Seed { get; } = new("--seed") { Description = "Random seed (same seed, same tokens)." };
 
@@ -29,6 +29,8 @@ internal sealed class SamplingOptions
         {
             command.Options.Add(o);
         }
+
+        command.Excludes(Greedy, "--greedy always takes the most likely token, so there is nothing to sample", Temperature, TopK, TopP, MinP);
     }
 
     /// <summary>Applies the given options over <paramref name="defaults"/>.</summary>

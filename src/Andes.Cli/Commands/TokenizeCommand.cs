@@ -8,7 +8,7 @@ internal static class TokenizeCommand
     public static Command Create()
     {
         var model = ModelFolderOption.Create("The model whose tokenizer.json is used");
-        var text = new Argument<string?>("text") { Description = "The text.", Arity = ArgumentArity.ZeroOrOne };
+        var text = new Argument<string?>("TEXT") { Description = "The text.", Arity = ArgumentArity.ZeroOrOne };
         var file = new Option<FileInfo?>("--file") { Description = "Read the text from a file (UTF-8)." };
         var command = new Command("tokenize", "Print the token ids of a text, comma-separated.") { model, text, file };
         command.Validators.Add(result =>

@@ -8,7 +8,7 @@ internal static class VerifyCommand
 {
     public static Command Create()
     {
-        var folder = new Argument<DirectoryInfo>("folder") { Description = "The model folder (written by andes convert)." };
+        var folder = new Argument<DirectoryInfo>("FOLDER") { Description = "The model folder (written by andes convert)." };
         var command = new Command("verify", "Check that a converted model folder is complete and unchanged: every file its andes_manifest.json lists, with its size and XXH3 hash.") { folder };
         command.SetAction((parse, cancellationToken) =>
         {

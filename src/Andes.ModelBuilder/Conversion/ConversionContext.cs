@@ -8,11 +8,15 @@ internal sealed class ConversionContext
     private readonly IProgress<ModelConversionProgress>? _progress;
     private readonly List<TensorConversionRecord> _records = [];
 
-    public ConversionContext(ITensorSource source, ModelConversionOptions options, int tensorsTotal, IProgress<ModelConversionProgress>? progress, CancellationToken cancellationToken)
+    private long _weightsDone;
+    private long _weightsOfCurrentTensor;
+
+    public ConversionContext(ITensorSource source, ModelConversionOptions options, int tensorsTotal, long weightsTotal, IProgress<ModelConversionProgress>? progress, CancellationToken cancellationToken)
     {
         Source = source;
         Options = options;
         TensorsTotal = tensorsTotal;
+        WeightsTotal = weightsTotal;
         _progress = progress;
         CancellationToken = cancellationToken;
     }
@@ -22,6 +26,9 @@ internal sealed class ConversionContext
     public ModelConversionOptions Options { get; }
 
     public int TensorsTotal { get; }
+
+    /// <summary>Checkpoint elements the conversion reads in all (an estimate: the progress fraction is clamped).</summary>
+    public long WeightsTotal { get; }
 
     public CancellationToken CancellationToken { get; }
 
@@ -74,9 +81,31 @@ internal sealed class ConversionContext
     {
         CancellationToken.ThrowIfCancellationRequested();
         _records.Add(record);
-        _progress?.Report(new ModelConversionProgress(Stage, record.Name, _records.Count, TensorsTotal));
+        long elements = 1;
+        foreach (long d in record.Shape)
+        {
+            elements *= d;
+        }
+
+        // A tensor streamed in chunks has reported its elements already (Advance).
+        _weightsDone += Math.Max(0, elements - _weightsOfCurrentTensor);
+        _weightsOfCurrentTensor = 0;
+        _progress?.Report(new ModelConversionProgress(Stage, record.Name, _records.Count, TensorsTotal, _weightsDone, WeightsTotal));
         Debug.WriteLine($"{record.Name} {record.Precision} max {record.MaxAbsError:g3} mean {record.MeanAbsError:g3}");
     }
+
+    /// <summary>Reports <paramref name="elements"/> more of <paramref name="tensorName"/> converted (a chunk of a large tensor).</summary>
+    public void Advance(string tensorName, long elements)
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        _weightsDone += elements;
+        _weightsOfCurrentTensor += elements;
+        _progress?.Report(new ModelConversionProgress(Stage, tensorName, _records.Count, TensorsTotal, _weightsDone, WeightsTotal));
+    }
+
+    /// <summary>Reports the end: every weight done, whatever the estimate was.</summary>
+    public void Complete() =>
+        _progress?.Report(new ModelConversionProgress(Stage, string.Empty, _records.Count, TensorsTotal, Math.Max(_weightsDone, WeightsTotal), Math.Max(_weightsDone, WeightsTotal)));
 
     /// <summary>Reads a whole tensor as float32, checking its shape.</summary>
     public float[] ReadAll(string name, params long[] shape) => Source.ReadFloat32(name, shape);

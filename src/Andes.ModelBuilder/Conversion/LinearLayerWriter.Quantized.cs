@@ -40,6 +40,7 @@ internal sealed partial class LinearLayerWriter
                         zeroPoints.AsSpan(r0 * layout.ZeroPointBytesPerRow, count * layout.ZeroPointBytesPerRow),
                         stats);
                     sink(chunkBytes);
+                    _context.Advance(logName, (long)count * k);
                 }
             }
             finally

@@ -82,7 +82,7 @@ public static class ModelConverter
             tensorsTotal += config.IsSigLip2 ? SigLip2VisionGraph.CountTensors(vision) : AimV2VisionGraph.CountTensors(vision);
         }
 
-        var context = new ConversionContext(source, options, tensorsTotal, progress, cancellationToken);
+        var context = new ConversionContext(source, options, tensorsTotal, EstimateWeights(source, vision is not null, text.TieWordEmbeddings), progress, cancellationToken);
         string version = typeof(ModelConverter).Assembly.GetName().Version?.ToString() ?? "0";
         var metadata = new Dictionary<string, string>
         {
@@ -156,6 +156,7 @@ public static class ModelConverter
         }
 
         context.EndStage();
+        context.Complete();
 
         long bytes = Directory.EnumerateFiles(outputDirectory).Sum(f => new FileInfo(f).Length);
         staged.Commit($"Andes.ModelBuilder {version}", cancellationToken);
@@ -168,6 +169,29 @@ public static class ModelConverter
             StageElapsed = context.StageTimes,
             PeakWorkingSetBytes = PeakWorkingSet(),
         };
+    }
+
+    /// <summary>
+    /// The checkpoint elements a conversion reads, for the progress fraction: the language model's tensors (the
+    /// embedding twice when lm_head is tied to it, as it gets its own quantised copy) and, with vision, the rest.
+    /// </summary>
+    private static long EstimateWeights(ITensorSource source, bool withVision, bool tiedLmHead)
+    {
+        long total = 0;
+        foreach (string name in source.Names)
+        {
+            if (withVision || name.StartsWith(Qwen3TensorNames.Prefix, StringComparison.Ordinal))
+            {
+                total += source.GetInfo(name).ElementCount;
+            }
+        }
+
+        if ((tiedLmHead || !source.Contains(Qwen3TensorNames.LmHead)) && source.Contains(Qwen3TensorNames.EmbedTokens))
+        {
+            total += source.GetInfo(Qwen3TensorNames.EmbedTokens).ElementCount;
+        }
+
+        return total;
     }
 
     /// <summary>

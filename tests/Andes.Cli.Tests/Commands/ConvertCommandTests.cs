@@ -18,6 +18,7 @@ public sealed class ConvertCommandTests
         Assert.True(convert.ExitCode == 0, convert.Error);
         Assert.Contains("tensors", convert.Output);
         Assert.Contains("peak memory", convert.Output);
+        Assert.Contains("converting: 100%", convert.Output); // redirected: plain progress lines, not a redrawn bar
         using AndesModel loaded = AndesModel.Load(model);
         Assert.Equal(256, loaded.ContextLength);
     }

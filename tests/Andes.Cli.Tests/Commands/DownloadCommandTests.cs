@@ -227,7 +227,7 @@ public sealed class DownloadCommandTests
             $"error: no model folder 'nosuch' (not a folder, and not in $ANDES_HOME/models: {Path.Combine(home.Path, "models")}); models there: a-model, b-model",
             Assert.Single(Lines(error)));
 
-        (code, _, error) = CliRunner.RunWithEnvironment(environment, "describe", "--model", Repo, "image.png");
+        (code, _, error) = CliRunner.RunWithEnvironment(environment, "tokenize", "--model", Repo, "hello");
         Assert.Equal(2, code);
         Assert.EndsWith($"; to download and convert that hub repository: andes pull {Repo}", Assert.Single(Lines(error)), StringComparison.Ordinal);
     }

@@ -156,6 +156,26 @@ public sealed class ModelConverterTests
         Assert.ThrowsAny<OperationCanceledException>(() => ModelConverter.Convert(TestModels.TinyCheckpoint, temp.Path, TestModels.Fp32Options, progress, cts.Token));
     }
 
+    [Fact]
+    public void ProgressCountsWeightsAndMovesWithinALargeQuantisedTensor()
+    {
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        var reports = new List<ModelConversionProgress>();
+        ModelConverter.Convert(TestModels.TinyCheckpoint, temp.Path, TestModels.Int4Options, new CallbackProgress(reports.Add));
+
+        Assert.Equal(1.0, reports[^1].Fraction);
+        Assert.Equal(reports[^1].TensorsTotal, reports[^1].TensorsDone);
+        for (int i = 1; i < reports.Count; i++)
+        {
+            Assert.True(reports[i].Fraction >= reports[i - 1].Fraction, $"report {i} went back: {reports[i - 1]} then {reports[i]}");
+        }
+
+        // The tied lm_head (the embedding's size) is quantised a chunk of rows at a time, each chunk reported before
+        // the tensor is done: the bar moves during the longest tensor instead of jumping after it.
+        Assert.Contains(reports.Zip(reports.Skip(1)), pair => pair.Second.TensorsDone == pair.First.TensorsDone && pair.Second.WeightsDone > pair.First.WeightsDone);
+        Assert.True(reports[0].Fraction < 0.5, $"the first report is already at {reports[0].Fraction:P0}");
+    }
+
     private sealed class CallbackProgress(Action<ModelConversionProgress> callback) : IProgress<ModelConversionProgress>
     {
         public void Report(ModelConversionProgress value) => callback(value);
