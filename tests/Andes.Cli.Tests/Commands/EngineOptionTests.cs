@@ -33,7 +33,11 @@ public sealed class EngineOptionTests
     [Fact]
     public void AnAdapterOnOnnxRuntimeGenAIIsRefusedNamingTheEngine()
     {
-        var (code, output, error) = CliRunner.Run("generate", "--model", TestModels.TinyInt4Model, "--input-ids", Prompt, "--engine", "onnxruntime-genai", "--adapter", "some.onnx_adapter");
+        // The file exists (so the check before loading passes): the engine refuses any adapter before reading it.
+        using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
+        string adapter = Path.Combine(temp.Path, "some.onnx_adapter");
+        File.WriteAllBytes(adapter, [0]);
+        var (code, output, error) = CliRunner.Run("generate", "--model", TestModels.TinyInt4Model, "--input-ids", Prompt, "--engine", "onnxruntime-genai", "--adapter", adapter);
         Assert.NotEqual(0, code);
         Assert.Contains("onnxruntime-genai engine does not support LoRA adapter", error);
         Assert.Equal(string.Empty, output.Trim());

@@ -75,7 +75,7 @@ public sealed class ImageCommandTests
             $"What is it?\n/image {TestImages.Path("square_56x56.png")}\nAnd this one?\n/exit\n",
             "chat", "--model", TestModels.TinyFp32Model, "--image", Photo, "--max-tokens", "4", "--greedy");
         Assert.True(code == 0, error);
-        Assert.Contains("attached to the next message", output, StringComparison.Ordinal);
+        Assert.Contains("attached to your next message", output, StringComparison.Ordinal);
         Assert.Equal(3, output.Split("andes>").Length);
 
         (code, _, error) = CliRunner.Run("describe", "--model", TestModels.TinyFp32Model, TestImages.Path("missing.png"));
