@@ -156,7 +156,7 @@ public sealed class AndesChatClient : IChatClient
                 await RunCancellableAsync(() => generator.AppendPrompt(encoded), cancellationToken).ConfigureAwait(false);
             }
 
-            _logger.PromptProcessed(responseId, generator.PromptTokenCount - generator.ReusedTokenCount, generator.ReusedTokenCount, Stopwatch.GetElapsedTime(promptStarted).TotalMilliseconds);
+            _logger.PromptProcessed(responseId, generator.PromptTokenCount - generator.ReusedTokenCount, generator.ReusedTokenCount, Math.Round(Stopwatch.GetElapsedTime(promptStarted).TotalMilliseconds, 1));
             var streamer = new TextStreamer(generator, generation.StopSequences);
             IChatOutputParser parser = _template.CreateOutputParser(prompt);
             var contents = new List<AIContent>();

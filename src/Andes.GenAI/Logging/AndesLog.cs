@@ -48,9 +48,9 @@ internal static partial class AndesLog
     public static partial void LoraDecoderOpened(this ILogger logger, string directory, string file, long bytes, long elapsedMs);
 
     [LoggerMessage(EventId = 2001, EventName = "RequestCompleted", Level = LogLevel.Information,
-        Message = "Request {ResponseId} on {ModelId}: {PromptTokens} prompt tokens ({ImageTokens} image tokens in {ImageCount} images: {ImageTokensPerImage}), " +
+        Message = "Request {ResponseId} on {ModelId}: {PromptTokens} prompt tokens (images: {ImageCount}, image tokens: {ImageTokens}, per image: {ImageTokensPerImage}), " +
                   "{CachedTokens} cached-prefix tokens reused; first token after {TimeToFirstTokenMs} ms; {OutputTokens} output tokens, decode {DecodeTokensPerSecond} tokens/s; " +
-                  "finish {FinishReason}; skill {Skill}; adapter {Adapter}")]
+                  "finish {FinishReason}; skill '{Skill}'; adapter '{Adapter}'")]
     public static partial void RequestCompleted(
         this ILogger logger,
         string responseId,
@@ -68,7 +68,7 @@ internal static partial class AndesLog
         string? adapter);
 
     [LoggerMessage(EventId = 2002, EventName = "RequestStarted", Level = LogLevel.Debug,
-        Message = "Request {ResponseId} on {ModelId} started on the {Engine} engine: {PromptTokens} prompt tokens, at most {MaxNewTokens} new tokens, constrained decoding {Constrained}, skill {Skill}, adapter {Adapter}")]
+        Message = "Request {ResponseId} on {ModelId} started on the {Engine} engine: {PromptTokens} prompt tokens, at most {MaxNewTokens} new tokens, constrained decoding {Constrained}, skill '{Skill}', adapter '{Adapter}'")]
     public static partial void RequestStarted(this ILogger logger, string responseId, string modelId, string engine, int promptTokens, int maxNewTokens, bool constrained, string? skill, string? adapter);
 
     [LoggerMessage(EventId = 2003, EventName = "RequestImage", Level = LogLevel.Debug,
