@@ -2,6 +2,7 @@ using Andes.SemanticKernel;
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace Microsoft.SemanticKernel;
@@ -19,6 +20,9 @@ namespace Microsoft.SemanticKernel;
 /// describes, for typed and plain <see cref="PromptExecutionSettings"/> alike.</para>
 /// <para>The model is loaded on first use and shared by the chat client and the chat completion service; the container
 /// disposes it. A null <c>serviceId</c> registers the default (unkeyed) services.</para>
+/// <para>The engine logs through the container's <see cref="ILoggerFactory"/> (the kernel builder's logging) unless the
+/// model options set <see cref="AndesModelOptions.LoggerFactory"/>; a client over a model the caller loaded logs through
+/// that model's factory, else the container's.</para>
 /// <para>Named <c>AddAndesChatCompletion</c> (Semantic Kernel's convention) so it never clashes with Andes.GenAI's
 /// <c>AddAndesChatClient</c>, the plain <see cref="IChatClient"/> registration without Semantic Kernel wiring.</para>
 /// </remarks>
@@ -41,7 +45,7 @@ public static class AndesKernelServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
         AndesChatClientOptions options = Configure(configure);
-        return services.AddKernelChatClient(serviceId, _ => new AndesChatClient(modelDirectory, options, modelOptions));
+        return services.AddKernelChatClient(serviceId, sp => new AndesChatClient(modelDirectory, options, WithContainerLogging(modelOptions, sp)));
     }
 
     /// <summary>
@@ -73,7 +77,7 @@ public static class AndesKernelServiceCollectionExtensions
         var skills = new AndesSkillsBuilder();
         configureSkills(skills);
         AndesChatClientOptions options = Configure(configure);
-        services.AddKeyedSingleton(serviceId, (_, _) => AndesModel.Load(modelDirectory, modelOptions));
+        services.AddKeyedSingleton(serviceId, (sp, _) => AndesModel.Load(modelDirectory, WithContainerLogging(modelOptions, sp)));
         services.AddKeyedSingleton(serviceId, (_, _) => skills.BuildSkills(modelDirectory));
         services.AddKeyedSingleton(serviceId, (sp, key) => AndesSkillsBuilder.LoadAdapters(sp.GetRequiredKeyedService<AndesModel>(key), sp.GetRequiredKeyedService<SkillRegistry>(key)));
         return services.AddKernelChatClient(serviceId, sp =>
@@ -100,7 +104,17 @@ public static class AndesKernelServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(model);
         AndesChatClientOptions options = Configure(configure);
-        return services.AddKernelChatClient(serviceId, _ => new AndesChatClient(model, options));
+        return services.AddKernelChatClient(serviceId, sp =>
+        {
+            AndesChatClientOptions logged = options;
+            if (options.LoggerFactory is null && model.Options.LoggerFactory is null && sp.GetService<ILoggerFactory>() is { } factory)
+            {
+                logged = options.Clone();
+                logged.LoggerFactory = factory;
+            }
+
+            return new AndesChatClient(model, logged);
+        });
     }
 
     /// <summary>
@@ -129,6 +143,22 @@ public static class AndesKernelServiceCollectionExtensions
     private static IChatCompletionService CreateChatCompletionService(IChatClient client, IServiceProvider provider) =>
         client.AsChatCompletionService(provider);
 #pragma warning restore SKEXP0001
+
+    /// <summary>
+    /// The model options with the container's <see cref="ILoggerFactory"/> when they set none (a copy: the caller's
+    /// object is not changed), as Andes.GenAI's <c>AddAndesChatClient</c> does.
+    /// </summary>
+    private static AndesModelOptions? WithContainerLogging(AndesModelOptions? modelOptions, IServiceProvider services)
+    {
+        if (modelOptions?.LoggerFactory is not null || services.GetService<ILoggerFactory>() is not { } factory)
+        {
+            return modelOptions;
+        }
+
+        AndesModelOptions copy = modelOptions?.Clone() ?? new AndesModelOptions();
+        copy.LoggerFactory = factory;
+        return copy;
+    }
 
     private static AndesChatClientOptions Configure(Action<AndesChatClientOptions>? configure)
     {

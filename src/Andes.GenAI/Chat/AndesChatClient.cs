@@ -1,6 +1,10 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Andes.GenAI;
 
@@ -28,6 +32,12 @@ namespace Andes.GenAI;
 /// conversation cache reuse) and LoRA adapters are refused with <see cref="EngineFeatureNotSupportedException"/>;
 /// everything else, sampling and constrained decoding included, is the same code on both and gives the same tokens.
 /// </para>
+/// <para>
+/// One client runs one model: <c>ChatOptions.ModelId</c> may be left unset or name this model
+/// (<see cref="ChatClientMetadata.DefaultModelId"/>, the folder's name or its full path, ignoring case); another id is an
+/// <see cref="ArgumentException"/> naming both, before any token is generated. Requests are logged through
+/// <see cref="AndesChatClientOptions.LoggerFactory"/>, else the model's <see cref="AndesModelOptions.LoggerFactory"/>.
+/// </para>
 /// </remarks>
 public sealed class AndesChatClient : IChatClient
 {
@@ -41,6 +51,8 @@ public sealed class AndesChatClient : IChatClient
     private readonly SkillRegistry? _skills;
     private readonly AdapterRegistry? _adapters;
     private readonly bool _ownsAdapters;
+    private readonly ILogger _logger;
+    private readonly string _folderPath;
 
     /// <summary>Creates a client over a loaded model (the caller keeps ownership of it).</summary>
     /// <param name="model">The model.</param>
@@ -78,8 +90,10 @@ public sealed class AndesChatClient : IChatClient
         }
 
         _cache = new ConversationCache(model, _options.MaxCachedConversations);
-        string modelId = _options.ModelId ?? Path.GetFileName(model.Directory.TrimEnd(Path.DirectorySeparatorChar));
-        _metadata = new ChatClientMetadata("andes", new Uri(Path.GetFullPath(model.Directory) + Path.DirectorySeparatorChar), modelId);
+        _folderPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(model.Directory));
+        string modelId = _options.ModelId ?? Path.GetFileName(_folderPath);
+        _metadata = new ChatClientMetadata("andes", new Uri(_folderPath + Path.DirectorySeparatorChar), modelId);
+        _logger = (_options.LoggerFactory ?? model.Options.LoggerFactory)?.CreateLogger(AndesLog.ChatCategory) ?? NullLogger.Instance;
     }
 
     /// <summary>The model.</summary>
@@ -104,6 +118,8 @@ public sealed class AndesChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         _model.ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
+        CheckModelId(options?.ModelId);
+        long started = Stopwatch.GetTimestamp();
 
         string? skillName = options.GetSkill();
         if (skillName is not null)
@@ -128,15 +144,19 @@ public sealed class AndesChatClient : IChatClient
         string modelId = _metadata.DefaultModelId!;
 
         int maxNewTokens = generation.MaxNewTokens ?? (_model.ContextLength - promptLength);
-        (ITokenGenerator generator, LoraAdapterLease? lease, long adapterId) = Start(encoded, generation, options, adapterName, maxNewTokens);
+        (ITokenGenerator generator, LoraAdapterLease? lease, long adapterId, bool constrained) = Start(encoded, generation, options, adapterName, maxNewTokens);
+        LogStart(responseId, modelId, encoded, maxNewTokens, constrained, skillName, adapterName);
         bool reusable = false;
+        long firstToken = 0; // Stopwatch timestamp of the first generated token, for the time-to-first-token and decode-rate log
         try
         {
+            long promptStarted = Stopwatch.GetTimestamp();
             using (cancellationToken.Register(generator.Terminate))
             {
                 await RunCancellableAsync(() => generator.AppendPrompt(encoded), cancellationToken).ConfigureAwait(false);
             }
 
+            _logger.PromptProcessed(responseId, generator.PromptTokenCount - generator.ReusedTokenCount, generator.ReusedTokenCount, Math.Round(Stopwatch.GetElapsedTime(promptStarted).TotalMilliseconds, 1));
             var streamer = new TextStreamer(generator, generation.StopSequences);
             IChatOutputParser parser = _template.CreateOutputParser(prompt);
             var contents = new List<AIContent>();
@@ -145,6 +165,11 @@ public sealed class AndesChatClient : IChatClient
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 string text = await RunCancellableAsync(streamer.Step, cancellationToken).ConfigureAwait(false);
+                if (firstToken == 0 && generator.GeneratedTokenCount > 0)
+                {
+                    firstToken = Stopwatch.GetTimestamp();
+                }
+
                 parser.Append(text, contents);
                 if (contents.Count > 0)
                 {
@@ -154,6 +179,7 @@ public sealed class AndesChatClient : IChatClient
                 }
             }
 
+            long finished = Stopwatch.GetTimestamp();
             parser.Append(streamer.Complete(), contents);
             parser.Complete(contents);
             ChatFinishReason finish = madeToolCall || contents.Any(c => c is FunctionCallContent) ? ChatFinishReason.ToolCalls : MapFinish(generator.FinishReason);
@@ -182,10 +208,16 @@ public sealed class AndesChatClient : IChatClient
             }
 
             reusable = true;
+            LogCompleted(responseId, modelId, encoded, generator, started, firstToken, finished, finish, skillName, adapterName);
             yield return last;
         }
         finally
         {
+            if (!reusable)
+            {
+                _logger.RequestEnded(responseId, generator.GeneratedTokenCount, cancellationToken.IsCancellationRequested ? "cancelled" : "failed, or the caller stopped reading");
+            }
+
             if (generator is Generator own)
             {
                 if (reusable)
@@ -204,15 +236,69 @@ public sealed class AndesChatClient : IChatClient
     }
 
     /// <summary>
+    /// Refuses a request for another model: a client runs one model, and answering with it while the caller asked for
+    /// another would hide a wiring mistake. Unset, this model's id, the folder's name or its full path are accepted.
+    /// </summary>
+    private void CheckModelId(string? requested)
+    {
+        if (string.IsNullOrEmpty(requested)
+            || requested.Equals(_metadata.DefaultModelId, StringComparison.OrdinalIgnoreCase)
+            || requested.Equals(Path.GetFileName(_folderPath), StringComparison.OrdinalIgnoreCase)
+            || (Path.IsPathFullyQualified(requested) && Path.TrimEndingDirectorySeparator(Path.GetFullPath(requested)).Equals(_folderPath, StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+
+        throw new ArgumentException(
+            $"ChatOptions.ModelId is '{requested}', but this AndesChatClient runs model '{_metadata.DefaultModelId}' (folder '{_folderPath}') and no other: leave ModelId unset or set it to '{_metadata.DefaultModelId}'.",
+            "options");
+    }
+
+    private void LogStart(string responseId, string modelId, EncodedPrompt encoded, int maxNewTokens, bool constrained, string? skill, string? adapter)
+    {
+        if (!_logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        _logger.RequestStarted(responseId, modelId, EngineFeatureNotSupportedException.EngineName(_model.Engine), encoded.Length, maxNewTokens, constrained, skill, adapter);
+        foreach (PromptImage image in encoded.Images)
+        {
+            _logger.RequestImage(responseId, image.Index, image.Width, image.Height, image.Geometry.ResizedWidth, image.Geometry.ResizedHeight, image.TokenCount);
+        }
+    }
+
+    private void LogCompleted(
+        string responseId, string modelId, EncodedPrompt encoded, ITokenGenerator generator, long started, long firstToken, long finished, ChatFinishReason finish, string? skill, string? adapter)
+    {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        // The first token's time covers the whole request up to it (template, encoding, image features, prompt pass);
+        // the decode rate counts the tokens after it over the time after it.
+        double timeToFirstToken = firstToken == 0 ? 0 : Stopwatch.GetElapsedTime(started, firstToken).TotalMilliseconds;
+        double decodeSeconds = firstToken == 0 ? 0 : Stopwatch.GetElapsedTime(firstToken, finished).TotalSeconds;
+        int decoded = generator.GeneratedTokenCount - 1;
+        double tokensPerSecond = decoded > 0 && decodeSeconds > 0 ? Math.Round(decoded / decodeSeconds, 1) : 0;
+        string perImage = encoded.Images.Count == 0 ? "none" : string.Join(", ", encoded.Images.Select(i => i.TokenCount.ToString(CultureInfo.InvariantCulture)));
+        _logger.RequestCompleted(
+            responseId, modelId, generator.PromptTokenCount, encoded.ImageTokenCount, encoded.Images.Count, perImage, generator.ReusedTokenCount,
+            Math.Round(timeToFirstToken, 1), generator.GeneratedTokenCount, tokensPerSecond, finish.Value, skill, adapter);
+    }
+
+    /// <summary>
     /// A sequence on the model's engine for this request, with its adapter lease: on the Andes engine a
     /// <see cref="Generator"/> over a conversation-cache runner (a follow-up turn reuses its prefix); on ONNX Runtime
     /// GenAI a fresh generator per request.
     /// </summary>
-    private (ITokenGenerator Sequence, LoraAdapterLease? Lease, long AdapterId) Start(EncodedPrompt encoded, GenerationOptions generation, ChatOptions? options, string? adapterName, int maxNewTokens)
+    private (ITokenGenerator Sequence, LoraAdapterLease? Lease, long AdapterId, bool Constrained) Start(EncodedPrompt encoded, GenerationOptions generation, ChatOptions? options, string? adapterName, int maxNewTokens)
     {
+        ILogitsProcessor[] constraints = CreateConstraints(_model.Tokenizer, options, maxNewTokens);
         if (_model.Engine != GenerationEngine.Andes)
         {
-            return (TokenSequences.Create(_model, generation, CreateConstraints(_model.Tokenizer, options, maxNewTokens), adapterName: adapterName), null, 0);
+            return (TokenSequences.Create(_model, generation, constraints, adapterName: adapterName), null, 0, constraints.Length > 0);
         }
 
         LoraAdapterLease? lease = adapterName is null ? null : AcquireAdapter(adapterName);
@@ -220,9 +306,9 @@ public sealed class AndesChatClient : IChatClient
         (SequenceRunner runner, IReadOnlyList<int> cachedTokens) = _cache.Rent(encoded.CacheKey, adapterId);
         try
         {
-            var generator = new Generator(_model, generation, runner, CreateConstraints(_model.Tokenizer, options, maxNewTokens), lease?.Adapter);
+            var generator = new Generator(_model, generation, runner, constraints, lease?.Adapter);
             generator.ReuseCachedPrefix(cachedTokens, encoded.CacheKey);
-            return (generator, lease, adapterId);
+            return (generator, lease, adapterId, constraints.Length > 0);
         }
         catch
         {

@@ -1,4 +1,6 @@
 using Andes.GenAI;
+using Microsoft.Extensions.Logging;
+
 namespace Andes.GenAI;
 
 /// <summary>Options of <see cref="AndesChatClient"/>.</summary>
@@ -16,8 +18,20 @@ public sealed class AndesChatClientOptions
     /// <summary>How many finished conversations keep their key/value cache for reuse by a follow-up turn (default 2; 0 turns reuse off).</summary>
     public int MaxCachedConversations { get; set; } = 2;
 
-    /// <summary>The model id reported in metadata and responses (default: the model folder's name).</summary>
+    /// <summary>
+    /// The model id reported in metadata and responses (default: the model folder's name). A request whose
+    /// <c>ChatOptions.ModelId</c> is set must name this id (or the folder's name or full path, compared ignoring case):
+    /// another id is an <see cref="ArgumentException"/>, since this client runs one model only.
+    /// </summary>
     public string? ModelId { get; set; }
+
+    /// <summary>
+    /// Creates the client's logger (category <c>Andes.GenAI.AndesChatClient</c>: one line per request at
+    /// <see cref="LogLevel.Information"/> with prompt, image and cached-prefix tokens, time to first token, decode speed,
+    /// finish reason, skill and adapter; details at <see cref="LogLevel.Debug"/>); null: the model's
+    /// <see cref="AndesModelOptions.LoggerFactory"/>.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>
     /// The LoRA adapters requests may activate (<c>options.WithAdapter(name)</c>, or a skill's adapter); null: the
@@ -47,6 +61,7 @@ public sealed class AndesChatClientOptions
         DefaultGenerationOptions = DefaultGenerationOptions?.Clone(),
         MaxCachedConversations = MaxCachedConversations,
         ModelId = ModelId,
+        LoggerFactory = LoggerFactory,
         ImageMaxSize = ImageMaxSize,
         DownscaleImagesToFit = DownscaleImagesToFit,
     };

@@ -1,5 +1,6 @@
 using Andes.GenAI;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Andes.GenAI;
@@ -23,9 +24,12 @@ public sealed class AndesModel : IDisposable
     private readonly ImageFeatureCache _imageFeatures;
     private int _disposed;
 
-    private AndesModel(string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession? decoder, InferenceSession? embedding, AndesModelOptions options, Func<InferenceSession>? openLoraDecoder, SharedWeights? sharedWeights, VisionEncoder? vision, ImageProcessor? imageProcessor, OnnxRuntimeGenAIModel? genai = null)
+    internal AndesModel(
+        string directory, GenAIConfig config, AndesTokenizer tokenizer, InferenceSession? decoder, InferenceSession? embedding, AndesModelOptions options,
+        Func<InferenceSession>? openLoraDecoder, SharedWeights? sharedWeights, VisionEncoder? vision, ImageProcessor? imageProcessor, ILogger logger, OnnxRuntimeGenAIModel? genai = null)
     {
         _genai = genai;
+        Logger = logger;
         FolderConfig = AndesFolderConfig.TryLoad(directory);
         _vision = vision;
         ImageProcessor = imageProcessor;
@@ -44,6 +48,9 @@ public sealed class AndesModel : IDisposable
 
     /// <summary>The model folder.</summary>
     public string Directory { get; }
+
+    /// <summary>The model's logger (<see cref="AndesModelOptions.LoggerFactory"/>'s, category <c>Andes.GenAI.AndesModel</c>; a null logger without one).</summary>
+    internal ILogger Logger { get; }
 
     /// <summary>The folder's <c>genai_config.json</c>.</summary>
     public GenAIConfig Config { get; }
@@ -111,114 +118,56 @@ public sealed class AndesModel : IDisposable
     /// <summary>The decoder's LoRA inputs (empty for a model converted without LoRA targets).</summary>
     internal LoraModelInputs LoraInputs => _loraInputs.Value;
 
-    /// <summary>Opens a model folder.</summary>
+    /// <summary>Opens a model folder on the calling thread (<see cref="LoadAsync"/> does the same work off it, with progress and cancellation).</summary>
     /// <param name="directory">The folder with <c>genai_config.json</c>, <c>tokenizer.json</c> and the ONNX graphs.</param>
-    /// <param name="options">Session options overriding the config's; null for the config's.</param>
+    /// <param name="options">Session options overriding the config's, the engine and the logger factory; null for the config's.</param>
     /// <returns>The loaded model; dispose it to release the sessions.</returns>
     /// <exception cref="ModelConfigurationException">The configuration is missing or invalid, a graph's inputs do not match it, or the folder's <c>andes_manifest.json</c> lists a file that is missing or has another size (an incomplete or mixed conversion).</exception>
     /// <exception cref="ExecutionProviderNotAvailableException">A requested provider is missing and fall-back was not allowed.</exception>
     public static AndesModel Load(string directory, AndesModelOptions? options = null)
     {
-        options = options?.Clone() ?? new AndesModelOptions();
-        string configFile = Path.Combine(directory, GenAIConfig.FileName);
-        ModelFolderManifest.TryLoad(directory)?.CheckComplete(directory); // an incomplete or mixed conversion, refused cheaply
-        GenAIConfig config = GenAIConfig.Load(directory);
-        string tokenizerPath = Path.Combine(directory, "tokenizer.json");
-        if (!File.Exists(tokenizerPath))
-        {
-            throw new ModelConfigurationException($"Model folder '{directory}' has no tokenizer.json.", tokenizerPath, null);
-        }
+        ArgumentNullException.ThrowIfNull(directory);
+        return ModelLoader.Load(directory, options?.Clone() ?? new AndesModelOptions(), progress: null, CancellationToken.None);
+    }
 
-        AndesTokenizer tokenizer;
-        try
-        {
-            tokenizer = AndesTokenizer.Create(tokenizerPath);
-        }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
-        {
-            throw new ModelConfigurationException($"Model folder '{directory}': {e.Message}", tokenizerPath, null, e);
-        }
-
-        if (options.Engine == GenerationEngine.OnnxRuntimeGenAI)
-        {
-            ImageProcessor? processor = config.Model.Vision is { } visionConfig ? LoadImageProcessor(directory, visionConfig, configFile) : null;
-            OnnxRuntimeGenAIModel genai = OnnxRuntimeGenAIModel.Load(directory, config, options, configFile);
-            return new AndesModel(Path.GetFullPath(directory), config, tokenizer, null, null, options, null, null, null, processor, genai);
-        }
-
-        InferenceSession? embedding = null;
-        InferenceSession? decoder = null;
-        SharedWeights? shared = null;
-        VisionEncoder? vision = null;
-        ImageProcessor? imageProcessor = null;
-        try
-        {
-            if (config.Model.Embedding is { } e)
-            {
-                embedding = OpenSession(directory, e.Filename, e.SessionOptions, options, configFile, "model.embedding");
-            }
-
-            if (config.Model.Vision is { } v)
-            {
-                imageProcessor = LoadImageProcessor(directory, v, configFile);
-                InferenceSession session = OpenSession(directory, v.Filename, v.SessionOptions, options, configFile, "model.vision");
-                try
-                {
-                    int hiddenSize = DecoderSignature.ResolveHiddenSize(
-                        config.Model.Decoder.HiddenSize,
-                        (embedding?.OutputMetadata, config.Model.Embedding?.Outputs.InputsEmbeds ?? DecoderSignature.DefaultInputsEmbeds),
-                        (session.OutputMetadata, v.Outputs.ImageFeatures));
-                    if (hiddenSize == 0)
-                    {
-                        throw new ModelConfigurationException(
-                            $"'{configFile}': field 'model.decoder.hidden_size' is missing or 0, and neither the embedding nor the vision graph fixes the feature width.", configFile, "model.decoder.hidden_size");
-                    }
-
-                    vision = new VisionEncoder(session, v, hiddenSize, configFile);
-                }
-                catch
-                {
-                    session.Dispose();
-                    throw;
-                }
-            }
-
-            LoraModelManifest? lora = LoraModelManifest.TryLoad(directory);
-            if (lora?.BaseDecoder is { } baseFile && lora.SharedWeights is { } section)
-            {
-                // Two graphs on one copy of the weights: the base decoder now, the LoRA decoder when an adapter needs it.
-                string manifestFile = Path.Combine(directory, LoraModelManifest.FileName);
-                string loraFile = config.Model.Decoder.Filename;
-                if (!File.Exists(Path.Combine(directory, loraFile)))
-                {
-                    throw new ModelConfigurationException($"'{configFile}': field 'model.decoder.filename' names '{loraFile}', which is not in '{directory}'.", configFile, "model.decoder.filename");
-                }
-
-                shared = SharedWeights.Map(directory, section, manifestFile);
-                decoder = OpenSession(directory, baseFile, config.Model.Decoder.SessionOptions, options, manifestFile, "base_decoder", shared);
-                shared.ReleaseResidentPages();
-                SharedWeights weights = shared;
-                InferenceSession OpenLoraDecoder()
-                {
-                    InferenceSession session = OpenSession(directory, loraFile, config.Model.Decoder.SessionOptions, options, configFile, "model.decoder", weights);
-                    weights.ReleaseResidentPages();
-                    return session;
-                }
-
-                return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options, OpenLoraDecoder, shared, vision, imageProcessor);
-            }
-
-            decoder = OpenSession(directory, config.Model.Decoder.Filename, config.Model.Decoder.SessionOptions, options, configFile, "model.decoder");
-            return new AndesModel(Path.GetFullPath(directory), config, tokenizer, decoder, embedding, options, null, null, vision, imageProcessor);
-        }
-        catch
-        {
-            embedding?.Dispose();
-            decoder?.Dispose();
-            shared?.Dispose();
-            vision?.Dispose();
-            throw;
-        }
+    /// <summary>
+    /// Opens a model folder off the caller's thread (a UI stays responsive), reporting each step and stopping between
+    /// steps when cancelled.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Reports come in order, on the loading thread: <see cref="ModelLoadStage.ManifestChecked"/> (folders with an
+    /// <c>andes_manifest.json</c>), <see cref="ModelLoadStage.ConfigRead"/>, <see cref="ModelLoadStage.TokenizerLoaded"/>,
+    /// <see cref="ModelLoadStage.ImageProcessorLoaded"/> (vision folders), then for each graph
+    /// <see cref="ModelLoadStage.CreatingSession"/> and <see cref="ModelLoadStage.SessionCreated"/> with its file and bytes
+    /// (on <see cref="GenerationEngine.OnnxRuntimeGenAI"/> one <see cref="ModelLoadStage.CreatingOnnxRuntimeGenAIModel"/>
+    /// and <see cref="ModelLoadStage.OnnxRuntimeGenAIModelCreated"/> for all graphs), and last
+    /// <see cref="ModelLoadStage.Completed"/> with <see cref="ModelLoadProgress.Fraction"/> 1. The fraction counts the
+    /// bytes of the files each finished step read. <see cref="Progress{T}"/> posts reports to the context it was created
+    /// on (a UI thread); without one it may deliver them out of order, so a caller that needs the order implements
+    /// <see cref="IProgress{T}"/> itself.
+    /// </para>
+    /// <para>
+    /// The token is checked before the load starts, after every report, and so before each session is created.
+    /// Creating an ONNX Runtime session (or ONNX Runtime GenAI's model) is one native call that cannot be
+    /// interrupted: a cancellation requested during it takes effect when it returns. A cancelled or failed load
+    /// disposes every session and mapping it created before the exception reaches the caller. Cancelling after the
+    /// <see cref="ModelLoadStage.Completed"/> report has no effect: the model is returned.
+    /// </para>
+    /// </remarks>
+    /// <param name="directory">The folder with <c>genai_config.json</c>, <c>tokenizer.json</c> and the ONNX graphs.</param>
+    /// <param name="options">Session options overriding the config's, the engine and the logger factory; null for the config's. Copied when the call is made.</param>
+    /// <param name="progress">Receives a report per step; null for none.</param>
+    /// <param name="cancellationToken">Stops the load between steps.</param>
+    /// <returns>The loaded model; dispose it to release the sessions.</returns>
+    /// <exception cref="ModelConfigurationException">The configuration is missing or invalid, a graph's inputs do not match it, or the folder's <c>andes_manifest.json</c> lists a file that is missing or has another size (an incomplete or mixed conversion).</exception>
+    /// <exception cref="ExecutionProviderNotAvailableException">A requested provider is missing and fall-back was not allowed.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the load completed.</exception>
+    public static Task<AndesModel> LoadAsync(string directory, AndesModelOptions? options = null, IProgress<ModelLoadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        AndesModelOptions copy = options?.Clone() ?? new AndesModelOptions(); // the caller may change its options while the load runs
+        return Task.Run(() => ModelLoader.Load(directory, copy, progress, cancellationToken), cancellationToken);
     }
 
     /// <summary>Tokenises a rendered chat prompt (added tokens such as <c>&lt;|im_start|&gt;</c> are recognised), expanding images to their placeholder tokens.</summary>
@@ -514,7 +463,7 @@ public sealed class AndesModel : IDisposable
         return new ImageProcessor(options);
     }
 
-    private static ImageProcessor LoadImageProcessor(string directory, GenAIVisionConfig vision, string configFile)
+    internal static ImageProcessor LoadImageProcessor(string directory, GenAIVisionConfig vision, string configFile)
     {
         if (vision.ConfigFilename is not { } name)
         {
@@ -559,38 +508,4 @@ public sealed class AndesModel : IDisposable
         new($"Model '{Directory}' was loaded for the {EngineFeatureNotSupportedException.EngineName(Engine)} engine; this needs the Andes engine's sessions.");
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-
-    private static InferenceSession OpenSession(string directory, string fileName, GenAISessionOptions? sessionConfig, AndesModelOptions options, string configFile, string section, SharedWeights? shared = null)
-    {
-        string path = Path.Combine(directory, fileName);
-        if (!File.Exists(path))
-        {
-            string field = section == "base_decoder" ? section : section + ".filename";
-            throw new ModelConfigurationException($"'{configFile}': field '{field}' names '{fileName}', which is not in '{directory}'.", configFile, field);
-        }
-
-        using SessionOptions so = SessionOptionsFactory.Create(sessionConfig, options, configFile, section);
-        try
-        {
-            if (shared is null)
-            {
-                return new InferenceSession(path, so);
-            }
-
-            shared.AddTo(so);
-            return new InferenceSession(path, so, shared.Container);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            // ONNX Runtime names the tensor it could not read, not the file: a truncated .onnx.data reads as a broken
-            // tensor. Say which graph (and which external data file) failed.
-            string data = path + ".data";
-            string detail = File.Exists(data) ? $"'{fileName}' (weights in '{Path.GetFileName(data)}', {FileLengths.Of(data):N0} bytes)" : $"'{fileName}'";
-            throw new ModelConfigurationException(
-                $"Model folder '{directory}': ONNX Runtime could not open graph {detail} ({section}): {e.Message.Trim()} A truncated or damaged file reads this way; convert the model again.",
-                path,
-                null,
-                e);
-        }
-    }
 }

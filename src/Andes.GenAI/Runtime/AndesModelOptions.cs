@@ -33,15 +33,22 @@ public sealed class AndesModelOptions
 
     /// <summary>
     /// When a requested provider is missing from the installed ONNX Runtime: false (default) throws
-    /// <see cref="ExecutionProviderNotAvailableException"/>; true logs a warning and continues without it (CPU).
+    /// <see cref="ExecutionProviderNotAvailableException"/>; true logs a warning (through
+    /// <see cref="LoggerFactory"/>) and continues without it (CPU).
     /// </summary>
     public bool AllowCpuFallback { get; set; }
 
     /// <summary>Extra ONNX Runtime session config entries (key/value).</summary>
     public IDictionary<string, string> SessionConfigEntries { get; } = new Dictionary<string, string>();
 
-    /// <summary>Receives warnings such as a provider fall-back (null: none).</summary>
-    public ILogger? Logger { get; set; }
+    /// <summary>
+    /// Creates the loggers of the model and of the <see cref="AndesChatClient"/>s over it (null: no logging). The model
+    /// logs its load at <see cref="LogLevel.Information"/> (folder, engine, files with sizes, execution providers,
+    /// intra-op threads, time taken) with each step at <see cref="LogLevel.Debug"/>, and a provider fall-back
+    /// (<see cref="AllowCpuFallback"/>) as a warning; clients log each request (category
+    /// <c>Andes.GenAI.AndesChatClient</c>). <c>services.AddAndesChatClient</c> sets the container's factory when this is null.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>The default <see cref="ImageFeatureCacheBytes"/>: 64 MiB (about a dozen 1280 x 720 screenshots on a 1B model).</summary>
     public const long DefaultImageFeatureCacheBytes = 64L * 1024 * 1024;
@@ -63,7 +70,7 @@ public sealed class AndesModelOptions
             GraphOptimizationLevel = GraphOptimizationLevel,
             ExecutionProviders = ExecutionProviders is null ? null : [.. ExecutionProviders],
             AllowCpuFallback = AllowCpuFallback,
-            Logger = Logger,
+            LoggerFactory = LoggerFactory,
             ImageFeatureCacheBytes = ImageFeatureCacheBytes,
         };
         foreach ((string key, string value) in SessionConfigEntries)

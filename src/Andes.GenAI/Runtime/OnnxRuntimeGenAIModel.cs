@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Andes.GenAI;
+using Microsoft.Extensions.Logging;
 using Oga = Microsoft.ML.OnnxRuntimeGenAI;
 
 namespace Andes.GenAI;
@@ -11,10 +12,11 @@ namespace Andes.GenAI;
 /// </summary>
 internal sealed class OnnxRuntimeGenAIModel : IDisposable
 {
-    private OnnxRuntimeGenAIModel(Oga.Model model, int? intraOpThreads)
+    private OnnxRuntimeGenAIModel(Oga.Model model, int? intraOpThreads, IReadOnlyList<ExecutionProvider> providers)
     {
         Model = model;
         IntraOpThreads = intraOpThreads;
+        Providers = providers;
     }
 
     /// <summary>ONNX Runtime GenAI's model. Safe for concurrent use: each request makes its own generator.</summary>
@@ -23,12 +25,15 @@ internal sealed class OnnxRuntimeGenAIModel : IDisposable
     /// <summary>The intra-op thread count given to every graph, or null for ONNX Runtime's default.</summary>
     public int? IntraOpThreads { get; }
 
+    /// <summary>The execution providers given to ONNX Runtime GenAI, in priority order (CPU implicit, last).</summary>
+    public IReadOnlyList<ExecutionProvider> Providers { get; }
+
     /// <summary>Loads the folder in ONNX Runtime GenAI.</summary>
     /// <exception cref="ModelConfigurationException">ONNX Runtime GenAI refuses the folder (its message, naming the file).</exception>
     /// <exception cref="ExecutionProviderNotAvailableException">A requested provider is missing and fall-back was not allowed.</exception>
-    public static OnnxRuntimeGenAIModel Load(string directory, GenAIConfig config, AndesModelOptions options, string configFile)
+    public static OnnxRuntimeGenAIModel Load(string directory, GenAIConfig config, AndesModelOptions options, string configFile, ILogger logger)
     {
-        List<ExecutionProvider> providers = SessionOptionsFactory.UsableProviders(config.Model.Decoder.SessionOptions, options);
+        List<ExecutionProvider> providers = SessionOptionsFactory.UsableProviders(config.Model.Decoder.SessionOptions, options, logger, "model.decoder");
         int? threads = SessionOptionsFactory.ResolveIntraOpThreads(options, config.Model.Decoder.SessionOptions);
         try
         {
@@ -54,7 +59,7 @@ internal sealed class OnnxRuntimeGenAIModel : IDisposable
                 }
             }
 
-            return new OnnxRuntimeGenAIModel(new Oga.Model(genaiConfig), threads);
+            return new OnnxRuntimeGenAIModel(new Oga.Model(genaiConfig), threads, providers);
         }
         catch (Oga.OnnxRuntimeGenAIException ex)
         {

@@ -17,7 +17,8 @@ internal static class SessionOptionsFactory
     public static int? ResolveIntraOpThreads(AndesModelOptions options, GenAISessionOptions? config)
         => options.IntraOpNumThreads ?? config?.IntraOpNumThreads ?? CpuTopology.PhysicalCoresAvailable;
 
-    public static SessionOptions Create(GenAISessionOptions? config, AndesModelOptions options, string configFile, string section)
+    /// <summary>Creates a graph's session options; <paramref name="providers"/> gets the execution providers appended (CPU implicit, last).</summary>
+    public static SessionOptions Create(GenAISessionOptions? config, AndesModelOptions options, string configFile, string section, ILogger logger, out List<ExecutionProvider> providers)
     {
         var so = new SessionOptions();
         try
@@ -78,7 +79,8 @@ internal static class SessionOptionsFactory
                 so.AddSessionConfigEntry(key, value);
             }
 
-            foreach (ExecutionProvider provider in UsableProviders(config, options))
+            providers = UsableProviders(config, options, logger, section);
+            foreach (ExecutionProvider provider in providers)
             {
                 Append(so, provider);
             }
@@ -114,9 +116,9 @@ internal static class SessionOptionsFactory
     /// <summary>
     /// The providers a graph's sessions get, in priority order, without CPU (always last, implicitly): the caller's, else
     /// the config's. One missing from the installed ONNX Runtime (which ONNX Runtime GenAI shares) throws, or is
-    /// dropped with a warning when <see cref="AndesModelOptions.AllowCpuFallback"/> is set.
+    /// dropped with a warning (through <paramref name="logger"/>) when <see cref="AndesModelOptions.AllowCpuFallback"/> is set.
     /// </summary>
-    public static List<ExecutionProvider> UsableProviders(GenAISessionOptions? config, AndesModelOptions options)
+    public static List<ExecutionProvider> UsableProviders(GenAISessionOptions? config, AndesModelOptions options, ILogger logger, string section)
     {
         var usable = new List<ExecutionProvider>();
         foreach (ExecutionProvider provider in Providers(config, options))
@@ -133,7 +135,7 @@ internal static class SessionOptionsFactory
                     throw new ExecutionProviderNotAvailableException(provider.Name, Available.Value);
                 }
 
-                options.Logger?.LogWarning("Execution provider {Provider} is not in the installed ONNX Runtime ({Available}); falling back to CPU.", provider.Name, string.Join(", ", Available.Value));
+                logger.ExecutionProviderFallback(provider.Name, string.Join(", ", Available.Value), section);
                 continue;
             }
 
@@ -142,6 +144,10 @@ internal static class SessionOptionsFactory
 
         return usable;
     }
+
+    /// <summary>The providers as a log shows them, CPU last (ONNX Runtime always has it as the fall-back for unassigned nodes).</summary>
+    public static string Describe(IEnumerable<ExecutionProvider> providers) =>
+        string.Join(", ", providers.Select(p => p.Name).Append("cpu").Distinct(StringComparer.OrdinalIgnoreCase));
 
     private static void Append(SessionOptions so, ExecutionProvider provider)
     {
