@@ -189,6 +189,13 @@ internal sealed class OnnxRuntimeGenAISequence : ITokenGenerator
             throw new OperationCanceledException("The request was cancelled during a forward pass.");
         }
 
+        // ONNX Runtime GenAI 0.20 does not always stop a pass it has started (terminate_session reaches the session
+        // only between runs), so a Terminate that came during the pass still cancels: its result is not wanted.
+        if (_terminated)
+        {
+            throw new OperationCanceledException("The request was cancelled during a forward pass.");
+        }
+
         _logitsReady = true;
     }
 

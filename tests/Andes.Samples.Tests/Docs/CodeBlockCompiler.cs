@@ -28,7 +28,7 @@ public static class CodeBlockCompiler
     /// </summary>
     public static readonly ImmutableArray<string> DeclarationNamespaces =
     [
-        "System.Text.Json", "Microsoft.Extensions.AI", "Microsoft.Extensions.DependencyInjection", "Microsoft.SemanticKernel", "Microsoft.Agents.AI",
+        "System.Text.Json", "Microsoft.Extensions.AI", "Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Logging", "Microsoft.SemanticKernel", "Microsoft.Agents.AI",
         "Andes", "Andes.GenAI", "Andes.ModelBuilder", "Andes.SemanticKernel", "Andes.Agents.Gui", "Andes.Agents.Gui.Evaluation",
     ];
 
