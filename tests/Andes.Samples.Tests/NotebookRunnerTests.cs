@@ -3,19 +3,23 @@ using Andes.Testing;
 
 namespace Andes.Samples.Tests;
 
-/// <summary>The notebook runner's own behaviour, on small notebooks written by the tests.</summary>
-public sealed class NotebookRunnerTests
+/// <summary>
+/// The notebook runner's own behaviour on .NET Interactive's C# kernel, on small notebooks written by the tests (in the
+/// samples' collection: they share its packed feed and packages folder).
+/// </summary>
+[Collection(SampleCollection.Name)]
+public sealed class NotebookRunnerTests(NotebookFeedFixture feed)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public void CellsShareStateDisplayGoesToTheReportAndTheFirstFailingCellIsNamed()
+    public void CellsShareStatePackagesRestoreFromTheFeedDisplayGoesToTheReportAndTheFirstFailingCellIsNamed()
     {
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
         string notebook = Write(temp, "state",
             NotebookCell.Markdown("# A test"),
-            NotebookCell.CSharp($"#i \"nuget: /any/folder/of/packages\"\n#r \"nuget: Andes.GenAI, {PackageCatalog.BuiltAndesVersion}\"\n#r \"nuget: Microsoft.Extensions.AI, 10.11.0\"\nusing Microsoft.Extensions.AI;\nint answer = 42;"),
-            NotebookCell.CSharp("display($\"answer {answer}\");\ndisplay(HTML(\"<b id='x'>bold</b>\"));\nConsole.WriteLine(new ChatMessage(ChatRole.User, \"hi\").Text);\nanswer + 1"),
+            NotebookCell.CSharp($"#i \"nuget: {NotebookExecutor.FeedPlaceholder}\"\n#r \"nuget: Andes.Abstractions, {PackageCatalog.BuiltAndesVersion}\"\n#r \"nuget: Microsoft.Extensions.AI, 10.11.0\"\nusing Microsoft.Extensions.AI;\nint answer = 42;"),
+            NotebookCell.CSharp("display($\"answer {answer}\");\ndisplay(HTML(\"<b id='x'>bold</b>\"));\nConsole.WriteLine(new ChatMessage(ChatRole.User, \"hi\").Text);\nConsole.WriteLine(typeof(Andes.ImageGeometry).Assembly.Location);\nanswer + 1"),
             NotebookCell.Markdown("Then a failure:"),
             NotebookCell.CSharp("int zero = 0;\nConsole.WriteLine(\"before\");\nConsole.WriteLine(answer / zero);"),
             NotebookCell.CSharp("Console.WriteLine(\"never\");"));
@@ -25,10 +29,14 @@ public sealed class NotebookRunnerTests
         Assert.Equal(1, exitCode);
         Assert.Contains("answer 42", output, StringComparison.Ordinal);
         Assert.Contains("[html: 18 characters]", output, StringComparison.Ordinal);
-        Assert.Contains("hi\n43", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("hi\n", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("\n43\n", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        // The Andes package was restored from the feed into the run's packages folder, not taken from the runner.
+        string restored = Path.Combine(feed.Packages, "andes.abstractions", PackageCatalog.BuiltAndesVersion, "lib");
+        Assert.Contains(restored, output, StringComparison.Ordinal);
         Assert.Contains("before", output, StringComparison.Ordinal);
         Assert.Contains("state.ipynb: cell 5: System.DivideByZeroException", output, StringComparison.Ordinal);
-        Assert.Contains("state.ipynb:line 3", output, StringComparison.Ordinal);
         Assert.DoesNotContain("never", output, StringComparison.Ordinal);
         Assert.Contains("state.ipynb: FAILED", output, StringComparison.Ordinal);
         string report = File.ReadAllText(Path.Combine(temp.Path, "state.html"));
@@ -69,15 +77,9 @@ public sealed class NotebookRunnerTests
     }
 
     [Theory]
-    [InlineData("#r \"nuget: Microsoft.Extensions.AI, 9.0.0\"", "cell 1: line 1: package Microsoft.Extensions.AI is pinned at 9.0.0 but the runner has 10.11.0")]
-    [InlineData("#r \"nuget: Microsoft.Extensions.AI\"", "cell 1: line 1: '#r \"nuget: Microsoft.Extensions.AI\"' is not of the form")]
-    [InlineData("#r \"nuget: Andes.GenAI, 0.0.1\"", "cell 1: line 1: Andes.GenAI is pinned at 0.0.1 but this repository's packages are")]
-    [InlineData("#r \"nuget: Newtonsoft.Json, 13.0.3\"", "cell 1: line 1: package Newtonsoft.Json is not available to the runner")]
-    [InlineData("#!time\nint x = 1;", "cell 1: line 1: the magic command '#!time' is not supported")]
-    [InlineData("int x = 1;\n#i \"/packages\"", "cell 1: line 2: '#i \"/packages\"' is not of the form #i \"nuget: SOURCE\"")]
+    [InlineData("#!nosuch\nint x = 1;", "cell 1: (1,1): error DNI101: Unknown magic command '#!nosuch'")]
     [InlineData("int x = 1;\nif (x == 1) { int y; }", "cell 1: line 2, column 19: CS0168")]
-    [InlineData("string s = null;", "cell 1: line 1, column 12: CS8625")]
-    [InlineData("int x = 1;\nx = \"a\";", "cell 1: line 2, column 5: CS0029")]
+    [InlineData("int x = 1;\nx = \"a\";", "cell 1: (2,5): error CS0029")]
     public void BadCellsFailWithTheCellTheLineAndTheReason(string code, string message)
     {
         using TemporaryDirectory temp = TestModels.CreateTemporaryDirectory();
@@ -94,10 +96,10 @@ public sealed class NotebookRunnerTests
         return path;
     }
 
-    private static (int ExitCode, string Output) Run(TemporaryDirectory temp, string notebook)
+    private (int ExitCode, string Output) Run(TemporaryDirectory temp, string notebook)
     {
         string runner = Path.Combine(AppContext.BaseDirectory, "NotebookRunner.dll");
-        (int exitCode, string output, _) = SampleProcess.RunDotnet(temp.Path, temp.Path, Path.Combine(temp.Path, "home"), Timeout, runner, "run", notebook, "--report-dir", temp.Path);
+        (int exitCode, string output, _) = SampleProcess.RunDotnet(temp.Path, temp.Path, Path.Combine(temp.Path, "home"), Timeout, [runner, "run", notebook, "--report-dir", temp.Path, .. feed.RunnerArguments]);
         return (exitCode, output);
     }
 }

@@ -4,11 +4,12 @@ using Xunit.Abstractions;
 namespace Andes.Samples.Tests;
 
 /// <summary>
-/// Every notebook through the Roslyn runner and every sample as a file-based app (<c>dotnet run app.cs</c>), on the
+/// Every notebook through the runner on .NET Interactive's C# kernel (its packages restored from this build's feed)
+/// and every sample as a file-based app (<c>dotnet run app.cs</c>), on the
 /// tiny model each generates. Their durations are written to the test output.
 /// </summary>
 [Collection(SampleCollection.Name)]
-public sealed class SampleRunTests(ITestOutputHelper log)
+public sealed class SampleRunTests(NotebookFeedFixture feed, ITestOutputHelper log)
 {
     private static readonly TimeSpan NotebookTimeout = TimeSpan.FromMinutes(5);
 
@@ -23,7 +24,7 @@ public sealed class SampleRunTests(ITestOutputHelper log)
         (string temp, string home, string reports) = Folders(root);
         string runner = Path.Combine(AppContext.BaseDirectory, "NotebookRunner.dll");
         string notebook = Path.Combine(SampleProcess.RepositoryRoot, "notebooks", name + ".ipynb");
-        (int exitCode, string output, TimeSpan elapsed) = SampleProcess.RunDotnet(root.Path, temp, home, NotebookTimeout, runner, "run", notebook, "--report-dir", reports);
+        (int exitCode, string output, TimeSpan elapsed) = SampleProcess.RunDotnet(root.Path, temp, home, NotebookTimeout, [runner, "run", notebook, "--report-dir", reports, .. feed.RunnerArguments]);
 
         log.WriteLine($"notebook {name}: {elapsed.TotalSeconds:F1} s");
         log.WriteLine(output);

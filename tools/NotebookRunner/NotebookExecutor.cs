@@ -1,45 +1,80 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Text;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+using Microsoft.DotNet.Interactive.PackageManagement;
+using InteractiveDiagnostic = Microsoft.DotNet.Interactive.Diagnostic;
+using InteractiveSeverity = Microsoft.CodeAnalysis.DiagnosticSeverity;
 
 namespace Andes.NotebookRunner;
 
 /// <summary>
-/// Runs a notebook's C# cells in order as one Roslyn script session (each cell continues the previous one's state,
-/// as in .NET Interactive), with this repository's assemblies standing in for <c>#r "nuget: ..."</c> references.
+/// Runs a notebook's C# cells in order on .NET Interactive's C# kernel, the one Polyglot Notebooks runs: each cell is
+/// a <see cref="SubmitCode"/> to one kernel (so cells share state), and <c>#r "nuget: ..."</c> / <c>#i "nuget: ..."</c>
+/// are the kernel's own package management, restored by <c>dotnet restore</c> from <see cref="NotebookRunSettings.Feed"/>
+/// and the machine's package sources.
 /// </summary>
 /// <remarks>
-/// Cells run with the notebook's folder as the current directory and nullable annotations enabled; compiler warnings
-/// fail the cell like errors. Console output
-/// and <c>display(...)</c> values are written to <see cref="Output"/> and kept per cell. The first cell that does not
-/// compile or throws stops the run with a <see cref="NotebookCellException"/> naming it.
+/// Cells run with the notebook's folder as the current directory. Console output and displayed values are written to
+/// <see cref="Output"/> and kept per cell. The first cell that does not compile, has a compiler warning (warnings are
+/// errors, as in the rest of the repository), or throws stops the run with a <see cref="NotebookCellException"/>
+/// naming it.
 /// </remarks>
 public sealed class NotebookExecutor
 {
-    /// <summary>The namespaces .NET Interactive's C# kernel imports into every notebook.</summary>
-    public static readonly ImmutableArray<string> DefaultImports =
-        ["System", "System.Collections", "System.Collections.Generic", "System.Linq", "System.Text", "System.Threading.Tasks"];
+    /// <summary>The package source line the generated notebooks carry, to be replaced by the real feed folder.</summary>
+    public const string FeedPlaceholder = "/path/to/andes/artifacts/packages";
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+    private const string HtmlMimeType = "text/html";
+    private const string PlainTextMimeType = "text/plain";
 
-    private readonly PackageCatalog _packages;
+    private static readonly KernelInfoCollection Kernels =
+    [
+        new Microsoft.DotNet.Interactive.Documents.KernelInfo(NotebookDocument.CSharpLanguage, "C#", ["c#", "C#", "cs"]),
+        new Microsoft.DotNet.Interactive.Documents.KernelInfo("markdown", "Markdown", ["md"]),
+    ];
+
+    private readonly NotebookRunSettings _settings;
 
     /// <summary>Creates an executor.</summary>
     /// <param name="output">Where cell output goes (besides the results).</param>
-    /// <param name="packages">What <c>#r "nuget: ..."</c> may ask for; null for the runner's own.</param>
-    public NotebookExecutor(TextWriter output, PackageCatalog? packages = null)
+    /// <param name="settings">The package feed and cache.</param>
+    public NotebookExecutor(TextWriter output, NotebookRunSettings settings)
     {
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(settings);
         Output = output;
-        _packages = packages ?? PackageCatalog.Current;
+        _settings = settings;
     }
 
     /// <summary>Where cell output goes.</summary>
     public TextWriter Output { get; }
+
+    /// <summary>Reads a notebook's cells with .NET Interactive's own .ipynb reader.</summary>
+    /// <param name="path">The .ipynb file.</param>
+    /// <returns>The cells, markdown and code, in order.</returns>
+    /// <exception cref="NotebookFormatException">The file is not a notebook.</exception>
+    public static ImmutableArray<NotebookCell> ReadCells(string path)
+    {
+        InteractiveDocument document;
+        try
+        {
+            document = Notebook.Parse(File.ReadAllText(path), Kernels);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new NotebookFormatException(path, $"not a notebook ({e.Message})", e);
+        }
+
+        return [.. document.Elements.Select(e => e.KernelName == "markdown"
+            ? NotebookCell.Markdown(e.Contents)
+            : new NotebookCell(NotebookCellKind.Code, e.Contents, e.KernelName ?? NotebookDocument.CSharpLanguage))];
+    }
 
     /// <summary>Runs every cell of a notebook file.</summary>
     /// <param name="path">The .ipynb file.</param>
@@ -51,41 +86,58 @@ public sealed class NotebookExecutor
     {
         ArgumentNullException.ThrowIfNull(results);
         string fullPath = Path.GetFullPath(path);
-        NotebookDocument notebook = NotebookDocument.Load(fullPath);
+        ImmutableArray<NotebookCell> cells = ReadCells(fullPath);
         string previousDirectory = Environment.CurrentDirectory;
-        TextWriter previousOut = Console.Out;
-        var capture = new CapturingWriter(Output);
-        Console.SetOut(capture);
         try
         {
+            // Polyglot Notebooks starts the kernel in the notebook's folder.
             Environment.CurrentDirectory = Path.GetDirectoryName(fullPath)!;
-            await RunAsync(notebook, fullPath, capture, results, cancellationToken).ConfigureAwait(false);
+            using CompositeKernel kernel = CreateKernel();
+            await RunAsync(kernel, cells, results, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            Console.Out.Flush();
-            Console.SetOut(previousOut);
             Environment.CurrentDirectory = previousDirectory;
         }
     }
 
-    private async Task RunAsync(NotebookDocument notebook, string path, CapturingWriter capture, List<CellResult> results, CancellationToken cancellationToken)
+    /// <summary>
+    /// A composite kernel holding a C# kernel set up as the dotnet-interactive tool sets up its own: NuGet directives
+    /// whose restored assemblies are referenced by the kernel, and the <c>display</c>/<c>HTML</c> helpers.
+    /// </summary>
+    private static CompositeKernel CreateKernel()
     {
-        ScriptOptions options = ScriptOptions.Default
-            .WithReferences(References.Value)
-            .WithImports(DefaultImports)
-            .WithLanguageVersion(LanguageVersion.Latest)
-            .WithFilePath(path)
-            .WithEmitDebugInformation(true)
-            .WithFileEncoding(Encoding.UTF8);
-        var globals = new NotebookGlobals(capture.Add);
-        ScriptState<object>? state = null;
-        int codeCells = notebook.Cells.Count(c => c.Kind == NotebookCellKind.Code);
+        // Forced restores: the dependency manager's result cache (kept in the temporary folder across processes) would
+        // otherwise hand back assembly paths of an earlier run's package folder, or an earlier pack of the same version.
+        CSharpKernel csharp = new CSharpKernel()
+            .UseNugetDirective(
+                (k, references) =>
+                {
+                    k.AddAssemblyReferences(references.SelectMany(r => r.AssemblyPaths));
+                    return Task.CompletedTask;
+                },
+                forceRestore: true)
+            .UseKernelHelpers()
+            .UseValueSharing();
+        var kernel = new CompositeKernel { DefaultKernelName = csharp.Name };
+        kernel.Add(csharp, ["c#", "C#"]);
+
+        // What a notebook front end shows: HTML for objects (as the report shows them), plain text for strings. Objects
+        // also get their plain text, which the console output (and the sample tests reading it) shows instead.
+        Formatter.DefaultMimeType = HtmlFormatter.MimeType;
+        Formatter.SetPreferredMimeTypesFor(typeof(object), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
+        return kernel;
+    }
+
+    private async Task RunAsync(CompositeKernel kernel, ImmutableArray<NotebookCell> cells, List<CellResult> results, CancellationToken cancellationToken)
+    {
+        int codeCells = cells.Count(c => c.Kind == NotebookCellKind.Code);
         int codeIndex = 0;
-        for (int i = 0; i < notebook.Cells.Count; i++)
+        for (int i = 0; i < cells.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            NotebookCell cell = notebook.Cells[i];
+            NotebookCell cell = cells[i];
             int number = i + 1;
             if (cell.Kind == NotebookCellKind.Markdown)
             {
@@ -95,87 +147,126 @@ public sealed class NotebookExecutor
 
             codeIndex++;
             Output.WriteLine($"── cell {number} (code {codeIndex}/{codeCells}) ──");
-            capture.BeginCell();
+            var outputs = new List<CellOutput>();
             var stopwatch = Stopwatch.StartNew();
             try
             {
-                string code = Prepare(cell, number);
-                Script<object> script = state is null
-                    ? CSharpScript.Create(code, options, typeof(NotebookGlobals))
-                    : state.Script.ContinueWith(code, options);
-                ImmutableArray<Diagnostic> diagnostics = script.Compile(cancellationToken);
-                // Warnings are errors, as in the rest of the repository (and in the samples' file-based apps), except
-                // the assembly-unification notes the .NET SDK silences too (NoWarn 1701;1702).
-                Diagnostic[] errors = [.. diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error
-                    || (d.Severity == DiagnosticSeverity.Warning && d.Id is not ("CS1701" or "CS1702")))];
-                if (errors.Length > 0)
+                if (cell.Language != NotebookDocument.CSharpLanguage)
                 {
-                    throw new NotebookCellException(number, string.Join(Environment.NewLine, errors.Select(Describe)));
+                    throw new NotebookCellException(number, $"the cell's kernel is '{cell.Language}'; the runner runs C# ('{NotebookDocument.CSharpLanguage}') cells only.");
                 }
 
-                state = state is null
-                    ? await script.RunAsync(globals, cancellationToken: cancellationToken).ConfigureAwait(false)
-                    : await script.RunFromAsync(state, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (state.ReturnValue is { } value)
-                {
-                    capture.Add(NotebookGlobals.Format(value));
-                }
-
-                await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-                results.Add(new CellResult(number, cell, stopwatch.Elapsed, capture.EndCell(), null));
-                Output.WriteLine($"   ({stopwatch.Elapsed.TotalSeconds:F2} s)");
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                NotebookCellException error = e as NotebookCellException
-                    ?? new NotebookCellException(number, CellStackOnly(e), e);
-                results.Add(new CellResult(number, cell, stopwatch.Elapsed, capture.EndCell(), error.Message));
-                throw error;
-            }
-        }
-    }
-
-    /// <summary>The cell's code as compiled: NuGet references and sources checked and blanked (lines keep their numbers).</summary>
-    private string Prepare(NotebookCell cell, int number)
-    {
-        if (cell.Language != NotebookDocument.CSharpLanguage)
-        {
-            throw new NotebookCellException(number, $"the cell's kernel is '{cell.Language}'; the runner runs C# ('{NotebookDocument.CSharpLanguage}') cells only.");
-        }
-
-        string[] lines = cell.Source.Split('\n');
-        for (int l = 0; l < lines.Length; l++)
-        {
-            string line = lines[l].Trim();
-            if (_packages.TryCheckReference(line, out string? error))
-            {
+                KernelCommandResult result = await kernel.SendAsync(new SubmitCode(Prepare(cell.Source), NotebookDocument.CSharpLanguage), cancellationToken).ConfigureAwait(false);
+                string? error = Collect(result, outputs);
                 if (error is not null)
                 {
-                    throw new NotebookCellException(number, $"line {l + 1}: {error}");
+                    throw new NotebookCellException(number, error);
                 }
 
-                lines[l] = string.Empty;
+                results.Add(new CellResult(number, cell, stopwatch.Elapsed, outputs, null));
+                Output.WriteLine($"   ({stopwatch.Elapsed.TotalSeconds:F2} s)");
             }
-            else if (PackageCatalog.TryCheckSource(line, out string? sourceError))
+            catch (NotebookCellException e)
             {
-                if (sourceError is not null)
-                {
-                    throw new NotebookCellException(number, $"line {l + 1}: {sourceError}");
-                }
+                results.Add(new CellResult(number, cell, stopwatch.Elapsed, outputs, e.Message));
+                throw;
+            }
+        }
+    }
 
-                lines[l] = string.Empty;
-            }
-            else if (line.StartsWith("#!", StringComparison.Ordinal))
+    /// <summary>The cell's code with the generated notebooks' placeholder package source replaced by the feed.</summary>
+    private string Prepare(string source)
+    {
+        string[] lines = source.Split('\n');
+        for (int l = 0; l < lines.Length; l++)
+        {
+            if (lines[l].Trim() == $"#i \"nuget: {FeedPlaceholder}\"")
             {
-                throw new NotebookCellException(number, $"line {l + 1}: the magic command '{line}' is not supported by the runner.");
+                lines[l] = $"#i \"nuget: {_settings.Feed}\"";
             }
         }
 
-        // Nullable annotations as in the file-based apps; #line keeps diagnostics on the cell's own line numbers.
-        return "#nullable enable\n#line 1\n" + string.Join('\n', lines);
+        return string.Join('\n', lines);
     }
 
-    /// <summary>The exception as text, without the frames of the scripting engine and the runner below the cell.</summary>
+    /// <summary>Keeps and prints a submission's outputs in order; returns why it failed, or null.</summary>
+    private string? Collect(KernelCommandResult result, List<CellOutput> outputs)
+    {
+        var text = new System.Text.StringBuilder();
+        var warnings = new List<string>();
+        var updatable = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? failure = null;
+        foreach (KernelEvent e in result.Events)
+        {
+            switch (e)
+            {
+                case StandardOutputValueProduced or StandardErrorValueProduced:
+                    string written = Text(((DisplayEvent)e).FormattedValues);
+                    text.Append(written);
+                    Output.Write(written);
+                    break;
+                case DisplayedValueUpdated update when update.ValueId is not null && updatable.TryGetValue(update.ValueId, out int index):
+                    // A value shown again with new content (the kernel's package restore progress): the last one stays.
+                    outputs[index] = Choose(update.FormattedValues);
+                    break;
+                case DisplayEvent display:
+                    FlushText();
+                    CellOutput output = Choose(display.FormattedValues);
+                    if (display is DisplayedValueProduced { ValueId: { } id })
+                    {
+                        updatable[id] = outputs.Count;
+                    }
+
+                    outputs.Add(output);
+                    Output.WriteLine(ConsoleText(display.FormattedValues));
+                    break;
+                case DiagnosticsProduced diagnostics:
+                    // CS1701/CS1702 are the assembly-unification notes the .NET SDK silences too (NoWarn 1701;1702).
+                    warnings.AddRange(diagnostics.Diagnostics
+                        .Where(d => d.Severity == InteractiveSeverity.Warning && d.Code is not ("CS1701" or "CS1702"))
+                        .Select(Describe));
+                    break;
+                case CommandFailed failed:
+                    // Compile errors are the kernel's message (the diagnostics with their lines); exceptions their stack.
+                    failure = failed.Exception is { } exception and not CodeSubmissionCompilationErrorException ? CellStackOnly(exception) : failed.Message;
+                    break;
+            }
+        }
+
+        FlushText();
+        Output.Flush();
+        return failure ?? (warnings.Count > 0 ? string.Join(Environment.NewLine, warnings) : null);
+
+        void FlushText()
+        {
+            if (text.Length > 0)
+            {
+                outputs.Add(new CellOutput(false, text.ToString()));
+                text.Clear();
+            }
+        }
+    }
+
+    /// <summary>HTML when the value has it (as a notebook shows it), else its plain text.</summary>
+    private static CellOutput Choose(IReadOnlyCollection<FormattedValue> values) =>
+        values.FirstOrDefault(v => v.MimeType == HtmlMimeType) is { } html
+            ? new CellOutput(true, html.Value)
+            : new CellOutput(false, Text(values));
+
+    /// <summary>
+    /// How the console shows a value: its plain text when it has one of its own (objects are formatted as both, see
+    /// <see cref="CreateKernel"/>), else a note of the HTML's size (markup is for the report).
+    /// </summary>
+    private static string ConsoleText(IReadOnlyCollection<FormattedValue> values)
+    {
+        string? html = values.FirstOrDefault(v => v.MimeType == HtmlMimeType)?.Value;
+        string? text = values.FirstOrDefault(v => v.MimeType == PlainTextMimeType)?.Value;
+        return html is null ? Text(values)
+            : text is not null && text != html ? text
+            : $"[html: {html.Length:N0} characters]";
+    }
+
+    /// <summary>The exception as text, without the frames of the scripting engine and the kernel below the cell.</summary>
     private static string CellStackOnly(Exception e)
     {
         string[] lines = e.ToString().ReplaceLineEndings("\n").Split('\n');
@@ -184,102 +275,9 @@ public sealed class NotebookExecutor
         return string.Join(Environment.NewLine, kept);
     }
 
-    private static string Describe(Diagnostic diagnostic)
-    {
-        FileLinePositionSpan span = diagnostic.Location.GetMappedLineSpan();
-        string where = span.IsValid ? $"line {span.StartLinePosition.Line + 1}, column {span.StartLinePosition.Character + 1}: " : string.Empty;
-        return $"{where}{diagnostic.Id}: {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
-    }
+    private static string Text(IReadOnlyCollection<FormattedValue> values) =>
+        (values.FirstOrDefault(v => v.MimeType == PlainTextMimeType) ?? values.FirstOrDefault())?.Value ?? string.Empty;
 
-    /// <summary>Every managed assembly of the runtime and of the runner (its Andes projects and packages).</summary>
-    private static ImmutableArray<MetadataReference> LoadReferences()
-    {
-        string trusted = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
-        return [.. trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-            .Distinct(StringComparer.Ordinal)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
-    }
-
-    /// <summary>Forwards writes to the runner's output and keeps each cell's text and displayed values in order.</summary>
-    private sealed class CapturingWriter(TextWriter inner) : TextWriter
-    {
-        private readonly Lock _gate = new();
-        private readonly StringBuilder _text = new();
-        private List<CellOutput> _outputs = [];
-
-        public override Encoding Encoding => inner.Encoding;
-
-        public void BeginCell()
-        {
-            lock (_gate)
-            {
-                _outputs = [];
-                _text.Clear();
-            }
-        }
-
-        public List<CellOutput> EndCell()
-        {
-            lock (_gate)
-            {
-                FlushText();
-                return _outputs;
-            }
-        }
-
-        public void Add(CellOutput output)
-        {
-            lock (_gate)
-            {
-                FlushText();
-                _outputs.Add(output);
-                inner.WriteLine(output.IsHtml ? $"[html: {output.Content.Length:N0} characters]" : output.Content);
-            }
-        }
-
-        public override void Write(char value)
-        {
-            lock (_gate)
-            {
-                _text.Append(value);
-                inner.Write(value);
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            lock (_gate)
-            {
-                _text.Append(value);
-                inner.Write(value);
-            }
-        }
-
-        public override void Write(char[] buffer, int index, int count)
-        {
-            lock (_gate)
-            {
-                _text.Append(buffer, index, count);
-                inner.Write(buffer, index, count);
-            }
-        }
-
-        public override void Flush()
-        {
-            lock (_gate)
-            {
-                inner.Flush();
-            }
-        }
-
-        private void FlushText()
-        {
-            if (_text.Length > 0)
-            {
-                _outputs.Add(new CellOutput(false, _text.ToString()));
-                _text.Clear();
-            }
-        }
-    }
+    private static string Describe(InteractiveDiagnostic diagnostic) =>
+        $"line {diagnostic.LinePositionSpan.Start.Line + 1}, column {diagnostic.LinePositionSpan.Start.Character + 1}: {diagnostic.Code}: {diagnostic.Message}";
 }

@@ -4,46 +4,81 @@ using Andes.NotebookRunner;
 
 var run = CreateRunCommand();
 var generate = CreateGenerateCommand();
-var root = new RootCommand("Runs the Andes notebooks with Roslyn scripting and generates them from the samples' file-based apps.") { run, generate, CreateConvertCommand() };
+var root = new RootCommand("Runs the Andes notebooks on .NET Interactive's C# kernel and generates them from the samples' file-based apps.") { run, generate, CreateConvertCommand() };
 return await root.Parse(args).InvokeAsync();
 
 static Command CreateRunCommand()
 {
     var notebooks = new Argument<FileInfo[]>("notebooks") { Description = "The .ipynb files to run, in order.", Arity = ArgumentArity.OneOrMore };
     var reports = new Option<DirectoryInfo?>("--report-dir") { Description = "Write NAME.html (cells, outputs and inline pictures) for each notebook here." };
-    var command = new Command("run", "Run every C# cell of each notebook in order as one script session; stop a notebook at its first failing cell.") { notebooks, reports };
+    var feed = new Option<DirectoryInfo?>("--feed")
+    {
+        Description = "The folder of packed Andes packages that replaces the notebooks' '#i \"nuget: /path/to/andes/artifacts/packages\"' placeholder (default: artifacts/packages of the repository around the current folder; make it with dotnet pack Andes.sln -c Release -o artifacts/packages).",
+    };
+    var packages = new Option<DirectoryInfo?>("--packages")
+    {
+        Description = "The NuGet global packages folder the notebooks restore into (NUGET_PACKAGES), kept for later runs (default: a new folder in the temporary folder, deleted at the end, so the user's cache is never written).",
+    };
+    var command = new Command("run", "Run every C# cell of each notebook in order on .NET Interactive's C# kernel; stop a notebook at its first failing cell.") { notebooks, reports, feed, packages };
     command.SetAction(async (parse, cancellationToken) =>
     {
+        string feedFolder = parse.GetValue(feed)?.FullName ?? Path.Combine(RepositoryLayout.Find(Environment.CurrentDirectory).Root, "artifacts", "packages");
+        if (!Directory.Exists(feedFolder) || !Directory.EnumerateFiles(feedFolder, "Andes.*.nupkg").Any())
+        {
+            Console.Error.WriteLine($"No Andes packages in {feedFolder}: pack them first (dotnet pack Andes.sln -c Release -o artifacts/packages) or pass --feed.");
+            return 2;
+        }
+
+        // The kernel restores with 'dotnet restore' child processes, which read NUGET_PACKAGES from this process. Their
+        // package sources are the notebook's #i sources (the feed) and those of the user's NuGet configuration.
+        string? ownPackages = parse.GetValue(packages) is null ? Path.Combine(Path.GetTempPath(), "andes-notebooks-" + Guid.NewGuid().ToString("N")[..12]) : null;
+        string packagesFolder = parse.GetValue(packages)?.FullName ?? ownPackages!;
+        Directory.CreateDirectory(packagesFolder);
+        Environment.SetEnvironmentVariable("NUGET_PACKAGES", packagesFolder);
+        var settings = new NotebookRunSettings(feedFolder);
+        var restoreCache = RestoreResultCache.Snapshot();
         int failures = 0;
         var summary = new List<string>();
-        foreach (FileInfo file in parse.GetValue(notebooks)!)
+        try
         {
-            var results = new List<CellResult>();
-            var stopwatch = Stopwatch.StartNew();
-            string? error = null;
-            Console.WriteLine($"══ {file.FullName}");
-            try
+            foreach (FileInfo file in parse.GetValue(notebooks)!)
             {
-                await new NotebookExecutor(Console.Out).RunAsync(file.FullName, results, cancellationToken);
+                var results = new List<CellResult>();
+                var stopwatch = Stopwatch.StartNew();
+                string? error = null;
+                Console.WriteLine($"══ {file.FullName}");
+                try
+                {
+                    await new NotebookExecutor(Console.Out, settings).RunAsync(file.FullName, results, cancellationToken);
+                }
+                catch (Exception e) when (e is NotebookCellException or NotebookFormatException or IOException)
+                {
+                    error = e.Message;
+                    failures++;
+                }
+
+                if (parse.GetValue(reports) is { } dir)
+                {
+                    dir.Create();
+                    await File.WriteAllTextAsync(Path.Combine(dir.FullName, Path.GetFileNameWithoutExtension(file.Name) + ".html"), NotebookReport.Render(file.Name, results), cancellationToken);
+                }
+
+                int ran = results.Count(r => r.Cell.Kind == NotebookCellKind.Code && r.Error is null);
+                summary.Add($"{file.Name}: {(error is null ? "ok" : "FAILED")} in {stopwatch.Elapsed.TotalSeconds:F1} s ({ran} code cells ran)");
+                if (error is not null)
+                {
+                    summary.Add($"  {file.Name}: {error}");
+                }
             }
-            catch (Exception e) when (e is NotebookCellException or NotebookFormatException or IOException)
+        }
+        finally
+        {
+            if (ownPackages is not null)
             {
-                error = e.Message;
-                failures++;
+                TryDelete(ownPackages);
             }
 
-            if (parse.GetValue(reports) is { } dir)
-            {
-                dir.Create();
-                await File.WriteAllTextAsync(Path.Combine(dir.FullName, Path.GetFileNameWithoutExtension(file.Name) + ".html"), NotebookReport.Render(file.Name, results), cancellationToken);
-            }
-
-            int ran = results.Count(r => r.Cell.Kind == NotebookCellKind.Code && r.Error is null);
-            summary.Add($"{file.Name}: {(error is null ? "ok" : "FAILED")} in {stopwatch.Elapsed.TotalSeconds:F1} s ({ran} code cells ran)");
-            if (error is not null)
-            {
-                summary.Add($"  {file.Name}: {error}");
-            }
+            restoreCache.DeleteNewEntries();
         }
 
         Console.WriteLine();
@@ -51,6 +86,18 @@ static Command CreateRunCommand()
         return failures == 0 ? 0 : 1;
     });
     return command;
+}
+
+static void TryDelete(string directory)
+{
+    try
+    {
+        Directory.Delete(directory, recursive: true);
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"could not delete {directory}: {e.Message}");
+    }
 }
 
 static Command CreateGenerateCommand()
