@@ -222,8 +222,11 @@ public sealed class NotebookExecutor
                     break;
                 case DiagnosticsProduced diagnostics:
                     // CS1701/CS1702 are the assembly-unification notes the .NET SDK silences too (NoWarn 1701;1702).
+                    // CS8632: the kernel compiles without a nullable context (as in Polyglot Notebooks), so the
+                    // annotations the cells share with the samples' apps (where nullable is on and checked) are only
+                    // noted; they are not a fault of the cell.
                     warnings.AddRange(diagnostics.Diagnostics
-                        .Where(d => d.Severity == InteractiveSeverity.Warning && d.Code is not ("CS1701" or "CS1702"))
+                        .Where(d => d.Severity == InteractiveSeverity.Warning && d.Code is not ("CS1701" or "CS1702" or "CS8632"))
                         .Select(Describe));
                     break;
                 case CommandFailed failed:
