@@ -45,7 +45,7 @@ public static class AndesKernelServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
         AndesChatClientOptions options = Configure(configure);
-        return services.AddKernelChatClient(serviceId, sp => new AndesChatClient(modelDirectory, options, WithContainerLogging(modelOptions, sp)));
+        return services.AddKernelChatClient(serviceId, sp => new AndesChatClient(modelDirectory, options, (modelOptions ?? new AndesModelOptions()).WithDefaultLoggerFactory(sp.GetService<ILoggerFactory>())));
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public static class AndesKernelServiceCollectionExtensions
         var skills = new AndesSkillsBuilder();
         configureSkills(skills);
         AndesChatClientOptions options = Configure(configure);
-        services.AddKeyedSingleton(serviceId, (sp, _) => AndesModel.Load(modelDirectory, WithContainerLogging(modelOptions, sp)));
+        services.AddKeyedSingleton(serviceId, (sp, _) => AndesModel.Load(modelDirectory, (modelOptions ?? new AndesModelOptions()).WithDefaultLoggerFactory(sp.GetService<ILoggerFactory>())));
         services.AddKeyedSingleton(serviceId, (_, _) => skills.BuildSkills(modelDirectory));
         services.AddKeyedSingleton(serviceId, (sp, key) => AndesSkillsBuilder.LoadAdapters(sp.GetRequiredKeyedService<AndesModel>(key), sp.GetRequiredKeyedService<SkillRegistry>(key)));
         return services.AddKernelChatClient(serviceId, sp =>
@@ -143,22 +143,6 @@ public static class AndesKernelServiceCollectionExtensions
     private static IChatCompletionService CreateChatCompletionService(IChatClient client, IServiceProvider provider) =>
         client.AsChatCompletionService(provider);
 #pragma warning restore SKEXP0001
-
-    /// <summary>
-    /// The model options with the container's <see cref="ILoggerFactory"/> when they set none (a copy: the caller's
-    /// object is not changed), as Andes.GenAI's <c>AddAndesChatClient</c> does.
-    /// </summary>
-    private static AndesModelOptions? WithContainerLogging(AndesModelOptions? modelOptions, IServiceProvider services)
-    {
-        if (modelOptions?.LoggerFactory is not null || services.GetService<ILoggerFactory>() is not { } factory)
-        {
-            return modelOptions;
-        }
-
-        AndesModelOptions copy = modelOptions?.Clone() ?? new AndesModelOptions();
-        copy.LoggerFactory = factory;
-        return copy;
-    }
 
     private static AndesChatClientOptions Configure(Action<AndesChatClientOptions>? configure)
     {

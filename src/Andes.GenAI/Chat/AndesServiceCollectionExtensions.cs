@@ -27,7 +27,7 @@ public static class AndesServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
         var options = new AndesChatClientOptions();
         configure?.Invoke(options);
-        services.AddSingleton(sp => AndesModel.Load(modelDirectory, WithContainerLogging(modelOptions, sp)));
+        services.AddSingleton(sp => AndesModel.Load(modelDirectory, (modelOptions ?? new AndesModelOptions()).WithDefaultLoggerFactory(sp.GetService<ILoggerFactory>())));
         return services.AddChatClient(sp => new AndesChatClient(sp.GetRequiredService<AndesModel>(), options));
     }
 
@@ -44,7 +44,7 @@ public static class AndesServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
         var options = new AndesChatClientOptions();
         configure?.Invoke(options);
-        services.AddKeyedSingleton(serviceKey, (sp, _) => AndesModel.Load(modelDirectory, WithContainerLogging(modelOptions, sp)));
+        services.AddKeyedSingleton(serviceKey, (sp, _) => AndesModel.Load(modelDirectory, (modelOptions ?? new AndesModelOptions()).WithDefaultLoggerFactory(sp.GetService<ILoggerFactory>())));
         return services.AddKeyedChatClient(serviceKey, sp => new AndesChatClient(sp.GetRequiredKeyedService<AndesModel>(serviceKey), options));
     }
 
@@ -70,7 +70,7 @@ public static class AndesServiceCollectionExtensions
         configureSkills(skills);
         var options = new AndesChatClientOptions();
         configure?.Invoke(options);
-        services.AddSingleton(sp => AndesModel.Load(modelDirectory, WithContainerLogging(modelOptions, sp)));
+        services.AddSingleton(sp => AndesModel.Load(modelDirectory, (modelOptions ?? new AndesModelOptions()).WithDefaultLoggerFactory(sp.GetService<ILoggerFactory>())));
         services.AddSingleton(_ => skills.BuildSkills(modelDirectory));
         services.AddSingleton(sp => AndesSkillsBuilder.LoadAdapters(sp.GetRequiredService<AndesModel>(), sp.GetRequiredService<SkillRegistry>()));
         return services.AddChatClient(sp => new AndesChatClient(sp.GetRequiredService<AndesModel>(), WithRegistries(options, sp.GetRequiredService<AdapterRegistry>(), sp.GetRequiredService<SkillRegistry>())));
@@ -93,28 +93,12 @@ public static class AndesServiceCollectionExtensions
         configureSkills(skills);
         var options = new AndesChatClientOptions();
         configure?.Invoke(options);
-        services.AddKeyedSingleton(serviceKey, (sp, _) => AndesModel.Load(modelDirectory, WithContainerLogging(modelOptions, sp)));
+        services.AddKeyedSingleton(serviceKey, (sp, _) => AndesModel.Load(modelDirectory, (modelOptions ?? new AndesModelOptions()).WithDefaultLoggerFactory(sp.GetService<ILoggerFactory>())));
         services.AddKeyedSingleton(serviceKey, (_, _) => skills.BuildSkills(modelDirectory));
         services.AddKeyedSingleton(serviceKey, (sp, key) => AndesSkillsBuilder.LoadAdapters(sp.GetRequiredKeyedService<AndesModel>(key), sp.GetRequiredKeyedService<SkillRegistry>(key)));
         return services.AddKeyedChatClient(serviceKey, sp => new AndesChatClient(
             sp.GetRequiredKeyedService<AndesModel>(serviceKey),
             WithRegistries(options, sp.GetRequiredKeyedService<AdapterRegistry>(serviceKey), sp.GetRequiredKeyedService<SkillRegistry>(serviceKey))));
-    }
-
-    /// <summary>
-    /// The model options with the container's <see cref="ILoggerFactory"/> when they set none (a copy: the caller's
-    /// object is not changed). Without a factory in the container the options are returned as they are.
-    /// </summary>
-    private static AndesModelOptions? WithContainerLogging(AndesModelOptions? modelOptions, IServiceProvider services)
-    {
-        if (modelOptions?.LoggerFactory is not null || services.GetService<ILoggerFactory>() is not { } factory)
-        {
-            return modelOptions;
-        }
-
-        AndesModelOptions copy = modelOptions?.Clone() ?? new AndesModelOptions();
-        copy.LoggerFactory = factory;
-        return copy;
     }
 
     private static AndesChatClientOptions WithRegistries(AndesChatClientOptions options, AdapterRegistry adapters, SkillRegistry skills)

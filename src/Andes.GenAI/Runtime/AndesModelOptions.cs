@@ -59,6 +59,25 @@ public sealed class AndesModelOptions
     /// </summary>
     public long ImageFeatureCacheBytes { get; set; } = DefaultImageFeatureCacheBytes;
 
+    /// <summary>
+    /// These options when they already name a <see cref="LoggerFactory"/> (or <paramref name="loggerFactory"/> is
+    /// null); otherwise a copy that logs to <paramref name="loggerFactory"/>. Hosts use it to give the engine their
+    /// container's logging without changing the caller's options object.
+    /// </summary>
+    /// <param name="loggerFactory">The factory to use when these options set none, e.g. the container's.</param>
+    /// <returns>These options, or a copy with <see cref="LoggerFactory"/> set.</returns>
+    public AndesModelOptions WithDefaultLoggerFactory(ILoggerFactory? loggerFactory)
+    {
+        if (LoggerFactory is not null || loggerFactory is null)
+        {
+            return this;
+        }
+
+        AndesModelOptions copy = Clone();
+        copy.LoggerFactory = loggerFactory;
+        return copy;
+    }
+
     /// <summary>Creates a copy.</summary>
     public AndesModelOptions Clone()
     {
