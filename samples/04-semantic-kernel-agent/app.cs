@@ -16,7 +16,7 @@
 
 // %%
 #:package Microsoft.Extensions.AI@10.11.0
-#:package Microsoft.SemanticKernel.Core@1.82.0
+#:package Microsoft.SemanticKernel@1.82.0
 #:package Microsoft.Agents.AI@1.28.0
 #:project ../../src/Andes.GenAI/Andes.GenAI.csproj
 #:project ../../src/Andes.ModelBuilder/Andes.ModelBuilder.csproj

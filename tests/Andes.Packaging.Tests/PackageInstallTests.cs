@@ -96,6 +96,25 @@ public sealed class PackageInstallTests(LocalFeedFixture feed, ITestOutputHelper
     }
 
     [Fact]
+    public void LibrariesAskForTheOldestMicrosoftExtensionsAILineTheyWorkWith()
+    {
+        // Agent Framework 1.28 asks for Microsoft.Extensions.AI 10.11 and a .NET 10 notebook kernel cannot load the 11
+        // line (System.Diagnostics.DiagnosticSource 11): the packages must not force 11 on their users.
+        foreach ((string id, string dependency) in new[]
+        {
+            ("Andes.GenAI", "Microsoft.Extensions.AI"),
+            ("Andes.Abstractions", "Microsoft.Extensions.AI.Abstractions"),
+            ("Andes.Agents.Gui", "Microsoft.Extensions.AI.Abstractions"),
+        })
+        {
+            using ZipArchive zip = ZipFile.OpenRead(Path.Combine(feed.Feed, $"{id}.{feed.Version}.nupkg"));
+            XElement metadata = ReadNuspecMetadata(zip, id);
+            XElement meai = metadata.Descendants(metadata.Name.Namespace + "dependency").First(d => (string?)d.Attribute("id") == dependency);
+            Assert.Equal("10.11.0", (string?)meai.Attribute("version"));
+        }
+    }
+
+    [Fact]
     public async Task AFreshConsoleProjectChatsThroughTheGenAIPackage()
     {
         string model = TestModels.TinyInt4Model;

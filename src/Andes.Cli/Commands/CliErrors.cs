@@ -47,8 +47,8 @@ internal static partial class CliErrors
         "error: " + string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>
-    /// A parse error's message, with System.CommandLine's "Required argument missing for command" replaced by one that
-    /// names the missing positional argument and what it is.
+    /// A parse error's message, with System.CommandLine's "Required argument ... missing" replaced by one that names the
+    /// missing positional argument and what it is.
     /// </summary>
     public static string MessageOf(ParseError error, ParseResult parse)
     {
@@ -60,15 +60,14 @@ internal static partial class CliErrors
             return $"{option.Option.Name}: '{notAmong.Groups[1].Value}' is not one of {string.Join(", ", choices)}.";
         }
 
-        if (!error.Message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        // Recognised by its structure, not its wording (System.CommandLine 3.0 reworded it): the error belongs to a
+        // required argument that received no token.
+        if (error.SymbolResult is not ArgumentResult { Tokens.Count: 0 } missing || missing.Argument.Arity.MinimumNumberOfValues == 0)
         {
             return error.Message;
         }
 
-        Argument? missing = command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0 && parse.GetResult(a) is not { Tokens.Count: > 0 });
-        return missing is null
-            ? error.Message
-            : $"{command.Name} needs its {missing.Name} argument: {missing.Description} Usage: andes {command.Name} {string.Join(' ', command.Arguments.Select(a => a.Name))} [options].";
+        return $"{command.Name} needs its {missing.Argument.Name} argument: {missing.Argument.Description} Usage: andes {command.Name} {string.Join(' ', command.Arguments.Select(a => a.Name))} [options].";
     }
 
     [GeneratedRegex(@"^Argument '(.*)' not recognized\. Must be one of:(.*)$", RegexOptions.Singleline)]
