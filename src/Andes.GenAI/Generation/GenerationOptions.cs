@@ -111,6 +111,13 @@ public sealed class GenerationOptions
     public bool IsGreedy => !DoSample || Temperature == 0f;
 
     /// <summary>
+    /// Gets or sets speculative decoding (a drafter proposes tokens, one decoder pass checks them), or
+    /// <see langword="null"/> (the default) to decode one token per pass. The output is the same either way (greedy) or
+    /// has the same distribution (sampling); only the speed differs. Andes engine only.
+    /// </summary>
+    public SpeculativeDecodingOptions? SpeculativeDecoding { get; set; }
+
+    /// <summary>
     /// A copy of these options with what <paramref name="chatOptions"/> sets laid over them, as
     /// <see cref="AndesChatClient"/> does for each request (temperature, top-p, top-k, seed, penalties, stop sequences,
     /// maximum output tokens and the Andes keys); what it leaves unset keeps these values.
@@ -151,6 +158,7 @@ public sealed class GenerationOptions
         Seed = Seed,
         StopSequences = StopSequences is null ? null : new List<string>(StopSequences),
         StopTokenIds = StopTokenIds is null ? null : new List<int>(StopTokenIds),
+        SpeculativeDecoding = SpeculativeDecoding,
     };
 
     /// <summary>Checks every option and throws on the first invalid one.</summary>

@@ -14,7 +14,7 @@ namespace Andes.GenAI;
 /// each with its own LoRA adapter (or none): the adapter is activated on this generator's own run options, so switching
 /// adapters between requests reloads nothing.
 /// </remarks>
-public sealed class Generator : IDisposable, ITokenGenerator
+public sealed partial class Generator : IDisposable, ITokenGenerator
 {
     private readonly AndesModel _model;
     private readonly GenerationOptions _options;
@@ -83,11 +83,18 @@ public sealed class Generator : IDisposable, ITokenGenerator
                 _decoderRunOptions.AddActiveLoraAdapter(adapter.Handle);
                 Adapter = adapter;
             }
+
+            _speculation = _options.SpeculativeDecoding is { } speculative ? Speculation.Create(speculative, model, _options, _runner) : null;
         }
         catch
         {
             _decoderRunOptions?.Dispose();
             adapter?.Release();
+            if (_ownsRunner)
+            {
+                _runner?.Dispose();
+            }
+
             throw;
         }
     }
@@ -119,8 +126,13 @@ public sealed class Generator : IDisposable, ITokenGenerator
     /// <summary>Time spent inside ONNX Runtime's Run calls (embedding and decoder) for this sequence so far.</summary>
     public TimeSpan ModelRunTime => Stopwatch.GetElapsedTime(0, _runner.RunTicks - _runTicksAtStart);
 
-    /// <summary>The next-token logits (valid after <see cref="AppendTokens(ReadOnlySpan{int})"/> and after each non-final token).</summary>
-    public ReadOnlySpan<float> GetLogits() => _logitsReady ? _runner.Logits : throw new InvalidOperationException("No logits yet: append tokens first.");
+    /// <summary>
+    /// The next-token logits (valid after <see cref="AppendTokens(ReadOnlySpan{int})"/> and after each non-final token).
+    /// With speculative decoding, only before the first token: tokens are then decided several per pass.
+    /// </summary>
+    public ReadOnlySpan<float> GetLogits() => _logitsReady && GeneratedTokenCount == 0 || _logitsReady && _speculation is null
+        ? _runner.Logits
+        : throw new InvalidOperationException(_speculation is null || GeneratedTokenCount == 0 ? "No logits yet: append tokens first." : "With speculative decoding, the logits are not kept per token.");
 
     internal SequenceRunner Runner => _runner;
 
@@ -152,6 +164,11 @@ public sealed class Generator : IDisposable, ITokenGenerator
                 nameof(imageFeatures));
         }
 
+        if (pads > 0 && _speculation?.Drafter is DraftModelDrafter)
+        {
+            throw new NotSupportedException("A draft model needs the prompt's images, not their features: append the prompt with AppendPrompt.");
+        }
+
         AppendCore(tokens, tokens, pads == 0 ? null : firstPad => imageFeatures[(firstPad * h)..]);
     }
 
@@ -166,6 +183,7 @@ public sealed class Generator : IDisposable, ITokenGenerator
     public void AppendPrompt(EncodedPrompt prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
+        _speculation?.Drafter.AddPrompt(prompt, _tokens.Count);
         AppendCore(prompt.IdArray, prompt.CacheKey, prompt.Images.Count == 0 ? null : firstPad => GatherFeatures(prompt, firstPad));
     }
 
@@ -277,6 +295,11 @@ public sealed class Generator : IDisposable, ITokenGenerator
     public int GenerateNextToken()
     {
         ThrowIfDone();
+        if (_speculation is not null)
+        {
+            return NextSpeculativeToken(_speculation);
+        }
+
         if (!_logitsReady)
         {
             throw new InvalidOperationException("Append prompt tokens before generating.");
@@ -322,6 +345,7 @@ public sealed class Generator : IDisposable, ITokenGenerator
     /// <summary>Releases the key/value cache and the sampler's buffers.</summary>
     public void Dispose()
     {
+        _speculation?.Dispose();
         _sampler.Dispose();
         _runOptions.Dispose();
         if (_ownsRunner)

@@ -6,7 +6,7 @@ namespace Andes.GenAI;
 
 /// <summary>
 /// Runs one sequence through the embedding and decoder graphs, chunk by chunk, keeping its key/value cache. After each
-/// <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, RunOptions?)"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
+/// <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, RunOptions?, int)"/>, <see cref="Logits"/> holds the next-token logits of the chunk's last position.
 /// </summary>
 /// <remarks>
 /// Handles the decoder layouts of the ONNX Runtime GenAI folder format: embeddings or token ids in, separate or combined
@@ -43,6 +43,12 @@ internal sealed class SequenceRunner : IDisposable
     private long[] _positions64 = [];
     private int[] _positions32 = [];
     private float[] _embeds = [];
+    private readonly long[]? _keep;
+    private readonly OrtValue? _keepValue;
+    private float[] _rows = [];
+    private OrtValue? _rowsValue;
+    private int _rowsValueCount;
+    private int _logitsRows = 1;
 
     public SequenceRunner(AndesModel model, int capacityHint)
     {
@@ -56,6 +62,13 @@ internal sealed class SequenceRunner : IDisposable
         if (_sig.PositionIds is not null)
         {
             inputs.Add(_sig.PositionIds);
+        }
+
+        if (_sig.NumLogitsToKeep is not null)
+        {
+            inputs.Add(_sig.NumLogitsToKeep);
+            _keep = GC.AllocateArray<long>(1, pinned: true);
+            _keepValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _keep.AsMemory(), [1]);
         }
 
         _firstPast = inputs.Count;
@@ -97,8 +110,22 @@ internal sealed class SequenceRunner : IDisposable
     /// <summary>Positions whose keys/values are cached.</summary>
     public int Length => _shared?.Length ?? _chained!.Length;
 
-    /// <summary>The next-token logits after the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, RunOptions?)"/>.</summary>
-    public Span<float> Logits => _logits;
+    /// <summary>The next-token logits after the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, RunOptions?, int)"/> (its last position's).</summary>
+    public Span<float> Logits => _logitsRows == 1 ? _logits : LogitsRow(_logitsRows - 1);
+
+    /// <summary>Whether <see cref="Forward(ReadOnlySpan{int}, ReadOnlyMemory{float}, RunOptions?, RunOptions?, int)"/> can return the logits of several last positions (the decoder has <c>num_logits_to_keep</c>).</summary>
+    public bool CanKeepSeveralLogits => _sig.NumLogitsToKeep is not null;
+
+    /// <summary>
+    /// The logits after the <paramref name="row"/>-th of the last forward's kept positions (0 = the first kept one): the
+    /// next-token logits given the sequence up to and including that position.
+    /// </summary>
+    public Span<float> LogitsRow(int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, _logitsRows);
+        return _logitsRows == 1 ? _logits : _rows.AsSpan(row * _sig.VocabSize, _sig.VocabSize);
+    }
 
     /// <summary>Stopwatch ticks spent inside ONNX Runtime's Run (embedding and decoder) by this runner.</summary>
     public long RunTicks { get; private set; }
@@ -146,13 +173,25 @@ internal sealed class SequenceRunner : IDisposable
     /// </param>
     /// <exception cref="NotSupportedException">Features were given but the embedding graph takes none.</exception>
     /// <exception cref="ArgumentException">The features are not whole rows of the hidden size, or do not match the placeholders.</exception>
-    public void Forward(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures, RunOptions? runOptions = null, RunOptions? decoderRunOptions = null)
+    /// <param name="logitsToKeep">
+    /// How many last positions get logits (see <see cref="LogitsRow"/>): 1 for the prompt and plain decoding, k + 1 to
+    /// verify k drafted tokens. More than 1 needs <see cref="CanKeepSeveralLogits"/>.
+    /// </param>
+    public void Forward(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures, RunOptions? runOptions = null, RunOptions? decoderRunOptions = null, int logitsToKeep = 1)
     {
         _model.ThrowIfDisposed();
         int s = ids.Length;
         if (s == 0)
         {
             throw new ArgumentException("At least one token is needed.", nameof(ids));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(logitsToKeep);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(logitsToKeep, s);
+        if (logitsToKeep > 1 && _keep is null)
+        {
+            throw new NotSupportedException(
+                $"The decoder of '{_model.Directory}' returns the logits of the last position only (it has no '{DecoderSignature.NumLogitsToKeepName}' input), so it cannot verify drafted tokens; convert the model again with this version of Andes.ModelBuilder.");
         }
 
         int past = Length;
@@ -214,10 +253,18 @@ internal sealed class SequenceRunner : IDisposable
                 _decoderInputs[2] = positionsValue;
             }
 
+            if (_keep is not null)
+            {
+                _keep[0] = logitsToKeep;
+                _decoderInputs[_firstPast - 1] = _keepValue!;
+            }
+
+            _logitsRows = 1;
+
             long decoderStart = Stopwatch.GetTimestamp();
             if (_shared is not null)
             {
-                _decoderOutputs[0] = _logitsValue;
+                _decoderOutputs[0] = logitsToKeep == 1 ? _logitsValue : RowsValue(logitsToKeep);
                 for (int i = 0; i < _sig.Layers; i++)
                 {
                     _decoderInputs[_firstPast + (2 * i)] = _shared.Keys[i];
@@ -229,6 +276,7 @@ internal sealed class SequenceRunner : IDisposable
                 decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 _shared.Length = total;
+                _logitsRows = logitsToKeep;
             }
             else
             {
@@ -241,7 +289,16 @@ internal sealed class SequenceRunner : IDisposable
                 results = decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 ReadOnlySpan<float> logits = results[0].GetTensorDataAsSpan<float>();
-                logits[^_sig.VocabSize..].CopyTo(_logits);
+                if (logitsToKeep == 1)
+                {
+                    logits[^_sig.VocabSize..].CopyTo(_logits);
+                }
+                else
+                {
+                    RowsValue(logitsToKeep);
+                    logits[^(logitsToKeep * _sig.VocabSize)..].CopyTo(_rows);
+                    _logitsRows = logitsToKeep;
+                }
                 _chained.Accept(results, 1, total);
                 results = null; // owned by the cache now
             }
@@ -260,10 +317,32 @@ internal sealed class SequenceRunner : IDisposable
 
     public void Dispose()
     {
+        _keepValue?.Dispose();
+        _rowsValue?.Dispose();
         _noImageFeatures?.Dispose();
         _logitsValue.Dispose();
         _shared?.Dispose();
         _chained?.Dispose();
+    }
+
+    /// <summary>The [1, rows, V] output over the pinned rows buffer, grown and re-wrapped only when the row count changes.</summary>
+    private OrtValue RowsValue(int rows)
+    {
+        if (_rowsValue is not null && _rowsValueCount == rows)
+        {
+            return _rowsValue;
+        }
+
+        _rowsValue?.Dispose();
+        int needed = rows * _sig.VocabSize;
+        if (_rows.Length < needed)
+        {
+            _rows = GC.AllocateArray<float>(needed, pinned: true);
+        }
+
+        _rowsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _rows.AsMemory(0, needed), [1, rows, _sig.VocabSize]);
+        _rowsValueCount = rows;
+        return _rowsValue;
     }
 
     private void CheckImageFeatures(ReadOnlySpan<int> ids, ReadOnlyMemory<float> imageFeatures)

@@ -27,6 +27,14 @@ internal static class TokenSequences
             throw AdapterNotSupported(model, name);
         }
 
+        if (options.SpeculativeDecoding is not null)
+        {
+            throw new EngineFeatureNotSupportedException(
+                GenerationEngine.OnnxRuntimeGenAI,
+                "speculative decoding",
+                "Andes verifies drafted tokens with its own generator (ONNX Runtime GenAI 0.20's generator decodes one token per step with the model's search options); use the Andes engine (--engine andes).");
+        }
+
         return new OnnxRuntimeGenAISequence(model, runtime, options, processors);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Andes.GenAI;
 
@@ -37,6 +38,12 @@ internal sealed class DecoderSignature
     /// <summary>The position ids input, when the decoder has one.</summary>
     public required string? PositionIds { get; init; }
 
+    /// <summary>
+    /// The decoder's input for how many last positions get logits (<c>num_logits_to_keep</c>, int64 [1]), or null when it
+    /// has none (it then returns the last position's only, or every position's). Speculative decoding needs it.
+    /// </summary>
+    public string? NumLogitsToKeep { get; init; }
+
     /// <summary>Whether key and value are stacked in one tensor per layer (<c>past_%d</c>): then <see cref="PastKeys"/>/<see cref="PresentKeys"/> hold those names and the value arrays are empty.</summary>
     public required bool CombinedKeyValues { get; init; }
 
@@ -69,6 +76,7 @@ internal sealed class DecoderSignature
     internal const string DefaultPresentKeyNames = "present.%d.key";
     internal const string DefaultPresentValueNames = "present.%d.value";
     internal const string DefaultImageFeatures = "image_features";
+    internal const string NumLogitsToKeepName = "num_logits_to_keep";
 
     public static DecoderSignature Create(GenAIConfig config, InferenceSession decoder, InferenceSession? embedding, string configFile)
     {
@@ -144,6 +152,8 @@ internal sealed class DecoderSignature
             PresentKeys = Names(presentKey, layers),
             PresentValues = combined ? [] : Names(presentValue, layers),
             PositionIds = positionIds,
+            NumLogitsToKeep = (decoder.OverridableInitializerMetadata.TryGetValue(NumLogitsToKeepName, out NodeMetadata? keep) || decoder.InputMetadata.TryGetValue(NumLogitsToKeepName, out keep))
+                && keep.ElementDataType == TensorElementType.Int64 ? NumLogitsToKeepName : null,
             CombinedKeyValues = combined,
             SharesPastPresentBuffer = config.Search.PastPresentShareBuffer && !combined,
             Int32Ids = IsInt32(idsSession.InputMetadata, idsInput),

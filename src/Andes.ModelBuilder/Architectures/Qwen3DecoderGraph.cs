@@ -4,7 +4,8 @@ namespace Andes.ModelBuilder;
 
 /// <summary>
 /// Writes the Qwen3 decoder in the ONNX Runtime GenAI layout: <c>inputs_embeds</c> + <c>attention_mask</c> +
-/// <c>past_key_values.%d.key/value</c> in, <c>logits</c> (last position only) + <c>present.%d.key/value</c> out, on
+/// <c>past_key_values.%d.key/value</c> (+ optional <c>num_logits_to_keep</c>) in, <c>logits</c> (the last position only,
+/// unless more are asked for) + <c>present.%d.key/value</c> out, on
 /// the fast CPU contrib operators (GroupQueryAttention with rotary inside, SkipSimplifiedLayerNormalization,
 /// MatMulNBits for quantised linears).
 /// </summary>
@@ -21,6 +22,13 @@ internal sealed class Qwen3DecoderGraph
     public const string PresentCombinedFormat = "present_%d";
     public const string InputIds = "input_ids";
     public const string PositionIds = "position_ids";
+
+    /// <summary>
+    /// How many last positions get logits: an int64 [1] input that defaults to 1 (an overridable initializer), so ONNX
+    /// Runtime GenAI, which does not feed it, and every prompt pass compute the last position's only; speculative
+    /// decoding feeds k + 1 to verify k drafted tokens in one pass.
+    /// </summary>
+    public const string NumLogitsToKeep = "num_logits_to_keep";
 
     private readonly Qwen3TextConfig _config;
     private readonly ConversionContext _context;
@@ -72,7 +80,9 @@ internal sealed class Qwen3DecoderGraph
             }
         }
 
-        g.Output(Logits, OnnxDataType.Float, "batch_size", 1, c.VocabSize);
+        g.Vector(NumLogitsToKeep, 1);
+        g.ExposeInitializerAsInput(NumLogitsToKeep, OnnxDataType.Int64, 1);
+        g.Output(Logits, OnnxDataType.Float, "batch_size", "logits_length", c.VocabSize);
         for (int i = 0; i < c.NumHiddenLayers; i++)
         {
             if (layout.CombinedKeyValues)
@@ -167,7 +177,7 @@ internal sealed class Qwen3DecoderGraph
             pending = _linears.Emit(g, act, Qwen3TensorNames.DownProj(i), h, c.IntermediateSize, _context.Options.Precision, p + "down_proj", lora: (i, LoraTargets.DownProj));
         }
 
-        // Only the last position's logits: slice before the final norm and the lm_head.
+        // Only the last num_logits_to_keep positions' logits (1 unless fed): slice before the final norm and the lm_head.
         if (flat)
         {
             pending = g.Node("Reshape", [pending!, hidden3Shape!], "mlp_out_3d");
@@ -176,7 +186,7 @@ internal sealed class Qwen3DecoderGraph
             _context.FlatReshapes.Add(residual);
         }
 
-        string sliceStart = g.Vector("const_minus_one", -1);
+        string sliceStart = g.Node("Neg", [NumLogitsToKeep], "logits_start");
         string sliceEnd = g.Vector("const_int64_max", long.MaxValue);
         string lastPending = g.Node("Slice", [pending!, sliceStart, sliceEnd, attention.Axis1], "last_mlp_out");
         string lastResidual = g.Node("Slice", [residual, sliceStart, sliceEnd, attention.Axis1], "last_residual");

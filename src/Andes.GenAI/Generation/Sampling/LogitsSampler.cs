@@ -184,6 +184,116 @@ public sealed class LogitsSampler : IDisposable
     /// <exception cref="InvalidOperationException">Every token has a logit of negative infinity (all masked).</exception>
     public int Sample(Span<float> logits)
     {
+        float max = Prepare(logits);
+        if (_greedy || max == float.PositiveInfinity)
+        {
+            return SoftmaxKernels.IndexOfFirstEqual(logits, max);
+        }
+
+        return _topK > 0 ? SampleTopK(logits, max) : SampleFull(logits, max);
+    }
+
+    /// <summary>
+    /// Writes the distribution <see cref="Sample(Span{float})"/> draws from for these logits: the processors and
+    /// penalties applied (in place, as <see cref="Sample(Span{float})"/> does), then temperature, top-k, top-p and min-p;
+    /// one-hot at the arg-max when greedy. Speculative decoding accepts or rejects drafted tokens against it.
+    /// </summary>
+    /// <param name="logits">The logits, length <see cref="VocabSize"/>; modified in place.</param>
+    /// <param name="probabilities">Receives one probability per token (zero outside the kept set), summing to 1.</param>
+    internal void TargetDistribution(Span<float> logits, Span<float> probabilities)
+    {
+        float max = Prepare(logits);
+        probabilities = probabilities[.._vocabSize];
+        if (_greedy || max == float.PositiveInfinity)
+        {
+            probabilities.Clear();
+            probabilities[SoftmaxKernels.IndexOfFirstEqual(logits, max)] = 1f;
+            return;
+        }
+
+        if (_topK > 0)
+        {
+            Span<ulong> keys = _keys.AsSpan(0, _topK);
+            CandidateSelection.TopK(logits, _topK, keys);
+            int count = _topK;
+            while (CandidateKey.Score(keys[count - 1]) == float.NegativeInfinity)
+            {
+                count--;
+            }
+
+            Span<float> weights = _weights.AsSpan(0, count);
+            int keep = KeptTopK(keys, weights, max);
+            double sum = SumInOrder(weights[..keep]);
+            probabilities.Clear();
+            for (int i = 0; i < keep; i++)
+            {
+                probabilities[CandidateKey.Token(keys[i])] = (float)(weights[i] / sum);
+            }
+
+            return;
+        }
+
+        double total = SoftmaxKernels.ExpScaled(logits, max, _inverseTemperature, probabilities, _chunkSums, ChunkSize);
+        if (_topPEnabled || _minP > 0f)
+        {
+            float thresholdWeight = _minP;
+            int thresholdToken = int.MaxValue;
+            if (_topPEnabled)
+            {
+                (thresholdWeight, thresholdToken) = FindNucleusEnd(probabilities, total);
+            }
+
+            total = 0;
+            for (int i = 0; i < probabilities.Length; i++)
+            {
+                float w = probabilities[i];
+                if (w > thresholdWeight || (w == thresholdWeight && i <= thresholdToken))
+                {
+                    total += w;
+                }
+                else
+                {
+                    probabilities[i] = 0f;
+                }
+            }
+        }
+
+        TensorPrimitives.Multiply(probabilities, (float)(1.0 / total), probabilities);
+    }
+
+    /// <summary>A uniform draw in [0, 1) from the sampler's seeded generator (speculative decoding's accept tests).</summary>
+    internal double NextUniform() => _random.NextDouble();
+
+    /// <summary>Draws a token with probability proportional to <paramref name="weights"/> (non-negative, not all zero).</summary>
+    internal int Draw(ReadOnlySpan<float> weights)
+    {
+        double total = 0;
+        foreach (float w in weights)
+        {
+            total += w;
+        }
+
+        double target = _random.NextDouble() * total, sum = 0;
+        int last = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (weights[i] > 0f)
+            {
+                sum += weights[i];
+                last = i;
+                if (target < sum)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>Runs the processors and penalties over the logits and checks them; returns their maximum.</summary>
+    private float Prepare(Span<float> logits)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (logits.Length != _vocabSize)
         {
@@ -199,12 +309,7 @@ public sealed class LogitsSampler : IDisposable
         // Max is a fast vector reduction and NaN-propagating (one check covers the whole vocabulary).
         float max = TensorPrimitives.Max(logits);
         CheckMaximum(logits, max);
-        if (_greedy || max == float.PositiveInfinity)
-        {
-            return SoftmaxKernels.IndexOfFirstEqual(logits, max);
-        }
-
-        return _topK > 0 ? SampleTopK(logits, max) : SampleFull(logits, max);
+        return max;
     }
 
     /// <summary>Returns the pooled buffers. The sampler cannot be used afterwards.</summary>
@@ -258,8 +363,30 @@ public sealed class LogitsSampler : IDisposable
             count--;
         }
 
-        // Temperature softmax numerators relative to the maximum: the best candidate has weight exactly 1.
         Span<float> weights = _weights.AsSpan(0, count);
+        int keep = KeptTopK(keys[..count], weights, max);
+        weights = weights[..keep];
+        double u = _random.NextDouble() * SumInOrder(weights);
+        double sum = 0;
+        for (int i = 0; i < keep; i++)
+        {
+            sum += weights[i];
+            if (u < sum)
+            {
+                return CandidateKey.Token(keys[i]);
+            }
+        }
+
+        return CandidateKey.Token(keys[keep - 1]);
+    }
+
+    /// <summary>
+    /// Writes the temperature softmax numerators of the sorted top-k candidates (relative to the maximum: the best has
+    /// weight exactly 1) and returns how many top-p and min-p keep.
+    /// </summary>
+    private int KeptTopK(ReadOnlySpan<ulong> keys, Span<float> weights, float max)
+    {
+        int count = weights.Length;
         for (int i = 0; i < count; i++)
         {
             weights[i] = CandidateKey.Score(keys[i]);
@@ -287,19 +414,7 @@ public sealed class LogitsSampler : IDisposable
             keep--;
         }
 
-        weights = weights[..keep];
-        double u = _random.NextDouble() * SumInOrder(weights);
-        double sum = 0;
-        for (int i = 0; i < keep; i++)
-        {
-            sum += weights[i];
-            if (u < sum)
-            {
-                return CandidateKey.Token(keys[i]);
-            }
-        }
-
-        return CandidateKey.Token(keys[keep - 1]);
+        return keep;
     }
 
     private int SampleFull(ReadOnlySpan<float> logits, float max)
