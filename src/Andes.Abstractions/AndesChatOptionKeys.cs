@@ -33,6 +33,17 @@ public static class AndesChatOptionKeys
     /// </summary>
     public const string ImageMaxSize = "andes.image_max_size";
 
+    /// <summary>
+    /// <c>andes.speculative_decoding</c>: speculative decoding for this request: <c>"prompt-lookup"</c>, <c>"off"</c>, or
+    /// (with Andes.GenAI) a <c>SpeculativeDecodingOptions</c>; see
+    /// <see cref="AndesChatOptionsExtensions.WithPromptLookupDecoding"/>. The output is the same (greedy) or equally
+    /// distributed (sampling); only the speed changes.
+    /// </summary>
+    public const string SpeculativeDecoding = "andes.speculative_decoding";
+
+    /// <summary><c>andes.draft_tokens</c> (int, 1 to 32): the most tokens drafted per pass with <see cref="SpeculativeDecoding"/> <c>"prompt-lookup"</c>.</summary>
+    public const string DraftTokens = "andes.draft_tokens";
+
     /// <summary><c>enable_thinking</c> (bool): the chat template's switch for Qwen3 hybrid thinking.</summary>
     public const string EnableThinking = "enable_thinking";
 }

@@ -21,6 +21,30 @@ public static class AndesChatOptionsExtensions
     /// <returns><paramref name="options"/>.</returns>
     public static ChatOptions WithAdapter(this ChatOptions options, string adapter) => Set(options, AndesChatOptionKeys.Adapter, adapter);
 
+    /// <summary>
+    /// Decodes this request with prompt lookup: tokens that continue an n-gram seen earlier in the conversation (a
+    /// label copied from the screen, an argument copied into a tool call) are proposed and checked several per decoder
+    /// pass. Exact: greedy output is unchanged and sampling keeps its distribution.
+    /// </summary>
+    /// <param name="options">The options (modified and returned).</param>
+    /// <param name="draftTokens">The most tokens proposed per pass (1 to 32).</param>
+    /// <returns><paramref name="options"/>.</returns>
+    public static ChatOptions WithPromptLookupDecoding(this ChatOptions options, int draftTokens = 8)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(draftTokens, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(draftTokens, 32);
+        options.AdditionalProperties ??= [];
+        options.AdditionalProperties[AndesChatOptionKeys.SpeculativeDecoding] = "prompt-lookup";
+        options.AdditionalProperties[AndesChatOptionKeys.DraftTokens] = draftTokens;
+        return options;
+    }
+
+    /// <summary>Decodes this request one token per pass, even when the client speculates by default.</summary>
+    /// <param name="options">The options (modified and returned).</param>
+    /// <returns><paramref name="options"/>.</returns>
+    public static ChatOptions WithoutSpeculativeDecoding(this ChatOptions options) => Set(options, AndesChatOptionKeys.SpeculativeDecoding, "off");
+
     /// <summary>The skill a request asks for, or null.</summary>
     /// <param name="options">The options, or null.</param>
     /// <exception cref="ArgumentException">The entry is present but not a string.</exception>

@@ -78,8 +78,13 @@ public sealed class AndesChatClient : IChatClient
         _ownsModel = ownsModel;
         _options = options?.Clone() ?? new AndesChatClientOptions();
         _template = _options.Template ?? AndesChatTemplate.Default;
-        _defaults = _options.DefaultGenerationOptions ?? GenerationOptions.FromSearch(model.Config.Search);
+        _defaults = _options.DefaultGenerationOptions?.Clone() ?? GenerationOptions.FromSearch(model.Config.Search);
+        _defaults.SpeculativeDecoding = _options.SpeculativeDecoding ?? _defaults.SpeculativeDecoding;
         _defaults.Validate();
+        if (_defaults.SpeculativeDecoding is not null && model.Engine != GenerationEngine.Andes)
+        {
+            throw new EngineFeatureNotSupportedException(model.Engine, "speculative decoding", "load the model with the Andes engine to speculate.");
+        }
         _skills = _options.Skills ?? SkillRegistry.TryLoadFromModelDirectory(model.Directory);
         _adapters = _options.Adapters;
         // ONNX Runtime GenAI loads no Andes adapters: a request that asks for one gets a typed error instead.
@@ -95,6 +100,15 @@ public sealed class AndesChatClient : IChatClient
         _metadata = new ChatClientMetadata("andes", new Uri(_folderPath + Path.DirectorySeparatorChar), modelId);
         _logger = (_options.LoggerFactory ?? model.Options.LoggerFactory)?.CreateLogger(AndesLog.ChatCategory) ?? NullLogger.Instance;
     }
+
+    /// <summary>The <see cref="UsageDetails.AdditionalCounts"/> key of the tokens speculative decoding proposed in a response.</summary>
+    public const string SpeculativeDraftedCount = "andes.speculative.drafted";
+
+    /// <summary>The <see cref="UsageDetails.AdditionalCounts"/> key of the proposals accepted in a response.</summary>
+    public const string SpeculativeAcceptedCount = "andes.speculative.accepted";
+
+    /// <summary>The <see cref="UsageDetails.AdditionalCounts"/> key of the decoder passes that produced a response's tokens after the first.</summary>
+    public const string SpeculativePassesCount = "andes.speculative.passes";
 
     /// <summary>The model.</summary>
     public AndesModel Model => _model;
@@ -190,6 +204,16 @@ public sealed class AndesChatClient : IChatClient
                 TotalTokenCount = generator.PromptTokenCount + generator.GeneratedTokenCount,
                 CachedInputTokenCount = generator.ReusedTokenCount,
             };
+            if ((generator as Generator)?.SpeculativeDecoding is { } speculation)
+            {
+                usage.AdditionalCounts = new()
+                {
+                    [SpeculativeDraftedCount] = speculation.DraftedTokens,
+                    [SpeculativeAcceptedCount] = speculation.AcceptedTokens,
+                    [SpeculativePassesCount] = speculation.VerificationPasses + speculation.PlainSteps,
+                };
+            }
+
             contents.Add(new UsageContent(usage));
             ChatResponseUpdate last = Update(contents, responseId, messageId, created, modelId);
             last.FinishReason = finish;

@@ -52,6 +52,14 @@ public sealed class AndesChatClientOptions
     /// <summary>Scale images down until the prompt fits the context, instead of failing with <see cref="PromptTooLongException"/> (default false).</summary>
     public bool DownscaleImagesToFit { get; set; }
 
+    /// <summary>
+    /// Gets or sets speculative decoding for every request (a drafter proposes tokens, one decoder pass checks them),
+    /// or null (the default) for one token per pass. A request overrides it with the
+    /// <c>andes.speculative_decoding</c> entry of its <see cref="Microsoft.Extensions.AI.ChatOptions"/>
+    /// (<c>WithSpeculativeDecoding</c>, <c>WithPromptLookupDecoding</c>, <c>WithoutSpeculativeDecoding</c>). Andes engine only.
+    /// </summary>
+    public SpeculativeDecodingOptions? SpeculativeDecoding { get; set; }
+
     /// <summary>Creates a copy (the registries are shared, not copied).</summary>
     public AndesChatClientOptions Clone() => new()
     {
@@ -64,5 +72,6 @@ public sealed class AndesChatClientOptions
         LoggerFactory = LoggerFactory,
         ImageMaxSize = ImageMaxSize,
         DownscaleImagesToFit = DownscaleImagesToFit,
+        SpeculativeDecoding = SpeculativeDecoding,
     };
 }
