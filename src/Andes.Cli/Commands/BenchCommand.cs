@@ -32,6 +32,8 @@ internal static class BenchCommand
             DefaultValueFactory = _ => "andes",
         };
         var command = new Command("bench", "Benchmark generation on a model folder (one engine, or several side by side).") { model, lengths, decode, runs, topP, threads, engines };
+        var speculative = new SpeculativeOptions();
+        speculative.AddTo(command);
         // Each value is checked on its own option, so one bad value reports one error; the thread list is checked
         // against the engine list once both are known to parse.
         lengths.Validators.Add(r => ParseLengths(r.GetValueOrDefault<string>() ?? string.Empty, r.AddError));
@@ -59,6 +61,16 @@ internal static class BenchCommand
             options.StopTokenIds = [];
 
             string folder = ModelFolderOption.Resolve(parse.GetValue(model)!);
+            if (parse.GetValue(speculative.Speculative) is not null)
+            {
+                SpeculativeDecodingOptions chosenSpeculation = speculative.Create(parse, out AndesModel? draftModel)!;
+                using AndesModel? draft = draftModel;
+                using var target = AndesModel.Load(folder, new AndesModelOptions { Engine = GenerationEngine.Andes, IntraOpNumThreads = threadCounts[0] });
+                AnsiConsole.MarkupLine($"[grey]andes: {Markup.Escape(target.Directory)} with {Describe(target, threadCounts[0])}; speculative decoding: {Markup.Escape(chosenSpeculation.ToString())}[/]");
+                BenchSpeculative.Run(target, chosenSpeculation, promptLengths[0], decodeTokens, parse.GetValue(runs), cancellationToken);
+                return Task.FromResult(0);
+            }
+
             var loaded = new List<Loaded>();
             try
             {

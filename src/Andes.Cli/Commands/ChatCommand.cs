@@ -39,6 +39,8 @@ internal static class ChatCommand
         sampling.AddTo(command);
         adapters.AddTo(command);
         images.AddTo(command);
+        var speculative = new SpeculativeOptions();
+        speculative.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             // Option values first (images, adapter, skill), then the model folder: a wrong value is reported before a missing model.
@@ -48,7 +50,9 @@ internal static class ChatCommand
             string folder = ModelFolderOption.Resolve(requested);
             using AndesModel m = AndesModel.Load(folder, new AndesModelOptions { Engine = parse.GetValue(engine) });
             using var registry = new AdapterRegistry(m); // its Load refuses an adapter on ONNX Runtime GenAI, naming it
-            var clientOptions = new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize) };
+            SpeculativeDecodingOptions? speculation = speculative.Create(parse, out AndesModel? draftModel);
+            using AndesModel? draft = draftModel;
+            var clientOptions = new AndesChatClientOptions { ImageMaxSize = parse.GetValue(images.MaxSize), SpeculativeDecoding = speculation };
             ImageOptions.RequireVision(m, pending.Count);
             ChatOptions options;
             if (parse.GetValue(adapters.Adapter) is { } path)

@@ -21,10 +21,12 @@ internal static class GenerateCommand
         var sampling = new SamplingOptions();
         var adapters = new AdapterOptions();
         var images = new ImageOptions();
+        var speculative = new SpeculativeOptions();
         var command = new Command("generate", "Generate one completion.") { model, prompt, inputIds, ids, engine };
         sampling.AddTo(command);
         adapters.AddTo(command);
         images.AddTo(command);
+        speculative.AddTo(command);
         command.Validators.Add(result =>
         {
             if ((result.GetValue(prompt) is null) == (result.GetValue(inputIds) is null))
@@ -40,12 +42,15 @@ internal static class GenerateCommand
             adapters.CheckBeforeLoad(parse, ModelFolderOption.Locate(requested));
             string folder = ModelFolderOption.Resolve(requested);
             using AndesModel m = AndesModel.Load(folder, new AndesModelOptions { Engine = parse.GetValue(engine) });
+            SpeculativeDecodingOptions? speculation = speculative.Create(parse, out AndesModel? draftModel);
+            using AndesModel? draft = draftModel;
             Skill? skill = AdapterOptions.ResolveSkill(parse.GetValue(adapters.Skill), m, out SkillRegistry? skills);
             using LoraAdapter? adapter = AdapterOptions.LoadAdapter(parse.GetValue(adapters.Adapter), skill, skills, m);
             ChatOptions? skillOptions = skill?.ApplyTo(null);
             ImageOptions.RequireVision(m, imageContents.Count);
             GenerationOptions defaults = GenerationOptions.FromSearch(m.Config.Search).WithChatOptions(skillOptions);
             GenerationOptions options = sampling.Apply(parse, defaults);
+            options.SpeculativeDecoding = speculation;
             var encoding = new PromptEncodingOptions { ImageMaxSize = parse.GetValue(images.MaxSize) };
             EncodedPrompt encoded;
             if (parse.GetValue(inputIds) is { } raw)
@@ -85,6 +90,11 @@ internal static class GenerateCommand
             else
             {
                 Console.Out.WriteLine(streamer.Complete());
+            }
+
+            if (speculation is not null && (generator as Generator)?.SpeculativeDecoding is { } statistics)
+            {
+                Console.Error.WriteLine(SpeculativeOptions.Describe(speculation, statistics, generator.GeneratedTokenCount));
             }
 
             return Task.FromResult(0);
