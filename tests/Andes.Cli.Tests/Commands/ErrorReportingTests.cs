@@ -62,6 +62,10 @@ public sealed class ErrorReportingTests
     [InlineData("--engine tensorrt", "error: --engine: 'tensorrt' is not an engine")]
     [InlineData("--image /no/such/screen.png", "error: --image /no/such/screen.png: the file does not exist.")]
     [InlineData("--adapter /no/such/adapter", "error: --adapter /no/such/adapter: no such file or folder")]
+    [InlineData("--speculative medusa", "error: --speculative medusa: give prompt-lookup or draft:FOLDER")]
+    [InlineData("--speculative draft:/no/such/draft", "error: --speculative draft:/no/such/draft: no model folder '/no/such/draft'")]
+    [InlineData("--speculative prompt-lookup --draft-tokens 0", "error: --draft-tokens 0: give a value from 1 to 32")]
+    [InlineData("--draft-tokens 4", "error: --draft-tokens needs --speculative")]
     public void BadValuesAreUsageErrorsBeforeAnyModelLoads(string flags, string expected)
     {
         var (code, _, error) = CliRunner.Run(["generate", "--model", "/no/such/model", "--prompt", "hi", .. flags.Split(' ')]);
