@@ -39,6 +39,15 @@ public static class ImageDecoder
                 sourceName, header.Format, header.Width, header.Height);
         }
 
+        // The RGBA buffer Skia decodes into is one array: a MaxPixels raised past what an array holds still fails typed.
+        if (4L * header.PixelCount > Array.MaxLength)
+        {
+            throw new InvalidImageException(
+                ImageErrorKind.TooLarge,
+                $"{name} ({header.Format}) claims {header.Width} x {header.Height} = {header.PixelCount} pixels, more than one decoding buffer holds; rejected before decoding.",
+                sourceName, header.Format, header.Width, header.Height);
+        }
+
         // Skia only ever sees data whose header and container structure passed the checks above.
         ImageHeaderReader.CheckComplete(data, header, sourceName);
         byte[] pixels;
@@ -75,7 +84,7 @@ public static class ImageDecoder
 
             // No colour space on the target: the codec converts no ICC profile, as Pillow's convert("RGB") does not.
             var info = new SKImageInfo(header.Width, header.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-            byte[] pixels = GC.AllocateUninitializedArray<byte>(checked((int)info.BytesSize64));
+            byte[] pixels = GC.AllocateUninitializedArray<byte>((int)info.BytesSize64);
             SKCodecResult result;
             fixed (byte* target = pixels)
             {
