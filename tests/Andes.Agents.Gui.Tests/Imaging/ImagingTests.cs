@@ -61,28 +61,6 @@ public sealed class ImagingTests
     }
 
     [Fact]
-    public void DrawingClipsAndTextUsesTheBitmapFont()
-    {
-        var image = new BgraImage(20, 10);
-        ImageDrawing.Clear(image, BgraColor.White);
-        ImageDrawing.FillRectangle(image, -5, -5, 8, 8, BgraColor.Black);
-        Assert.Equal(BgraColor.Black, image.GetPixel(2, 2));
-        Assert.Equal(BgraColor.White, image.GetPixel(3, 3));
-        ImageDrawing.DrawRectangle(image, 10, 2, 6, 6, BgraColor.Black);
-        Assert.Equal(BgraColor.Black, image.GetPixel(10, 2));
-        Assert.Equal(BgraColor.White, image.GetPixel(12, 4));
-
-        var text = new BgraImage(12, 8);
-        ImageDrawing.Clear(text, BgraColor.White);
-        ImageDrawing.DrawText(text, 0, 0, "I", BgraColor.Black);
-        // The 5x7 'I': a bar at the top row and a stem down the middle column.
-        Assert.Equal(BgraColor.Black, text.GetPixel(2, 3));
-        Assert.Equal(BgraColor.White, text.GetPixel(0, 3));
-        Assert.Equal((12, 8), ImageDrawing.MeasureText("ab"));
-        Assert.Equal((24, 32), ImageDrawing.MeasureText("ab\nc", 2));
-    }
-
-    [Fact]
     public void ImageInfoReadsJpegAndRejectsGarbage()
     {
         byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x2C, 0x02, 0x58, 0x03];
