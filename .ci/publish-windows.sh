@@ -2,7 +2,8 @@
 # Publishes the andes CLI (and, once they exist, the samples' file-based apps) for Windows on Arm (win-arm64,
 # Windows-on-Snapdragon, the GUI agent's first target) and win-x64, framework-dependent, so that Windows-only code
 # compiles and packages with Windows' ONNX Runtime natives. It checks that each output has its entry assembly and
-# (required for andes, where present for a sample) an onnxruntime.dll and onnxruntime-genai.dll built for the RID's CPU.
+# (required for andes, where present for a sample) an onnxruntime.dll and onnxruntime-genai.dll built for the RID's CPU,
+# and SkiaSharp's libSkiaSharp.dll for that CPU (required for andes, with SkiaSharp.dll for a sample) without its symbols.
 # Called by .ci/run after the tests; run it alone with
 #   bash .ci/publish-windows.sh            (outputs in artifacts/publish/<rid>/)
 # Exit status: 0 when every publish and check passed.
@@ -43,6 +44,24 @@ check_output() { # dir rid entry-assembly need-onnxruntime
     [[ "$got" == "$want" ]] || { echo "publish-windows: $dir/onnxruntime-genai.dll is for machine $got, not $want ($rid)" >&2; return 1; }
 }
 
+check_skia() { # dir rid need-skia: SkiaSharp's native library (decoding, PNG encoding, drawing) for the RID's CPU
+    local dir=$1 rid=$2 need=$3 want got
+    case "$rid" in
+        win-x64) want=8664 ;;
+        win-arm64) want=aa64 ;;
+    esac
+    # Its 95 MB of native symbols never belong in an output (Directory.Build.targets drops them).
+    [[ ! -f "$dir/libSkiaSharp.pdb" ]] || { echo "publish-windows: $dir/libSkiaSharp.pdb is published" >&2; return 1; }
+    if [[ ! -f "$dir/SkiaSharp.dll" ]]; then
+        [[ "$need" == no ]] && return 0
+        echo "publish-windows: $dir/SkiaSharp.dll is missing" >&2
+        return 1
+    fi
+    [[ -f "$dir/libSkiaSharp.dll" ]] || { echo "publish-windows: $dir/libSkiaSharp.dll is missing" >&2; return 1; }
+    got=$(pe_machine "$dir/libSkiaSharp.dll")
+    [[ "$got" == "$want" ]] || { echo "publish-windows: $dir/libSkiaSharp.dll is for machine $got, not $want ($rid)" >&2; return 1; }
+}
+
 summary=()
 for rid in win-arm64 win-x64; do
     # win-x64 gets andes.exe; the win-arm64 app host (Microsoft.NETCore.App.Host.win-arm64) is not in our NuGet feed,
@@ -53,6 +72,7 @@ for rid in win-arm64 win-x64; do
     dotnet publish src/Andes.Cli -c Release -r "$rid" --self-contained false -p:UseAppHost=$apphost \
         --artifacts-path "$build" -o "$out/$rid/andes"
     check_output "$out/$rid/andes" "$rid" andes.dll yes
+    check_skia "$out/$rid/andes" "$rid" yes
     summary+=("andes $rid $((SECONDS - start)) s")
 
     # Hook for the samples' C# file-based apps (samples/<name>/app.cs): each is published for the RID the same way
@@ -65,6 +85,7 @@ for rid in win-arm64 win-x64; do
             dotnet publish "$app" -c Release -r "$rid" --self-contained false -p:PublishAot=false -p:UseAppHost=$apphost \
                 -o "$out/$rid/samples/$name"
             check_output "$out/$rid/samples/$name" "$rid" app.dll no
+            check_skia "$out/$rid/samples/$name" "$rid" no
             summary+=("$name $rid $((SECONDS - start)) s")
         done
     fi

@@ -75,7 +75,7 @@ ImageDrawing.Clear(picture, BgraColor.FromRgb(135, 190, 235));
 ImageDrawing.FillRectangle(picture, 0, 150, 320, 50, BgraColor.FromRgb(70, 150, 60));
 ImageDrawing.FillRectangle(picture, 40, 70, 90, 80, BgraColor.FromRgb(200, 40, 40));
 ImageDrawing.FillRectangle(picture, 240, 20, 40, 40, BgraColor.FromRgb(250, 210, 40));
-ImageDrawing.DrawText(picture, 150, 100, "ANDES", BgraColor.White, scale: 4);
+ImageDrawing.DrawText(picture, 150, 96, "ANDES", BgraColor.White, size: 36);
 byte[] png = PngEncoder.Encode(picture);
 display(HTML($"<img src='data:image/png;base64,{Convert.ToBase64String(png)}'/>"));
 

@@ -62,20 +62,20 @@ BgraColor ink = BgraColor.FromRgb(20, 20, 20), accent = BgraColor.FromRgb(0, 110
     ImageDrawing.Clear(image, desktopBlue);
     ImageDrawing.FillRectangle(image, 100, 60, 600, 360, panel);
     ImageDrawing.FillRectangle(image, 100, 60, 600, 34, titleBlue);
-    ImageDrawing.DrawText(image, 114, 69, "Save document", BgraColor.White, scale: 2);
-    ImageDrawing.DrawText(image, 130, 134, "File name:", ink, scale: 2);
+    ImageDrawing.DrawText(image, 114, 67, "Save document", BgraColor.White, size: 16);
+    ImageDrawing.DrawText(image, 130, 132, "File name:", ink, size: 16);
     ImageDrawing.FillRectangle(image, 270, 124, 390, 36, BgraColor.White);
     ImageDrawing.DrawRectangle(image, 270, 124, 390, 36, border, thickness: 2);
-    ImageDrawing.DrawText(image, 280, 134, fileName, ink, scale: 2);
-    ImageDrawing.DrawText(image, 130, 210, "Save changes before closing?", ink, scale: 2);
+    ImageDrawing.DrawText(image, 280, 132, fileName, ink, size: 16);
+    ImageDrawing.DrawText(image, 130, 210, "Save changes before closing?", ink, size: 16);
     var elements = new Dictionary<string, ImageBox> { ["the File name field"] = ImageBox.FromXywh(270, 124, 390, 36) };
     (string Label, int X, BgraColor Fill, BgraColor Text)[] buttons = [("Save", 330, accent, BgraColor.White), ("Discard", 450, panel, ink), ("Cancel", 570, panel, ink)];
     foreach ((string label, int x, BgraColor fill, BgraColor text) in buttons)
     {
         ImageDrawing.FillRectangle(image, x, 350, 110, 40, fill);
         ImageDrawing.DrawRectangle(image, x, 350, 110, 40, border, thickness: 2);
-        (int width, _) = ImageDrawing.MeasureText(label, scale: 2);
-        ImageDrawing.DrawText(image, x + (110 - width) / 2, 362, label, text, scale: 2);
+        (int width, int height) = ImageDrawing.MeasureText(label, size: 16);
+        ImageDrawing.DrawText(image, x + (110 - width) / 2, 350 + (40 - height) / 2, label, text, size: 16);
         elements[$"the {label} button"] = ImageBox.FromXywh(x, 350, 110, 40);
     }
 

@@ -20,6 +20,9 @@ public static class SyntheticGroundingSetGenerator
         "Library", "Projects", "Tasks", "Team", "Files", "Home", "Browse", "Cart", "Orders", "Wishlist", "Login", "Logout",
     ];
 
+    /// <summary>Text sizes in pixels: most labels; headings and list items.</summary>
+    private const float TextSize = 15, HeadingSize = 22;
+
     private static readonly string[] FieldNames = ["Name", "Email", "Phone", "City", "Country", "Company", "Title", "Address", "Username", "Website", "Notes", "Tags"];
 
     private static readonly (char Glyph, string Name)[] Icons =
@@ -108,7 +111,7 @@ public static class SyntheticGroundingSetGenerator
             // Taskbar with a start button and a clock.
             ImageDrawing.FillRectangle(Image, 0, h - 36, w, 36, BgraColor.FromRgb(32, 36, 44));
             Button(6, h - 32, Pick(), BgraColor.FromRgb(60, 70, 90), BgraColor.White, "button in the taskbar");
-            ImageDrawing.DrawText(Image, w - 80, h - 24, "12:34", BgraColor.White, 2);
+            ImageDrawing.DrawText(Image, w - 80, Middle(h - 36, 36, "12:34", TextSize), "12:34", BgraColor.White, TextSize);
 
             int windows = 1 + random.Next(2);
             int top = 30;
@@ -129,20 +132,20 @@ public static class SyntheticGroundingSetGenerator
             Image = new BgraImage(w, h);
             ImageDrawing.Clear(Image, BgraColor.White);
             ImageDrawing.FillRectangle(Image, 0, 0, w, 28, BgraColor.FromRgb(20, 20, 20));
-            ImageDrawing.DrawText(Image, 8, 7, "9:41", BgraColor.White, 2);
+            ImageDrawing.DrawText(Image, 8, Middle(0, 28, "9:41", TextSize), "9:41", BgraColor.White, TextSize);
 
             BgraColor bar = Strong();
             ImageDrawing.FillRectangle(Image, 0, 28, w, 64, bar);
             Icon(8, 40, 40, BgraColor.White, bar, "in the app bar");
             string title = Pick();
-            Text(64, 48, title, BgraColor.White, 3, $"the '{title}' title in the app bar");
+            Text(64, Middle(28, 64, title, HeadingSize), title, BgraColor.White, HeadingSize, $"the '{title}' title in the app bar");
 
             int y = 110;
             while (y < h - 200)
             {
                 string item = Pick();
                 ImageDrawing.DrawRectangle(Image, 12, y, w - 24, 56, BgraColor.FromRgb(220, 220, 220));
-                Text(28, y + 18, item, BgraColor.FromRgb(30, 30, 30), 3, $"the '{item}' item in the list");
+                Text(28, Middle(y, 56, item, HeadingSize), item, BgraColor.FromRgb(30, 30, 30), HeadingSize, $"the '{item}' item in the list");
                 Icon(w - 64, y + 8, 40, BgraColor.FromRgb(90, 90, 90), BgraColor.White, $"in the '{item}' row");
                 y += 68;
             }
@@ -155,8 +158,8 @@ public static class SyntheticGroundingSetGenerator
             {
                 string label = Pick();
                 int cx = (2 * t + 1) * w / (2 * tabs);
-                (int tw, _) = ImageDrawing.MeasureText(label, 2);
-                Text(cx - tw / 2, h - 26, label, BgraColor.FromRgb(60, 60, 60), 2, $"the '{label}' tab in the bottom bar");
+                (int tw, _) = ImageDrawing.MeasureText(label, TextSize);
+                Text(cx - tw / 2, h - 28, label, BgraColor.FromRgb(60, 60, 60), TextSize, $"the '{label}' tab in the bottom bar");
             }
 
             return Image;
@@ -172,7 +175,7 @@ public static class SyntheticGroundingSetGenerator
             ImageDrawing.FillRectangle(Image, 0, 0, w, 36, BgraColor.FromRgb(222, 225, 230));
             Icon(8, 4, 28, BgraColor.FromRgb(60, 60, 60), BgraColor.FromRgb(222, 225, 230), "in the browser toolbar");
             ImageDrawing.FillRectangle(Image, 44, 6, w - 60, 24, BgraColor.White);
-            ImageDrawing.DrawText(Image, 52, 10, "https://example.test/", BgraColor.FromRgb(80, 80, 80), 2);
+            ImageDrawing.DrawText(Image, 52, Middle(6, 24, "https://example.test/", TextSize), "https://example.test/", BgraColor.FromRgb(80, 80, 80), TextSize);
 
             BgraColor header = Strong();
             ImageDrawing.FillRectangle(Image, 0, 36, w, 56, header);
@@ -180,8 +183,8 @@ public static class SyntheticGroundingSetGenerator
             for (int i = 0; i < 4; i++)
             {
                 string link = Pick();
-                (int tw, _) = ImageDrawing.MeasureText(link, 2);
-                Text(x, 56, link, BgraColor.White, 2, $"the '{link}' link in the page header");
+                (int tw, _) = ImageDrawing.MeasureText(link, TextSize);
+                Text(x, Middle(36, 56, link, TextSize), link, BgraColor.White, TextSize, $"the '{link}' link in the page header");
                 x += tw + 36;
             }
 
@@ -195,7 +198,7 @@ public static class SyntheticGroundingSetGenerator
                 ImageDrawing.FillRectangle(Image, cx, cy, cardWidth, h - cy - 40, BgraColor.White);
                 ImageDrawing.DrawRectangle(Image, cx, cy, cardWidth, h - cy - 40, BgraColor.FromRgb(210, 210, 210));
                 string heading = Pick();
-                Text(cx + 16, cy + 16, heading, BgraColor.FromRgb(20, 20, 20), 3, $"the '{heading}' heading");
+                Text(cx + 16, cy + 16, heading, BgraColor.FromRgb(20, 20, 20), HeadingSize, $"the '{heading}' heading");
                 Button(cx + 16, cy + 70, Pick(), Pastel(120), BgraColor.Black, $"button in the '{heading}' card");
                 Icon(cx + cardWidth - 52, cy + 12, 36, BgraColor.FromRgb(90, 90, 90), BgraColor.White, $"in the '{heading}' card");
             }
@@ -211,12 +214,12 @@ public static class SyntheticGroundingSetGenerator
             ImageDrawing.DrawRectangle(Image, x, y, width, height, BgraColor.FromRgb(120, 120, 120));
             ImageDrawing.FillRectangle(Image, x, y, width, 30, titleColor);
             string title = Pick();
-            ImageDrawing.DrawText(Image, x + 10, y + 7, title, BgraColor.White, 2);
+            ImageDrawing.DrawText(Image, x + 10, Middle(y, 30, title, TextSize), title, BgraColor.White, TextSize);
 
             // The close button: an 'x' glyph on red.
             int cx = x + width - 30;
             ImageDrawing.FillRectangle(Image, cx, y + 3, 26, 24, BgraColor.FromRgb(200, 50, 50));
-            ImageDrawing.DrawText(Image, cx + 7, y + 7, "x", BgraColor.White, 2);
+            ImageDrawing.DrawText(Image, cx + ((26 - ImageDrawing.MeasureText("x", TextSize).Width) / 2), Middle(y + 3, 24, "x", TextSize), "x", BgraColor.White, TextSize);
             Elements.Add(new Element(cx, y + 3, 26, 24, $"close the '{title}' window", true));
             Icon(cx - 30, y + 3, 24, BgraColor.White, titleColor, $"in the '{title}' title bar");
 
@@ -226,9 +229,9 @@ public static class SyntheticGroundingSetGenerator
             for (int t = 0; t < 3 && tabX < x + width - 120; t++)
             {
                 string tab = Pick();
-                (int tw, int th) = ImageDrawing.MeasureText(tab, 2);
+                (int tw, int th) = ImageDrawing.MeasureText(tab, TextSize);
                 ImageDrawing.FillRectangle(Image, tabX, rowY, tw + 16, th + 10, t == 0 ? BgraColor.White : BgraColor.FromRgb(225, 225, 225));
-                Text(tabX + 8, rowY + 5, tab, BgraColor.Black, 2, $"the '{tab}' tab in the '{title}' window");
+                Text(tabX + 8, rowY + 5, tab, BgraColor.Black, TextSize, $"the '{tab}' tab in the '{title}' window");
                 tabX += tw + 24;
             }
 
@@ -236,7 +239,7 @@ public static class SyntheticGroundingSetGenerator
             while (rowY + 40 < y + height - 60)
             {
                 string label = PickFrom(FieldNames);
-                Text(x + 16, rowY + 8, label + ":", BgraColor.FromRgb(40, 40, 40), 2, $"the '{label}:' label");
+                Text(x + 16, Middle(rowY, 32, label + ":", TextSize), label + ":", BgraColor.FromRgb(40, 40, 40), TextSize, $"the '{label}:' label");
                 Field(x + 140, rowY, Math.Min(260, width - 170), label);
                 rowY += 44;
             }
@@ -245,7 +248,7 @@ public static class SyntheticGroundingSetGenerator
             for (int b = 0; b < 2; b++)
             {
                 string label = Pick();
-                (int tw, _) = ImageDrawing.MeasureText(label, 2);
+                (int tw, _) = ImageDrawing.MeasureText(label, TextSize);
                 bx -= tw + 28;
                 Button(bx, y + height - 48, label, b == 0 ? titleColor : BgraColor.FromRgb(230, 230, 230), b == 0 ? BgraColor.White : BgraColor.Black, $"button of the '{title}' window");
                 bx -= 12;
@@ -254,11 +257,11 @@ public static class SyntheticGroundingSetGenerator
 
         private void Button(int x, int y, string label, BgraColor fill, BgraColor ink, string where)
         {
-            (int tw, int th) = ImageDrawing.MeasureText(label, 2);
-            int w = tw + 20, h = th + 14;
+            (int tw, int th) = ImageDrawing.MeasureText(label, TextSize);
+            int w = tw + 20, h = th + 12;
             ImageDrawing.FillRectangle(Image, x, y, w, h, fill);
             ImageDrawing.DrawRectangle(Image, x, y, w, h, BgraColor.FromRgb(70, 70, 70));
-            ImageDrawing.DrawText(Image, x + 11, y + 7, label, ink, 2);
+            ImageDrawing.DrawText(Image, x + 10, y + 6, label, ink, TextSize);
             Elements.Add(new Element(x, y, w, h, $"the '{label}' {where}", false));
         }
 
@@ -266,14 +269,18 @@ public static class SyntheticGroundingSetGenerator
         {
             ImageDrawing.FillRectangle(Image, x, y, width, 32, BgraColor.White);
             ImageDrawing.DrawRectangle(Image, x, y, width, 32, BgraColor.FromRgb(150, 150, 150), 2);
-            ImageDrawing.DrawText(Image, x + 8, y + 9, "Enter " + name.ToLowerInvariant(), BgraColor.FromRgb(160, 160, 160), 2);
+            string hint = "Enter " + name.ToLowerInvariant();
+            ImageDrawing.DrawText(Image, x + 8, Middle(y, 32, hint, TextSize), hint, BgraColor.FromRgb(160, 160, 160), TextSize);
             Elements.Add(new Element(x, y, width, 32, $"the '{name}' input field", false));
         }
 
-        private void Text(int x, int y, string text, BgraColor ink, int scale, string instruction)
+        /// <summary>The top edge that centres a text's box in a band.</summary>
+        private static int Middle(int top, int height, string text, float size) => top + ((height - ImageDrawing.MeasureText(text, size).Height) / 2);
+
+        private void Text(int x, int y, string text, BgraColor ink, float size, string instruction)
         {
-            ImageDrawing.DrawText(Image, x, y, text, ink, scale);
-            (int w, int h) = ImageDrawing.MeasureText(text, scale);
+            ImageDrawing.DrawText(Image, x, y, text, ink, size);
+            (int w, int h) = ImageDrawing.MeasureText(text, size);
             Elements.Add(new Element(x - 2, y - 2, w + 2, h + 2, instruction, false));
         }
 
@@ -291,10 +298,13 @@ public static class SyntheticGroundingSetGenerator
                 _usedIcons.Add(glyph);
             }
 
-            int scale = Math.Max(1, (size - 6) / 8);
+            // The glyph as large as the box holds it (a line of DejaVu Sans Mono is about 1.17 em), centred.
+            string symbol = glyph.ToString();
+            float textSize = size * 0.75f;
+            (int gw, int gh) = ImageDrawing.MeasureText(symbol, textSize);
             ImageDrawing.FillRectangle(Image, x, y, size, size, fill);
             ImageDrawing.DrawRectangle(Image, x, y, size, size, ink);
-            ImageDrawing.DrawText(Image, x + (size - 5 * scale) / 2, y + (size - 7 * scale) / 2, glyph.ToString(), ink, scale);
+            ImageDrawing.DrawText(Image, x + ((size - gw) / 2), y + ((size - gh) / 2), symbol, ink, textSize);
             Elements.Add(new Element(x, y, size, size, $"{name} {where}", true));
         }
 

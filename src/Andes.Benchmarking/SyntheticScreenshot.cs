@@ -9,6 +9,9 @@ namespace Andes.Benchmarking;
 /// </summary>
 public static class SyntheticScreenshot
 {
+    /// <summary>Text sizes in pixels: window titles, tabs, labels and buttons; the text in fields; the taskbar; body text.</summary>
+    private const float Large = 15, Field = 12, Taskbar = 11, Small = 9;
+
     private static readonly string[] Words =
     [
         "Save", "Open", "Cancel", "Apply", "Export", "Import", "Print", "Share", "Rename", "Upload", "Download", "Search",
@@ -61,10 +64,12 @@ public static class SyntheticScreenshot
         for (int x = 8, k = 0; x < width - 120; x += 110, k++)
         {
             ImageDrawing.FillRectangle(image, x, height - taskbar + 3, 100, taskbar - 6, k == 0 ? BgraColor.FromRgb(60, 70, 90) : BgraColor.FromRgb(45, 50, 60));
-            ImageDrawing.DrawText(image, x + 6, height - taskbar + Math.Max(2, (taskbar - 8) / 2), Pick(random), BgraColor.White);
+            string label = Pick(random);
+            ImageDrawing.DrawText(image, x + 6, height - taskbar + Math.Max(0, (taskbar - ImageDrawing.MeasureText(label, Taskbar).Height) / 2), label, BgraColor.White, Taskbar);
         }
 
-        ImageDrawing.DrawText(image, width - 70, height - taskbar + Math.Max(2, (taskbar - 16) / 2), "12:34", BgraColor.White, 2);
+        (int clockWidth, int clockHeight) = ImageDrawing.MeasureText("12:34", Large);
+        ImageDrawing.DrawText(image, width - clockWidth - 16, height - taskbar + Math.Max(0, (taskbar - clockHeight) / 2), "12:34", BgraColor.White, Large);
         return image;
     }
 
@@ -75,17 +80,19 @@ public static class SyntheticScreenshot
         ImageDrawing.FillRectangle(image, x, y, width, height, BgraColor.FromRgb(248, 248, 248));
         ImageDrawing.DrawRectangle(image, x, y, width, height, BgraColor.FromRgb(120, 120, 120));
         ImageDrawing.FillRectangle(image, x, y, width, 30, title);
-        ImageDrawing.DrawText(image, x + 10, y + 8, Pick(random) + " - " + Pick(random), BgraColor.White, 2);
+        string caption = Pick(random) + " - " + Pick(random);
+        ImageDrawing.DrawText(image, x + 10, y + ((30 - ImageDrawing.MeasureText(caption, Large).Height) / 2), caption, BgraColor.White, Large);
         ImageDrawing.FillRectangle(image, x + width - 30, y + 3, 26, 24, BgraColor.FromRgb(200, 50, 50));
-        ImageDrawing.DrawText(image, x + width - 23, y + 7, "x", BgraColor.White, 2);
+        (int closeWidth, int closeHeight) = ImageDrawing.MeasureText("x", Large);
+        ImageDrawing.DrawText(image, x + width - 30 + ((26 - closeWidth) / 2), y + 3 + ((24 - closeHeight) / 2), "x", BgraColor.White, Large);
 
         int tabX = x + 12;
         for (int t = 0; t < 4 && tabX < x + width - 120; t++)
         {
             string tab = Pick(random);
-            (int tw, int th) = ImageDrawing.MeasureText(tab, 2);
+            (int tw, int th) = ImageDrawing.MeasureText(tab, Large);
             ImageDrawing.FillRectangle(image, tabX, y + 40, tw + 16, th + 10, t == 0 ? BgraColor.White : BgraColor.FromRgb(225, 225, 225));
-            ImageDrawing.DrawText(image, tabX + 8, y + 45, tab, BgraColor.Black, 2);
+            ImageDrawing.DrawText(image, tabX + 8, y + 45, tab, BgraColor.Black, Large);
             tabX += tw + 24;
         }
 
@@ -93,13 +100,15 @@ public static class SyntheticScreenshot
         int rowY = y + 80;
         for (int f = 0; f < 3 && rowY + 30 < y + height - 60; f++, rowY += 36)
         {
-            ImageDrawing.DrawText(image, x + 16, rowY + 8, Pick(random) + ":", BgraColor.FromRgb(40, 40, 40), 2);
+            string label = Pick(random) + ":";
+            ImageDrawing.DrawText(image, x + 16, rowY + ((26 - ImageDrawing.MeasureText(label, Large).Height) / 2), label, BgraColor.FromRgb(40, 40, 40), Large);
             int fieldWidth = Math.Min(260, width - 170);
             if (fieldWidth > 20)
             {
                 ImageDrawing.FillRectangle(image, x + 140, rowY, fieldWidth, 26, BgraColor.White);
                 ImageDrawing.DrawRectangle(image, x + 140, rowY, fieldWidth, 26, BgraColor.FromRgb(160, 160, 160));
-                ImageDrawing.DrawText(image, x + 146, rowY + 9, Pick(random).ToLowerInvariant(), BgraColor.FromRgb(90, 90, 90));
+                string value = Pick(random).ToLowerInvariant();
+                ImageDrawing.DrawText(image, x + 146, rowY + ((26 - ImageDrawing.MeasureText(value, Field).Height) / 2), value, BgraColor.FromRgb(90, 90, 90), Field);
             }
         }
 
@@ -109,13 +118,13 @@ public static class SyntheticScreenshot
             while (true)
             {
                 string word = Pick(random).ToLowerInvariant();
-                (int tw, _) = ImageDrawing.MeasureText(word);
+                (int tw, _) = ImageDrawing.MeasureText(word, Small);
                 if (penX + tw > x + width - 16)
                 {
                     break;
                 }
 
-                ImageDrawing.DrawText(image, penX, rowY, word, BgraColor.FromRgb((byte)random.Next(0, 70), (byte)random.Next(0, 70), (byte)random.Next(0, 90)));
+                ImageDrawing.DrawText(image, penX, rowY, word, BgraColor.FromRgb((byte)random.Next(0, 70), (byte)random.Next(0, 70), (byte)random.Next(0, 90)), Small);
                 penX += tw + 6;
             }
         }
@@ -124,7 +133,7 @@ public static class SyntheticScreenshot
         for (int b = 0; b < 2; b++)
         {
             string label = Pick(random);
-            (int tw, int th) = ImageDrawing.MeasureText(label, 2);
+            (int tw, int th) = ImageDrawing.MeasureText(label, Large);
             bx -= tw + 28;
             if (bx < x + 4)
             {
@@ -132,7 +141,7 @@ public static class SyntheticScreenshot
             }
 
             ImageDrawing.FillRectangle(image, bx, y + height - 44, tw + 20, th + 14, b == 0 ? title : BgraColor.FromRgb(230, 230, 230));
-            ImageDrawing.DrawText(image, bx + 10, y + height - 37, label, b == 0 ? BgraColor.White : BgraColor.Black, 2);
+            ImageDrawing.DrawText(image, bx + 10, y + height - 37, label, b == 0 ? BgraColor.White : BgraColor.Black, Large);
             bx -= 12;
         }
     }

@@ -61,6 +61,12 @@ public sealed class PackageInstallTests(LocalFeedFixture feed, ITestOutputHelper
                 Assert.Contains($"lib/net10.0/{id}.dll", entries);
                 Assert.Contains($"lib/net10.0/{id}.xml", entries);
             }
+
+            if (id == "Andes.Agents.Gui")
+            {
+                // The font ImageDrawing embeds: its licence asks for the notice to go with every copy.
+                Assert.Contains("Bitstream Vera", ReadEntry(zip, "DejaVuSansMono.LICENSE.txt"), StringComparison.Ordinal);
+            }
         }
     }
 

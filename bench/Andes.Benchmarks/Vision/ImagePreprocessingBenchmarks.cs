@@ -102,7 +102,7 @@ public class ImagePreprocessingBenchmarks
         public long Nanoseconds;
     }
 
-    /// <summary>PNG bytes to packed RGB (StbImageSharp, after the header and structure checks).</summary>
+    /// <summary>PNG bytes to packed RGB (SkiaSharp, after the header and structure checks).</summary>
     [Benchmark]
     public int Decode() => ImageDecoder.Decode(_png).Width;
 

@@ -239,9 +239,9 @@ public sealed class GuiAgentTests
             Assert.Contains("step-001.png", html, StringComparison.Ordinal);
 
             // The screenshot shows the target box in red.
-            var png = StbImageSharp.ImageResult.FromMemory(File.ReadAllBytes(Path.Combine(dir, steps[0].Screenshot!)), StbImageSharp.ColorComponents.RedGreenBlue);
+            BgraImage png = PngDecoder.DecodeFile(Path.Combine(dir, steps[0].Screenshot!));
             Assert.Equal((800, 600), (png.Width, png.Height));
-            int redAt(int x, int y) => png.Data[(y * png.Width + x) * 3] == 255 && png.Data[(y * png.Width + x) * 3 + 1] == 0 && png.Data[(y * png.Width + x) * 3 + 2] == 0 ? 1 : 0;
+            int redAt(int x, int y) => png.GetPixel(x, y) is { R: 255, G: 0, B: 0 } ? 1 : 0;
             Assert.Equal(1, redAt(299, 415));
             Assert.Equal(0, redAt(340, 415) + redAt(100, 100));
 

@@ -89,7 +89,7 @@ public sealed class GuiAgentToolsTests
     public void TheLibraryNeedsOnlyTheAbstractions()
     {
         // Dependencies flow one way: Andes.SemanticKernel wraps these tools, the GUI library knows neither it nor the engine;
-        // the conventions it shares with the engine come from Andes.Abstractions.
+        // the conventions it shares with the engine come from Andes.Abstractions; pictures go through SkiaSharp.
         string[] references = [.. typeof(GuiAgentTools).Assembly.GetReferencedAssemblies().Select(a => a.Name!)];
         Assert.Contains("Microsoft.Extensions.AI.Abstractions", references);
         Assert.Contains("Andes.Abstractions", references);
