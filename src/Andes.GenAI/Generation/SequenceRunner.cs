@@ -29,6 +29,7 @@ internal sealed class SequenceRunner : IDisposable
     private readonly string[] _decoderInputNames;
     private readonly OrtValue[] _decoderInputs;
     private readonly string[] _decoderOutputNames;
+    private readonly string[] _keptOutputNames; // kept_logits in place of logits: a pass that keeps several positions
     private readonly OrtValue[] _decoderOutputs;
     private readonly int _firstPast;
     private readonly string[] _embeddingInputNames;
@@ -86,6 +87,8 @@ internal sealed class SequenceRunner : IDisposable
 
         _decoderInputNames = [.. inputs];
         _decoderOutputNames = [.. outputs];
+        _keptOutputNames = [.. outputs];
+        _keptOutputNames[0] = DecoderSignature.KeptLogitsName;
         _decoderInputs = new OrtValue[_decoderInputNames.Length];
         _decoderOutputs = new OrtValue[_decoderOutputNames.Length];
         _embeddingInputNames = _sig.EmbeddingImageFeatures is { } features ? [_sig.EmbeddingInputIds, features] : [_sig.EmbeddingInputIds];
@@ -273,7 +276,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderOutputs[2 + (2 * i)] = _shared.Values[i];
                 }
 
-                decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames, _decoderOutputs);
+                decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, logitsToKeep == 1 ? _decoderOutputNames : _keptOutputNames, _decoderOutputs);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 _shared.Length = total;
                 _logitsRows = logitsToKeep;
@@ -286,7 +289,7 @@ internal sealed class SequenceRunner : IDisposable
                     _decoderInputs[_firstPast + i] = pasts[i];
                 }
 
-                results = decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, _decoderOutputNames);
+                results = decoder.Run(decoderRunOptions, _decoderInputNames, _decoderInputs, logitsToKeep == 1 ? _decoderOutputNames : _keptOutputNames);
                 RunTicks += Stopwatch.GetTimestamp() - decoderStart;
                 ReadOnlySpan<float> logits = results[0].GetTensorDataAsSpan<float>();
                 if (logitsToKeep == 1)

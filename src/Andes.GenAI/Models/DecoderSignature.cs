@@ -39,8 +39,9 @@ internal sealed class DecoderSignature
     public required string? PositionIds { get; init; }
 
     /// <summary>
-    /// The decoder's input for how many last positions get logits (<c>num_logits_to_keep</c>, int64 [1]), or null when it
-    /// has none (it then returns the last position's only, or every position's). Speculative decoding needs it.
+    /// The decoder's input for how many last positions get logits (<c>num_logits_to_keep</c>, int64 [1], returned as the
+    /// <c>kept_logits</c> output), or null when it has none (it then returns the last position's only, or every
+    /// position's). Speculative decoding needs it.
     /// </summary>
     public string? NumLogitsToKeep { get; init; }
 
@@ -77,6 +78,7 @@ internal sealed class DecoderSignature
     internal const string DefaultPresentValueNames = "present.%d.value";
     internal const string DefaultImageFeatures = "image_features";
     internal const string NumLogitsToKeepName = "num_logits_to_keep";
+    internal const string KeptLogitsName = "kept_logits";
 
     public static DecoderSignature Create(GenAIConfig config, InferenceSession decoder, InferenceSession? embedding, string configFile)
     {
@@ -153,7 +155,7 @@ internal sealed class DecoderSignature
             PresentValues = combined ? [] : Names(presentValue, layers),
             PositionIds = positionIds,
             NumLogitsToKeep = (decoder.OverridableInitializerMetadata.TryGetValue(NumLogitsToKeepName, out NodeMetadata? keep) || decoder.InputMetadata.TryGetValue(NumLogitsToKeepName, out keep))
-                && keep.ElementDataType == TensorElementType.Int64 ? NumLogitsToKeepName : null,
+                && keep.ElementDataType == TensorElementType.Int64 && decoder.OutputMetadata.ContainsKey(KeptLogitsName) ? NumLogitsToKeepName : null,
             CombinedKeyValues = combined,
             SharesPastPresentBuffer = config.Search.PastPresentShareBuffer && !combined,
             Int32Ids = IsInt32(idsSession.InputMetadata, idsInput),

@@ -30,6 +30,9 @@ internal sealed class Qwen3DecoderGraph
     /// </summary>
     public const string NumLogitsToKeep = "num_logits_to_keep";
 
+    /// <summary>The logits of the last <see cref="NumLogitsToKeep"/> positions, [batch, k, vocab]; <see cref="Logits"/> is its last row.</summary>
+    public const string KeptLogits = "kept_logits";
+
     private readonly Qwen3TextConfig _config;
     private readonly ConversionContext _context;
     private readonly LinearLayerWriter _linears;
@@ -82,7 +85,11 @@ internal sealed class Qwen3DecoderGraph
 
         g.Vector(NumLogitsToKeep, 1);
         g.ExposeInitializerAsInput(NumLogitsToKeep, OnnxDataType.Int64, 1);
-        g.Output(Logits, OnnxDataType.Float, "batch_size", "logits_length", c.VocabSize);
+        // `logits` keeps its one position: ONNX Runtime GenAI sizes its buffer from that dimension (a symbolic one makes it
+        // expect every prompt position), and ONNX Runtime refuses a caller's buffer of another shape. The k positions
+        // asked for by num_logits_to_keep come out as `kept_logits`; `logits` is their last row, so one lm_head serves both.
+        g.Output(Logits, OnnxDataType.Float, "batch_size", 1, c.VocabSize);
+        g.Output(KeptLogits, OnnxDataType.Float, "batch_size", NumLogitsToKeep, c.VocabSize);
         for (int i = 0; i < c.NumHiddenLayers; i++)
         {
             if (layout.CombinedKeyValues)
@@ -187,6 +194,7 @@ internal sealed class Qwen3DecoderGraph
         }
 
         string sliceStart = g.Node("Neg", [NumLogitsToKeep], "logits_start");
+        string sliceStartLast = g.Vector("const_minus_one", -1);
         string sliceEnd = g.Vector("const_int64_max", long.MaxValue);
         string lastPending = g.Node("Slice", [pending!, sliceStart, sliceEnd, attention.Axis1], "last_mlp_out");
         string lastResidual = g.Node("Slice", [residual, sliceStart, sliceEnd, attention.Axis1], "last_residual");
@@ -194,7 +202,8 @@ internal sealed class Qwen3DecoderGraph
         string[] final = g.Node("SkipSimplifiedLayerNormalization", [lastPending, lastResidual, finalNorm], ["final_norm", "", "", ""], "com.microsoft", ("epsilon", eps));
 
         string lmHeadName = c.TieWordEmbeddings || !_context.Source.Contains(Qwen3TensorNames.LmHead) ? Qwen3TensorNames.EmbedTokens : Qwen3TensorNames.LmHead;
-        _linears.Emit(g, final[0], lmHeadName, c.VocabSize, h, _context.Options.EffectiveLmHeadPrecision, Logits, recordAs: Qwen3TensorNames.LmHead);
+        _linears.Emit(g, final[0], lmHeadName, c.VocabSize, h, _context.Options.EffectiveLmHeadPrecision, KeptLogits, recordAs: Qwen3TensorNames.LmHead);
+        g.Node("Slice", [KeptLogits, sliceStartLast, sliceEnd, attention.Axis1], Logits);
     }
 
     /// <summary>Rotary caches for GroupQueryAttention: cos/sin of pos * theta^(-2j/d), shape [positions, d/2].</summary>
