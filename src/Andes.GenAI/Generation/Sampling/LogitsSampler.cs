@@ -213,19 +213,12 @@ public sealed class LogitsSampler : IDisposable
 
         if (_topK > 0)
         {
-            Span<ulong> keys = _keys.AsSpan(0, _topK);
-            CandidateSelection.TopK(logits, _topK, keys);
-            int count = _topK;
-            while (CandidateKey.Score(keys[count - 1]) == float.NegativeInfinity)
-            {
-                count--;
-            }
-
-            Span<float> weights = _weights.AsSpan(0, count);
-            int keep = KeptTopK(keys, weights, max);
-            double sum = SumInOrder(weights[..keep]);
+            int kept = KeptTopK(logits, max);
+            Span<ulong> keys = _keys.AsSpan(0, kept);
+            Span<float> weights = _weights.AsSpan(0, kept);
+            double sum = SumInOrder(weights);
             probabilities.Clear();
-            for (int i = 0; i < keep; i++)
+            for (int i = 0; i < weights.Length; i++)
             {
                 probabilities[CandidateKey.Token(keys[i])] = (float)(weights[i] / sum);
             }
@@ -353,19 +346,9 @@ public sealed class LogitsSampler : IDisposable
 
     private int SampleTopK(ReadOnlySpan<float> logits, float max)
     {
-        Span<ulong> keys = _keys.AsSpan(0, _topK);
-        CandidateSelection.TopK(logits, _topK, keys);
-
-        // Sorted best first; drop masked (-inf) candidates at the tail. The first is the maximum, finite.
-        int count = _topK;
-        while (CandidateKey.Score(keys[count - 1]) == float.NegativeInfinity)
-        {
-            count--;
-        }
-
-        Span<float> weights = _weights.AsSpan(0, count);
-        int keep = KeptTopK(keys[..count], weights, max);
-        weights = weights[..keep];
+        int keep = KeptTopK(logits, max);
+        Span<ulong> keys = _keys.AsSpan(0, keep);
+        Span<float> weights = _weights.AsSpan(0, keep);
         double u = _random.NextDouble() * SumInOrder(weights);
         double sum = 0;
         for (int i = 0; i < keep; i++)
@@ -381,12 +364,23 @@ public sealed class LogitsSampler : IDisposable
     }
 
     /// <summary>
-    /// Writes the temperature softmax numerators of the sorted top-k candidates (relative to the maximum: the best has
-    /// weight exactly 1) and returns how many top-p and min-p keep.
+    /// Selects the top-k candidates into the pooled keys (sorted best first) with their temperature softmax numerators
+    /// in the pooled weights (relative to the maximum: the best has weight exactly 1), and returns how many of them
+    /// top-p and min-p keep: the first that many entries of both buffers.
     /// </summary>
-    private int KeptTopK(ReadOnlySpan<ulong> keys, Span<float> weights, float max)
+    private int KeptTopK(ReadOnlySpan<float> logits, float max)
     {
-        int count = weights.Length;
+        Span<ulong> keys = _keys.AsSpan(0, _topK);
+        CandidateSelection.TopK(logits, _topK, keys);
+
+        // Sorted best first; drop masked (-inf) candidates at the tail. The first is the maximum, finite.
+        int count = _topK;
+        while (CandidateKey.Score(keys[count - 1]) == float.NegativeInfinity)
+        {
+            count--;
+        }
+
+        Span<float> weights = _weights.AsSpan(0, count);
         for (int i = 0; i < count; i++)
         {
             weights[i] = CandidateKey.Score(keys[i]);
