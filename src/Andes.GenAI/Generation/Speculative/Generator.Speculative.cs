@@ -46,7 +46,7 @@ public sealed partial class Generator
 
         int budget = _stops.MaxNewTokens - GeneratedTokenCount;
         int room = _model.ContextLength - _tokens.Count;
-        int k = Math.Min(s.Drafts.Length, Math.Min(budget, room) - 1);
+        int k = Math.Min(s.DraftLength, Math.Min(budget, room) - 1);
         int drafted = k > 0 ? s.Drafter.Draft(_tokens, s.Drafts.AsSpan(0, k)) : 0;
         int cached = _runner.Length;
         s.Pass[0] = _tokens[^1];
@@ -77,6 +77,7 @@ public sealed partial class Generator
         }
 
         s.Accepted += accepted;
+        s.Adapt(drafted, accepted);
 
         // Keep the opening token and the accepted proposals; the rest of the pass is forgotten.
         _runner.Rewind(cached + 1 + accepted);
@@ -157,6 +158,7 @@ public sealed partial class Generator
         {
             Drafter = drafter;
             Drafts = new int[draftTokens];
+            DraftLength = draftTokens;
             Pass = new int[draftTokens + 1];
             Target = new float[vocab];
         }
@@ -170,6 +172,9 @@ public sealed partial class Generator
         public float[] Target { get; }
 
         public Queue<int> Pending { get; } = new();
+
+        /// <summary>How many tokens to ask the drafter for next (at most <see cref="Drafts"/>' length).</summary>
+        public int DraftLength { get; private set; }
 
         /// <summary>Whether the last decided token still waits to open the next pass (false only before the first token).</summary>
         public bool LastUnforwarded { get; set; }
@@ -209,6 +214,22 @@ public sealed partial class Generator
             {
                 _plain++;
             }
+        }
+
+        /// <summary>
+        /// Adapts the draft length to the drafter's success (the heuristic schedule of Hugging Face's assisted
+        /// generation): two more after a pass that accepted every proposal, one fewer after a rejection, from 1 to the
+        /// configured most. A drafter that is rarely right then costs a pass over two tokens, not over k + 1, while one
+        /// that is right keeps drafting long runs. The output does not depend on it.
+        /// </summary>
+        public void Adapt(int drafted, int accepted)
+        {
+            if (drafted == 0)
+            {
+                return;
+            }
+
+            DraftLength = accepted == drafted ? Math.Min(Drafts.Length, DraftLength + 2) : Math.Max(1, DraftLength - 1);
         }
 
         public void Dispose() => Drafter.Dispose();

@@ -36,7 +36,10 @@ public sealed class SpeculativeDecodingOptions
         DraftModel = draftModel;
     }
 
-    /// <summary>The most tokens proposed per decoder pass (k); the pass runs k + 1 tokens.</summary>
+    /// <summary>
+    /// The most tokens proposed per decoder pass (k); the pass runs k + 1 tokens. Decoding starts at k and adapts: one
+    /// fewer after a pass with a rejection, two more after a pass that accepted every proposal (from 1 up to k).
+    /// </summary>
     public int DraftTokens { get; }
 
     /// <summary>Prompt lookup: the longest suffix n-gram it tries to match (it falls back to shorter ones, down to 1).</summary>
