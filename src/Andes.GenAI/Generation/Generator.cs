@@ -130,7 +130,7 @@ public sealed partial class Generator : IDisposable, ITokenGenerator
     /// The next-token logits (valid after <see cref="AppendTokens(ReadOnlySpan{int})"/> and after each non-final token).
     /// With speculative decoding, only before the first token: tokens are then decided several per pass.
     /// </summary>
-    public ReadOnlySpan<float> GetLogits() => _logitsReady && GeneratedTokenCount == 0 || _logitsReady && _speculation is null
+    public ReadOnlySpan<float> GetLogits() => _logitsReady && (_speculation is null || GeneratedTokenCount == 0)
         ? _runner.Logits
         : throw new InvalidOperationException(_speculation is null || GeneratedTokenCount == 0 ? "No logits yet: append tokens first." : "With speculative decoding, the logits are not kept per token.");
 
@@ -270,12 +270,18 @@ public sealed partial class Generator : IDisposable, ITokenGenerator
             rows += image.TokenCount - from;
         }
 
-        if (parts.Count == 1)
+        return JoinFeatureRows(parts, rows * h);
+    }
+
+    /// <summary>Feature rows of several images as one block: the only part itself, or a copy of all of them in order.</summary>
+    internal static ReadOnlyMemory<float> JoinFeatureRows(List<ReadOnlyMemory<float>> parts, int length)
+    {
+        if (parts.Count <= 1)
         {
-            return parts[0];
+            return parts.Count == 0 ? default : parts[0];
         }
 
-        float[] all = GC.AllocateUninitializedArray<float>(rows * h);
+        float[] all = GC.AllocateUninitializedArray<float>(length);
         int offset = 0;
         foreach (ReadOnlyMemory<float> part in parts)
         {
@@ -305,16 +311,7 @@ public sealed partial class Generator : IDisposable, ITokenGenerator
             throw new InvalidOperationException("Append prompt tokens before generating.");
         }
 
-        int token;
-        try
-        {
-            token = _sampler.Sample(_runner.Logits);
-        }
-        catch (ArgumentException e) when (float.IsNaN(System.Numerics.Tensors.TensorPrimitives.Sum(_runner.Logits)))
-        {
-            throw NonFiniteLogits(_model, Adapter, _tokens.Count, e);
-        }
-
+        int token = SampleChecked(_runner.Logits);
         _logitsReady = false;
         _sampler.Accept(token);
         _tokens.Add(token);
@@ -411,6 +408,19 @@ public sealed partial class Generator : IDisposable, ITokenGenerator
         + (adapter is null ? "with no LoRA adapter" : $"with LoRA adapter '{adapter.Name}' ({adapter.SourcePath})")
         + ": its weights or graph are broken (a logits processor can also cause this).",
         inner);
+
+    /// <summary>Samples from the logits; NaN logits become the error naming the model and adapter.</summary>
+    private int SampleChecked(Span<float> logits)
+    {
+        try
+        {
+            return _sampler.Sample(logits);
+        }
+        catch (ArgumentException e) when (float.IsNaN(System.Numerics.Tensors.TensorPrimitives.Sum(logits)))
+        {
+            throw NonFiniteLogits(_model, Adapter, _tokens.Count, e);
+        }
+    }
 
     private static OperationCanceledException Terminated(Exception inner) =>
         new("The generation was cancelled during a forward pass.", inner);

@@ -148,8 +148,14 @@ internal sealed class DraftModelDrafter : IDrafter
     /// <summary>The draft model's feature rows for the image placeholders in positions [from, to) of the sequence.</summary>
     private ReadOnlyMemory<float> Features(int from, int to)
     {
+        if (_images.Count == 0)
+        {
+            return default; // text only: nothing to gather on every pass
+        }
+
         int h = _model.Signature.HiddenSize;
         var parts = new List<ReadOnlyMemory<float>>();
+        int length = 0;
         foreach ((int offset, PromptImage image) in _images)
         {
             int start = Math.Max(from, offset), end = Math.Min(to, offset + image.TokenCount);
@@ -157,22 +163,10 @@ internal sealed class DraftModelDrafter : IDrafter
             {
                 ReadOnlyMemory<float> values = _model.GetImageFeatures(image, _runOptions).Values;
                 parts.Add(values[((start - offset) * h)..((end - offset) * h)]);
+                length += (end - start) * h;
             }
         }
 
-        if (parts.Count <= 1)
-        {
-            return parts.Count == 0 ? default : parts[0];
-        }
-
-        float[] all = new float[parts.Sum(p => p.Length)];
-        int at = 0;
-        foreach (ReadOnlyMemory<float> part in parts)
-        {
-            part.Span.CopyTo(all.AsSpan(at));
-            at += part.Length;
-        }
-
-        return all;
+        return Generator.JoinFeatureRows(parts, length);
     }
 }

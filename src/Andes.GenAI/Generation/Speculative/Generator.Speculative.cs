@@ -68,7 +68,7 @@ public sealed partial class Generator
             bool keep = false;
             int token = i == drafted ? SampleChecked(row) : Verify(s, row, i, out keep);
             Decide(s, token);
-            if (!keep || _stops.Check(token, 1, 1) == Andes.GenAI.FinishReason.StopToken)
+            if (!keep || _stops.IsStopToken(token))
             {
                 break;
             }
@@ -133,18 +133,6 @@ public sealed partial class Generator
         }
 
         return _sampler.Draw(p);
-    }
-
-    private int SampleChecked(Span<float> logits)
-    {
-        try
-        {
-            return _sampler.Sample(logits);
-        }
-        catch (ArgumentException e) when (float.IsNaN(System.Numerics.Tensors.TensorPrimitives.Sum(logits)))
-        {
-            throw NonFiniteLogits(_model, Adapter, _tokens.Count, e);
-        }
     }
 
     /// <summary>The state of speculative decoding for one generation.</summary>

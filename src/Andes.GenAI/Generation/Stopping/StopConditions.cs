@@ -20,12 +20,15 @@ internal readonly struct StopConditions
     /// <summary>The new-token limit (int.MaxValue when unset).</summary>
     public int MaxNewTokens => _maxNewTokens;
 
+    /// <summary>Whether <paramref name="token"/> ends the sequence (an end token or one of the options' stop tokens).</summary>
+    public bool IsStopToken(int token) => _stopTokens.Contains(token);
+
     /// <summary>Why the sequence ends after <paramref name="token"/>, or null when it goes on.</summary>
     /// <param name="token">The token just generated.</param>
     /// <param name="generated">Tokens generated so far, this one included.</param>
     /// <param name="length">The sequence length so far, this one included.</param>
     public FinishReason? Check(int token, int generated, int length) =>
-        _stopTokens.Contains(token) ? FinishReason.StopToken
+        IsStopToken(token) ? FinishReason.StopToken
         : generated >= _maxNewTokens ? FinishReason.Length
         : length >= _contextLength ? FinishReason.ContextLimit
         : null;
